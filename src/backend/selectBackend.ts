@@ -1,0 +1,65 @@
+/**
+ * Chooses and initialises the TensorFlow.js compute backend.
+ *
+ * - `node`: `@tensorflow/tfjs-node` (native libtensorflow), used automatically when the user has it
+ *   installed; it cannot be installed offline, so it is an optional peer, never a dependency.
+ * - `wasm`: the default here, with the project's convolution-gradient kernels registered so it can
+ *   train (see convGradKernels.ts).
+ * - `cpu`: the pure-JS reference backend; correct but ~30x slower, used by the kernel tests.
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+
+import {CliError, UsageError} from "../errors.js";
+import {registerWasmConvGradients} from "./convGradKernels.js";
+import {initWasmWithThreads} from "./wasmThreads.js";
+
+export type BackendName = "node" | "wasm" | "cpu";
+export const BACKEND_NAMES: readonly BackendName[] = ["node", "wasm", "cpu"];
+
+/** Parses a `--backend` value. */
+export function parseBackendName(value: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(", ")}; got "${value}"`);
+}
+
+async function tryLoadTfjsNode(): Promise<boolean> {
+  try {
+    // A variable module name keeps bundlers and tsc from requiring the optional package.
+    const name = "@tensorflow/tfjs-node";
+    await import(name);
+    return tf.findBackend("tensorflow") !== null || tf.engine().registryFactory["tensorflow"] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+let active: BackendName | undefined;
+
+/**
+ * Initialises a backend and returns the one in use. Without `requested`, tfjs-node is used when it
+ * is installed and WASM otherwise (with `threads` threads, default all cores). Calling it again
+ * with the same (or no) request is cheap.
+ */
+export async function selectBackend(requested?: BackendName, threads?: number): Promise<BackendName> {
+  if (active && (!requested || requested === active)) return active;
+  tf.enableProdMode(); // no debug checks, no "install tfjs-node" banner
+  registerWasmConvGradients();
+  let name: BackendName = requested ?? ((await tryLoadTfjsNode()) ? "node" : "wasm");
+  if (requested === "node" && !(await tryLoadTfjsNode())) {
+    throw new CliError(
+      "--backend node needs @tensorflow/tfjs-node, which is not installed (`npm install @tensorflow/tfjs-node`, needs internet). Use --backend wasm."
+    );
+  }
+  let ok: boolean;
+  if (name === "wasm") ok = (await initWasmWithThreads(threads)) > 0 && tf.getBackend() === "wasm";
+  else ok = await tf.setBackend(name === "node" ? "tensorflow" : name);
+  if (!ok) {
+    if (requested) throw new CliError(`Could not initialise the ${name} backend`);
+    name = "cpu";
+    await tf.setBackend("cpu");
+  }
+  await tf.ready();
+  active = name;
+  return name;
+}

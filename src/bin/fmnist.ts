@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+/**
+ * The `fmnist` command line: parses arguments, runs one subcommand, and is the only place that
+ * prints errors and exits. Subcommands are imported lazily so `--help` stays instant.
+ */
+import {parseArgs, type ParseArgsConfig} from "node:util";
+
+import {CliError, UsageError} from "../errors.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  help: Record<string, string>;
+  run(
+    values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+    positionals: string[]
+  ): Promise<number>;
+}
+
+const COMMON: Options = {
+  help: {type: "boolean", short: "h"},
+  debug: {type: "boolean"},
+  backend: {type: "string"},
+  "data-dir": {type: "string"}
+};
+const COMMON_HELP: Record<string, string> = {
+  backend: "compute backend: node (if @tensorflow/tfjs-node is installed), wasm (default otherwise), cpu",
+  "data-dir": "folder with the Fashion-MNIST *-ubyte(.gz) files (default: $FASHION_MNIST_DIR, then Debian's package)",
+  debug: "show stack traces on errors",
+  help: "show this help"
+};
+
+function int(values: Record<string, unknown>, name: string, min = 1): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}; got "${String(raw)}"`);
+  return n;
+}
+
+function num(values: Record<string, unknown>, name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number; got "${String(raw)}"`);
+  return n;
+}
+
+async function backendOf(values: Record<string, unknown>) {
+  const {parseBackendName} = await import("../backend/selectBackend.js");
+  return values.backend === undefined ? undefined : parseBackendName(String(values.backend));
+}
+
+const COMMANDS: Record<string, Command> = {
+  train: {
+    summary: "train the CNN on Fashion-MNIST (Adam, checkpoint on best val_loss, early stopping)",
+    usage: "fmnist train [--epochs N] [--batch-size N] [--limit N] [--seed N] [--out DIR] [--resume DIR] [--augment]",
+    options: {
+      epochs: {type: "string"},
+      "batch-size": {type: "string"},
+      "learning-rate": {type: "string"},
+      limit: {type: "string"},
+      seed: {type: "string"},
+      out: {type: "string"},
+      resume: {type: "string"},
+      augment: {type: "boolean"},
+      validation: {type: "string"},
+      patience: {type: "string"},
+      "no-progress": {type: "boolean"}
+    },
+    help: {
+      epochs: "maximum epochs (default 30; early stopping usually ends sooner)",
+      "batch-size": "images per training step (default 128)",
+      "learning-rate": "Adam learning rate (default 0.001)",
+      limit: "train on the first N training images only (quick runs)",
+      seed: "seed for weights, shuffling and augmentation (default 42)",
+      out: "run folder to create (default runs/<timestamp>)",
+      resume: "continue the run in this folder from its last completed epoch",
+      augment: "random shifts (±2 px) and horizontal flips",
+      validation: "split (default: 10% of the training set) or test (the seed's choice)",
+      patience: "early-stopping patience in epochs (default 3, min_delta 0.01 on val_loss)",
+      "no-progress": "no progress bars (one line per epoch only)"
+    },
+    async run(values) {
+      const {trainCommand} = await import("../commands/train.js");
+      const validation = values.validation;
+      if (validation !== undefined && validation !== "split" && validation !== "test") {
+        throw new UsageError(`--validation must be split or test; got "${String(validation)}"`);
+      }
+      let stopRequested = false;
+      const onSigint = () => {
+        if (stopRequested) process.exit(130);
+        stopRequested = true;
+        process.stderr.write("\nstopping after this batch (Ctrl-C again to abort now)…\n");
+      };
+      process.on("SIGINT", onSigint);
+      try {
+        await trainCommand(
+          {
+            epochs: int(values, "epochs"),
+            batchSize: int(values, "batch-size"),
+            learningRate: num(values, "learning-rate"),
+            limit: int(values, "limit", 2),
+            seed: int(values, "seed", 0),
+            out: values.out as string | undefined,
+            resume: values.resume as string | undefined,
+            augment: values.augment === true ? true : undefined,
+            validation: validation as "split" | "test" | undefined,
+            patience: int(values, "patience"),
+            dataDir: values["data-dir"] as string | undefined,
+            backend: await backendOf(values),
+            progress: values["no-progress"] ? false : undefined
+          },
+          {logger: (await import("../tty.js")).consoleLogger, shouldStop: () => stopRequested}
+        );
+      } finally {
+        process.off("SIGINT", onSigint);
+      }
+      return 0;
+    }
+  },
+  evaluate: {
+    summary: "test-set accuracy, loss, per-class accuracy and confusion matrix of a model",
+    usage: "fmnist evaluate [--model DIR] [--json] [--limit N]",
+    options: {model: {type: "string"}, json: {type: "boolean"}, limit: {type: "string"}},
+    help: {
+      model: "model folder (model.json) (default: the shipped models/fashion-cnn)",
+      json: "print one JSON object: accuracy, loss, perClassAccuracy, confusionMatrix",
+      limit: "evaluate on the first N test images only"
+    },
+    async run(values) {
+      const {evaluateCommand, formatEvaluation} = await import("../commands/evaluate.js");
+      const result = await evaluateCommand({
+        model: values.model as string | undefined,
+        dataDir: values["data-dir"] as string | undefined,
+        backend: await backendOf(values),
+        limit: int(values, "limit")
+      });
+      process.stdout.write(values.json ? JSON.stringify(result) + "\n" : formatEvaluation(result) + "\n");
+      return 0;
+    }
+  }
+};
+
+function usage(): string {
+  const lines = [
+    "fmnist: train and look inside a CNN on Fashion-MNIST",
+    "",
+    "usage: fmnist <command> [options]",
+    "",
+    "commands:"
+  ];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push("", "Run `fmnist <command> --help` for a command's options.");
+  return lines.join("\n");
+}
+
+function commandHelp(name: string, c: Command): string {
+  const lines = [`usage: ${c.usage}`, "", c.summary, "", "options:"];
+  const all = {...c.help, ...COMMON_HELP};
+  for (const [flag, text] of Object.entries(all)) lines.push(`  --${flag.padEnd(15)} ${text}`);
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage() + "\n");
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"\n\n${usage()}`);
+  let parsed;
+  try {
+    parsed = parseArgs({args: rest, options: {...COMMON, ...command.options}, allowPositionals: true, strict: true});
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${commandHelp(name, command)}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(commandHelp(name, command) + "\n");
+    return 0;
+  }
+  return command.run(parsed.values, parsed.positionals);
+}
+
+const debug = process.argv.includes("--debug");
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`fmnist: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(error.stack + "\n");
+      process.exit(error.exitCode);
+    }
+    process.stderr.write(`fmnist: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+    else process.stderr.write("(run again with --debug for the stack trace)\n");
+    process.exit(70);
+  }
+);

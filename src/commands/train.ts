@@ -1,0 +1,208 @@
+/** `fmnist train`: train the CNN on Fashion-MNIST into a run folder. */
+import {readFile, writeFile} from "node:fs/promises";
+import {join} from "node:path";
+
+import * as tf from "@tensorflow/tfjs";
+import {SingleBar} from "cli-progress";
+
+import {selectBackend, type BackendName} from "../backend/selectBackend.js";
+import {normalise, splitValidation, type Examples} from "../data/dataset.js";
+import {loadFashionMnist} from "../data/loadFashionMnist.js";
+import {CliError, InterruptedError, isEnoent} from "../errors.js";
+import {createCnn} from "../model/cnn.js";
+import {defaultMetadata, writeMetadata} from "../model/metadata.js";
+import {predictAll} from "../model/metrics.js";
+import {
+  CONFIG_FILE,
+  MODEL_DIR,
+  appendEpochLog,
+  ensureRunDir,
+  loadModel,
+  loadTrainState,
+  rewriteEpochLogs,
+  saveModel,
+  saveTrainState
+} from "../model/runDir.js";
+import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../model/train.js";
+import {consoleLogger, formatDuration, type Logger} from "../tty.js";
+
+/** Options of `fmnist train`. */
+export interface TrainCommandOptions extends TrainOptions {
+  /** Run folder (default `runs/<timestamp>`). */
+  out?: string;
+  /** Continue the run in this folder from its last completed epoch. */
+  resume?: string;
+  /** Train on the first N training images only. */
+  limit?: number;
+  /** `split` (default): hold out 10% of the training set; `test`: validate on the test set like the seed. */
+  validation?: "split" | "test";
+  /** Fraction held out with `--validation split` (default 0.1). */
+  validationFraction?: number;
+  dataDir?: string;
+  backend?: BackendName;
+  /** Draw progress bars (default: when stderr is a TTY). */
+  progress?: boolean;
+}
+
+export interface TrainCommandEffects {
+  logger: Logger;
+  /** Returns true once the user asked to stop (Ctrl-C). */
+  shouldStop(): boolean;
+}
+
+/** Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. */
+export async function trainCommand(
+  options: TrainCommandOptions,
+  effects: TrainCommandEffects = {logger: consoleLogger, shouldStop: () => false}
+): Promise<string> {
+  const {logger} = effects;
+  const run = options.resume ?? options.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+  let config: TrainCommandOptions = {
+    epochs: 30,
+    batchSize: 128,
+    learningRate: 0.001,
+    seed: 42,
+    augment: false,
+    patience: 3,
+    minDelta: 0.01,
+    validation: "split",
+    validationFraction: 0.1,
+    ...stripUndefined(options)
+  };
+  if (options.resume) {
+    const saved = await readConfig(options.resume);
+    // Saved settings win, except the ones a user may sensibly change when resuming.
+    config = {...saved, epochs: options.epochs ?? saved.epochs, resume: options.resume, progress: options.progress};
+  }
+  const backend = await selectBackend(config.backend);
+  logger.info(`backend: ${backend}`);
+
+  const trainSplit = await loadFashionMnist("train", {dataDir: config.dataDir, limit: config.limit});
+  const all = normalise(trainSplit);
+  let train: Examples;
+  let validation: Examples;
+  if (config.validation === "test") {
+    train = all;
+    validation = normalise(await loadFashionMnist("test", {dataDir: config.dataDir}));
+  } else {
+    ({train, validation} = splitValidation(all, config.validationFraction ?? 0.1));
+  }
+  logger.info(`data: ${train.count} training, ${validation.count} validation images (${config.validation})`);
+
+  await ensureRunDir(run);
+  const optimizer = tf.train.adam(config.learningRate);
+  let model: tf.LayersModel;
+  let state: TrainState;
+  if (options.resume) {
+    ({model, state} = await loadTrainState(run, optimizer));
+    await rewriteEpochLogs(run, state.history);
+    logger.info(`resuming ${run} after epoch ${state.epoch}`);
+    if (state.stopped) logger.info("early stopping had already ended this run; nothing to do");
+  } else {
+    await writeFile(join(run, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
+    model = createCnn({seed: config.seed});
+    state = initialTrainState();
+    model.summary(undefined, undefined, (line) => logger.info(line));
+  }
+
+  const showProgress = config.progress ?? process.stderr.isTTY === true;
+  let bar: SingleBar | undefined;
+  const result = await trainModel(
+    model,
+    optimizer,
+    train,
+    validation,
+    {
+      onEpochBegin(epoch, batches) {
+        if (!showProgress) return;
+        bar = new SingleBar({
+          format: `epoch ${epoch}/${config.epochs} [{bar}] {value}/{total} loss {loss} acc {acc} {ips} img/s ETA {eta_formatted}`,
+          barsize: 24,
+          stream: process.stderr
+        });
+        bar.start(batches, 0, {loss: "-", acc: "-", ips: "-"});
+      },
+      onBatchEnd(log) {
+        bar?.update(log.batch, {
+          loss: log.loss.toFixed(4),
+          acc: log.accuracy.toFixed(4),
+          ips: Math.round(log.imagesPerSecond)
+        });
+      },
+      async onEpochEnd(log) {
+        bar?.stop();
+        bar = undefined;
+        await appendEpochLog(run, log);
+        logger.info(
+          `epoch ${log.epoch}: loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
+            `val_loss ${log.val_loss.toFixed(4)} val_acc ${log.val_accuracy.toFixed(4)} ` +
+            `${formatDuration(log.seconds)} (${Math.round(log.images_per_second)} img/s)` +
+            (log.checkpoint ? " *checkpoint*" : "")
+        );
+      },
+      async saveCheckpoint(m) {
+        await saveModel(m, join(run, MODEL_DIR));
+      },
+      async saveState(m, opt, s) {
+        await saveTrainState(run, m, opt, s);
+      },
+      shouldStop: effects.shouldStop
+    },
+    config,
+    state
+  );
+  bar?.stop();
+  if (result.interrupted) {
+    throw new InterruptedError(
+      `Interrupted during epoch ${result.state.epoch + 1}; best checkpoint kept in ${join(run, MODEL_DIR)}. ` +
+        `Continue with: fmnist train --resume ${run}`
+    );
+  }
+
+  // Early stopping with restore_best_weights: the run's model is the best checkpoint.
+  const best = await loadModel(join(run, MODEL_DIR)).catch((error: unknown) => {
+    if (result.state.history.length === 0) throw new CliError("No epoch completed; nothing to save.");
+    throw error;
+  });
+  const test = normalise(await loadFashionMnist("test", {dataDir: config.dataDir}));
+  const evaluation = await predictAll(best, test, 500);
+  const bestLog = result.state.history.find((h) => h.epoch === result.state.earlyStopping.bestEpoch);
+  await writeMetadata(join(run, MODEL_DIR), {
+    ...defaultMetadata(),
+    training: {
+      optimizer: "adam",
+      loss: "sparse_categorical_crossentropy",
+      epochsRun: result.state.epoch,
+      stoppedEarly: result.state.stopped,
+      trainImages: train.count,
+      validationImages: validation.count,
+      backend,
+      ...stripUndefined({...config, progress: undefined, resume: undefined, backend: undefined, dataDir: undefined})
+    },
+    metrics: {
+      bestEpoch: result.state.earlyStopping.bestEpoch,
+      valLoss: bestLog?.val_loss,
+      valAccuracy: bestLog?.val_accuracy,
+      testLoss: evaluation.loss,
+      testAccuracy: evaluation.accuracy
+    }
+  });
+  best.dispose();
+  logger.info(
+    `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${evaluation.accuracy.toFixed(4)}; model in ${join(run, MODEL_DIR)}`
+  );
+  return run;
+}
+
+async function readConfig(run: string): Promise<TrainCommandOptions> {
+  try {
+    return JSON.parse(await readFile(join(run, CONFIG_FILE), "utf8")) as TrainCommandOptions;
+  } catch (error) {
+    if (isEnoent(error)) throw new CliError(`Cannot resume ${run}: it is not a run folder (no ${CONFIG_FILE})`);
+    throw new CliError(`Cannot resume ${run}: ${(error as Error).message}`);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

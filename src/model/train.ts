@@ -1,0 +1,198 @@
+/**
+ * The training loop: Adam on sparse categorical cross-entropy, seeded shuffling, optional
+ * augmentation, validation after every epoch, Keras-style checkpointing and early stopping, and a
+ * resumable state saved after every epoch. All I/O goes through {@link TrainEffects}, so the loop
+ * itself is testable and the CLI only renders progress.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+import {IMAGE_PIXELS} from "../data/fashionMnist.js";
+import type {Examples} from "../data/dataset.js";
+import {createRandom, permutation} from "../random.js";
+import {augmentBatch} from "./augment.js";
+import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState} from "./earlyStopping.js";
+import {batchTensor, predictAll, sparseCategoricalCrossentropy} from "./metrics.js";
+
+/** Options for {@link trainModel}; every field has a default. */
+export interface TrainOptions {
+  /** Maximum number of epochs (default 30; early stopping usually ends sooner). */
+  epochs?: number;
+  /** Batch size (default 128). */
+  batchSize?: number;
+  /** Adam learning rate (default 0.001, Keras' default). */
+  learningRate?: number;
+  /** Seed for shuffling and augmentation (default 42). */
+  seed?: number;
+  /** Random shifts of up to 2 px and horizontal flips (default false). */
+  augment?: boolean;
+  /** Early-stopping patience in epochs (default 3). */
+  patience?: number;
+  /** Early-stopping minimum improvement of val_loss (default 0.01). */
+  minDelta?: number;
+}
+
+/** Metrics of one epoch, as written to the JSONL log. */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number;
+  val_accuracy: number;
+  learning_rate: number;
+  seconds: number;
+  images_per_second: number;
+  checkpoint: boolean;
+}
+
+/** Progress of one batch. */
+export interface BatchLog {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+}
+
+/** Resumable state saved after each completed epoch. */
+export interface TrainState {
+  /** Number of completed epochs. */
+  epoch: number;
+  earlyStopping: EarlyStoppingState;
+  history: EpochLog[];
+  stopped: boolean;
+}
+
+/** Side effects of training, injected by the caller. */
+export interface TrainEffects {
+  onBatchEnd?(log: BatchLog): void;
+  onEpochBegin?(epoch: number, batches: number): void;
+  /** Called with the epoch's metrics before the state is saved (append it to the log here). */
+  onEpochEnd?(log: EpochLog): Promise<void> | void;
+  /** Saves the model as the best checkpoint. */
+  saveCheckpoint(model: tf.LayersModel, log: EpochLog): Promise<void>;
+  /** Saves the resumable state (model, optimizer, state) after an epoch. */
+  saveState(model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainState): Promise<void>;
+  /** Checked after every batch; when true the epoch is abandoned and training stops. */
+  shouldStop?(): boolean;
+}
+
+/** How a run ended. */
+export interface TrainResult {
+  state: TrainState;
+  /** True when {@link TrainEffects.shouldStop} interrupted an epoch. */
+  interrupted: boolean;
+}
+
+export function initialTrainState(): TrainState {
+  return {epoch: 0, earlyStopping: initialEarlyStopping(), history: [], stopped: false};
+}
+
+/**
+ * Trains `model` on `train`, validating on `validation` after every epoch. Starts after
+ * `state.epoch` completed epochs, so a saved state resumes where it left off.
+ */
+export async function trainModel(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  train: Examples,
+  validation: Examples,
+  effects: TrainEffects,
+  options: TrainOptions = {},
+  state: TrainState = initialTrainState()
+): Promise<TrainResult> {
+  const epochs = options.epochs ?? 30;
+  const batchSize = options.batchSize ?? 128;
+  const seed = options.seed ?? 42;
+  const learningRate = options.learningRate ?? 0.001;
+  const batches = Math.ceil(train.count / batchSize);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const xsBuffer = new Float32Array(batchSize * IMAGE_PIXELS);
+  const ysBuffer = new Int32Array(batchSize);
+
+  while (state.epoch < epochs && !state.stopped) {
+    const epoch = state.epoch + 1;
+    // Shuffle order depends only on (seed, epoch): a resumed run sees the same batches.
+    const order = permutation(train.count, createRandom(seed * 7919 + epoch));
+    const augmentRandom = createRandom(seed * 104729 + epoch);
+    effects.onEpochBegin?.(epoch, batches);
+    const started = performance.now();
+    let lossSum = 0;
+    let correctSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const n = Math.min(batchSize, train.count - b * batchSize);
+      for (let i = 0; i < n; i++) {
+        const j = order[b * batchSize + i];
+        xsBuffer.set(train.xs.subarray(j * IMAGE_PIXELS, (j + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
+        ysBuffer[i] = train.ys[j];
+      }
+      if (options.augment) augmentBatch(xsBuffer, n, augmentRandom);
+      const {loss, correct} = trainStep(model, optimizer, vars, xsBuffer, ysBuffer, n);
+      lossSum += loss * n;
+      correctSum += correct;
+      seen += n;
+      const elapsed = (performance.now() - started) / 1000;
+      effects.onBatchEnd?.({
+        epoch,
+        batch: b + 1,
+        batches,
+        loss: lossSum / seen,
+        accuracy: correctSum / seen,
+        imagesPerSecond: seen / elapsed
+      });
+      if (effects.shouldStop?.()) return {state, interrupted: true};
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const val = await predictAll(model, validation, 500);
+    const es = updateEarlyStopping(state.earlyStopping, epoch, val.loss, {
+      minDelta: options.minDelta,
+      patience: options.patience
+    });
+    const log: EpochLog = {
+      epoch,
+      loss: lossSum / seen,
+      accuracy: correctSum / seen,
+      val_loss: val.loss,
+      val_accuracy: val.accuracy,
+      learning_rate: learningRate,
+      seconds,
+      images_per_second: seen / seconds,
+      checkpoint: es.checkpoint
+    };
+    if (es.checkpoint) await effects.saveCheckpoint(model, log);
+    await effects.onEpochEnd?.(log);
+    state = {epoch, earlyStopping: es.state, history: [...state.history, log], stopped: es.stop};
+    await effects.saveState(model, optimizer, state);
+  }
+  return {state, interrupted: false};
+}
+
+function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  xsBuffer: Float32Array,
+  ysBuffer: Int32Array,
+  n: number
+): {loss: number; correct: number} {
+  let correctTensor: tf.Scalar | undefined;
+  const lossTensor = tf.tidy(() => {
+    const xs = batchTensor({xs: xsBuffer, ys: new Uint8Array(0), count: n}, 0, n);
+    const ys = tf.tensor1d(ysBuffer.subarray(0, n), "int32");
+    return optimizer.minimize(
+      () => {
+        const probs = model.apply(xs, {training: true}) as tf.Tensor2D;
+        correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, 1), ys), "int32")));
+        return sparseCategoricalCrossentropy(probs, ys);
+      },
+      true,
+      vars
+    ) as tf.Scalar;
+  });
+  const loss = lossTensor.dataSync()[0];
+  lossTensor.dispose();
+  const correct = correctTensor ? correctTensor.dataSync()[0] : 0;
+  correctTensor?.dispose();
+  return {loss, correct};
+}
