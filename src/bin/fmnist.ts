@@ -83,7 +83,7 @@ const COMMANDS: Record<string, Command> = {
       augment: "random shifts (±2 px) and horizontal flips",
       validation: "split (default: 10% of the training set) or test (the seed's choice)",
       patience: "early-stopping patience in epochs (default 3, min_delta 0.01 on val_loss)",
-      "no-progress": "no progress bars (one line per epoch only)"
+      "no-progress": "plain progress lines instead of bars (the default when stderr is not a terminal)"
     },
     async run(values) {
       const {trainCommand} = await import("../commands/train.js");

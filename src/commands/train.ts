@@ -123,6 +123,13 @@ export async function trainCommand(
         bar.start(batches, 0, {loss: "-", acc: "-", ips: "-"});
       },
       onBatchEnd(log) {
+        if (!showProgress && (log.batch % Math.max(1, Math.round(log.batches / 10)) === 0 || log.batch === 1)) {
+          const eta = ((log.batches - log.batch) * (config.batchSize ?? 128)) / log.imagesPerSecond;
+          logger.info(
+            `epoch ${log.epoch} ${log.batch}/${log.batches} loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
+              `${Math.round(log.imagesPerSecond)} img/s ETA ${formatDuration(eta)}`
+          );
+        }
         bar?.update(log.batch, {
           loss: log.loss.toFixed(4),
           acc: log.accuracy.toFixed(4),
