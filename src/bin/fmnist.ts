@@ -56,6 +56,65 @@ async function backendOf(values: Record<string, unknown>) {
 }
 
 const COMMANDS: Record<string, Command> = {
+  classify: {
+    summary: "classify photos; with --save-plots, show every layer's activations, CAM and Grad-CAM",
+    usage:
+      "fmnist classify IMAGE... [--model PATH] [--save-plots] [--plot-dir DIR] [--preprocess fashion|plain] [--json] [--top K]",
+    options: {
+      model: {type: "string"},
+      "save-plots": {type: "boolean"},
+      "plot-dir": {type: "string"},
+      preprocess: {type: "string"},
+      json: {type: "boolean"},
+      top: {type: "string"},
+      "cam-layer": {type: "string"},
+      "cam-class": {type: "string"}
+    },
+    help: {
+      model: "model folder, model.json or Keras .h5 file (default: the shipped models/fashion-cnn)",
+      "save-plots": "write the pictures and report.html (input steps, feature maps, CAM, Grad-CAM)",
+      "plot-dir": "folder for the pictures (default visualisations/; one sub-folder per image when several)",
+      preprocess: "fashion (default: trim, resize, sharpen, pad, negate, like Fashion-MNIST) or plain (grey + resize)",
+      json: "print one JSON object per image per line: file, label, score, probabilities, ood",
+      top: "print the K most likely classes (default 1)",
+      "cam-layer": "convolution layer for Grad-CAM (default: the last one)",
+      "cam-class": "class explained by CAM and Grad-CAM (default: the predicted one)"
+    },
+    async run(values, positionals) {
+      const {classifyCommand} = await import("../commands/classify.js");
+      const {parsePreprocessName} = await import("../image/preprocess.js");
+      const top = int(values, "top") ?? 1;
+      const {failed} = await classifyCommand(
+        {
+          images: positionals,
+          model: values.model as string | undefined,
+          savePlots: values["save-plots"] === true,
+          plotDir: values["plot-dir"] as string | undefined,
+          preprocess: values.preprocess === undefined ? undefined : parsePreprocessName(String(values.preprocess)),
+          top,
+          camLayer: values["cam-layer"] as string | undefined,
+          camClass: values["cam-class"] as string | undefined,
+          backend: await backendOf(values)
+        },
+        {
+          onResult(r) {
+            if (values.json) {
+              process.stdout.write(JSON.stringify(r) + "\n");
+              return;
+            }
+            const classes = r.top.map((t) => `${t.label} ${t.score.toFixed(4)}`).join(", ");
+            const flag = r.ood ? `  [unlike Fashion-MNIST: ${r.oodReason}]` : "";
+            const plots = r.plotDir ? `  (plots: ${r.plotDir})` : "";
+            process.stdout.write(`${r.file}: ${classes}${flag}${plots}\n`);
+          },
+          onError(file, error) {
+            process.stderr.write(`fmnist: ${error.message.startsWith(file) ? "" : file + ": "}${error.message}\n`);
+          }
+        }
+      );
+      return failed > 0 ? 1 : 0;
+    }
+  },
   train: {
     summary: "train the CNN on Fashion-MNIST (Adam, checkpoint on best val_loss, early stopping)",
     usage: "fmnist train [--epochs N] [--batch-size N] [--limit N] [--seed N] [--out DIR] [--resume DIR] [--augment]",

@@ -4,11 +4,11 @@ import {normalise} from "../data/dataset.js";
 import {CLASS_NAMES} from "../data/fashionMnist.js";
 import {loadFashionMnist} from "../data/loadFashionMnist.js";
 import {DEFAULT_MODEL_DIR} from "../model/defaultModel.js";
-import {loadModel} from "../model/io.js";
+import {loadAnyModel} from "../model/loadAnyModel.js";
 import {confusionMatrix, perClassAccuracy, predictAll} from "../model/metrics.js";
 
 export interface EvaluateOptions {
-  /** Model folder (default: the shipped model). */
+  /** Model folder, model.json or Keras .h5 file (default: the shipped model). */
   model?: string;
   dataDir?: string;
   backend?: BackendName;
@@ -30,7 +30,7 @@ export interface Evaluation {
 export async function evaluateCommand(options: EvaluateOptions = {}): Promise<Evaluation> {
   await selectBackend(options.backend);
   const modelDir = options.model ?? DEFAULT_MODEL_DIR;
-  const model = await loadModel(modelDir);
+  const {model} = await loadAnyModel(modelDir);
   const test = normalise(await loadFashionMnist("test", {dataDir: options.dataDir, limit: options.limit}));
   const result = await predictAll(model, test, 500);
   model.dispose();

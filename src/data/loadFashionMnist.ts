@@ -58,6 +58,15 @@ export function resolveDataDir(options: DataDirOptions = {}): string {
 
 /** Reads one dataset file (gzipped or not), checks its SHA-256, and returns the gunzipped bytes. */
 export async function readDatasetFile(dir: string, spec: DatasetFile, verify = true): Promise<Uint8Array> {
+  return (await readDatasetFileWithPath(dir, spec, verify)).bytes;
+}
+
+/** {@link readDatasetFile}, also returning the path actually read (the `.gz` file or the uncompressed one). */
+async function readDatasetFileWithPath(
+  dir: string,
+  spec: DatasetFile,
+  verify: boolean
+): Promise<{bytes: Uint8Array; path: string}> {
   const gz = join(dir, spec.file);
   const plain = gz.replace(/\.gz$/, "");
   let bytes: Uint8Array;
@@ -91,7 +100,7 @@ export async function readDatasetFile(dir: string, spec: DatasetFile, verify = t
       );
     }
   }
-  return bytes;
+  return {bytes, path};
 }
 
 /** Options for {@link loadFashionMnist}. */
@@ -107,16 +116,12 @@ export async function loadFashionMnist(split: SplitName, options: LoadOptions = 
   const dir = resolveDataDir(options);
   const spec = DATASET_FILES[split];
   const verify = options.verify ?? true;
-  const [imageBytes, labelBytes] = await Promise.all([
-    readDatasetFile(dir, spec.images, verify),
-    readDatasetFile(dir, spec.labels, verify)
+  const [imageFile, labelFile] = await Promise.all([
+    readDatasetFileWithPath(dir, spec.images, verify),
+    readDatasetFileWithPath(dir, spec.labels, verify)
   ]);
-  const images = parseIdx(imageBytes, {
-    name: join(dir, spec.images.file),
-    rank: 3,
-    innerShape: [IMAGE_SIZE, IMAGE_SIZE]
-  });
-  const labels = parseIdx(labelBytes, {name: join(dir, spec.labels.file), rank: 1});
+  const images = parseIdx(imageFile.bytes, {name: imageFile.path, rank: 3, innerShape: [IMAGE_SIZE, IMAGE_SIZE]});
+  const labels = parseIdx(labelFile.bytes, {name: labelFile.path, rank: 1});
   if (images.shape[0] !== labels.shape[0]) {
     throw new FormatError(
       `${dir}: ${split} has ${images.shape[0]} images but ${labels.shape[0]} labels; the files do not belong together`
@@ -124,7 +129,7 @@ export async function loadFashionMnist(split: SplitName, options: LoadOptions = 
   }
   for (let i = 0; i < labels.data.length; i++) {
     if (labels.data[i] >= NUM_CLASSES) {
-      throw new FormatError(`${join(dir, spec.labels.file)}: label ${labels.data[i]} at index ${i} is not in 0..9`);
+      throw new FormatError(`${labelFile.path}: label ${labels.data[i]} at index ${i} is not in 0..9`);
     }
   }
   const count = Math.min(images.shape[0], options.limit ?? Infinity);
