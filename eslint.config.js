@@ -21,7 +21,9 @@ export default tseslint.config(
       "src/model/io.ts",
       "src/model/runDir.ts",
       "src/model/metadata.ts",
-      "src/model/defaultModel.ts"
+      "src/model/defaultModel.ts",
+      "src/model/kerasH5.ts",
+      "src/model/loadAnyModel.ts"
     ],
     rules: {"no-restricted-imports": ["error", {patterns: ["node:*"]}]}
   }
