@@ -24,11 +24,13 @@ const COMMON: Options = {
   help: {type: "boolean", short: "h"},
   debug: {type: "boolean"},
   backend: {type: "string"},
-  "data-dir": {type: "string"}
+  "data-dir": {type: "string"},
+  "no-verify": {type: "boolean"}
 };
 const COMMON_HELP: Record<string, string> = {
   backend: "compute backend: node (if @tensorflow/tfjs-node is installed), wasm (default otherwise), cpu",
   "data-dir": "folder with the Fashion-MNIST *-ubyte(.gz) files (default: $FASHION_MNIST_DIR, then Debian's package)",
+  "no-verify": "do not check the dataset files' SHA-256 (for a modified copy of Fashion-MNIST)",
   debug: "show stack traces on errors",
   help: "show this help"
 };
@@ -171,6 +173,7 @@ const COMMANDS: Record<string, Command> = {
             validation: validation as "split" | "test" | undefined,
             patience: int(values, "patience"),
             dataDir: values["data-dir"] as string | undefined,
+            verify: values["no-verify"] ? false : undefined,
             backend: await backendOf(values),
             progress: values["no-progress"] ? false : undefined
           },
@@ -196,6 +199,7 @@ const COMMANDS: Record<string, Command> = {
       const result = await evaluateCommand({
         model: values.model as string | undefined,
         dataDir: values["data-dir"] as string | undefined,
+        verify: values["no-verify"] ? false : undefined,
         backend: await backendOf(values),
         limit: int(values, "limit")
       });

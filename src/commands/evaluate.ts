@@ -11,6 +11,8 @@ export interface EvaluateOptions {
   /** Model folder, model.json or Keras .h5 file (default: the shipped model). */
   model?: string;
   dataDir?: string;
+  /** Check the dataset's SHA-256 (default true). */
+  verify?: boolean;
   backend?: BackendName;
   /** Evaluate on the first N test images only. */
   limit?: number;
@@ -31,7 +33,9 @@ export async function evaluateCommand(options: EvaluateOptions = {}): Promise<Ev
   await selectBackend(options.backend);
   const modelDir = options.model ?? DEFAULT_MODEL_DIR;
   const {model} = await loadAnyModel(modelDir);
-  const test = normalise(await loadFashionMnist("test", {dataDir: options.dataDir, limit: options.limit}));
+  const test = normalise(
+    await loadFashionMnist("test", {dataDir: options.dataDir, limit: options.limit, verify: options.verify})
+  );
   const result = await predictAll(model, test, 500);
   model.dispose();
   const matrix = confusionMatrix(test.ys, result.predicted);

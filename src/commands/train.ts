@@ -39,6 +39,8 @@ export interface TrainCommandOptions extends TrainOptions {
   /** Fraction held out with `--validation split` (default 0.1). */
   validationFraction?: number;
   dataDir?: string;
+  /** Check the dataset's SHA-256 (default true). */
+  verify?: boolean;
   backend?: BackendName;
   /** Draw progress bars (default: when stderr is a TTY). */
   progress?: boolean;
@@ -77,13 +79,17 @@ export async function trainCommand(
   const backend = await selectBackend(config.backend);
   logger.info(`backend: ${backend}`);
 
-  const trainSplit = await loadFashionMnist("train", {dataDir: config.dataDir, limit: config.limit});
+  const trainSplit = await loadFashionMnist("train", {
+    dataDir: config.dataDir,
+    limit: config.limit,
+    verify: config.verify
+  });
   const all = normalise(trainSplit);
   let train: Examples;
   let validation: Examples;
   if (config.validation === "test") {
     train = all;
-    validation = normalise(await loadFashionMnist("test", {dataDir: config.dataDir}));
+    validation = normalise(await loadFashionMnist("test", {dataDir: config.dataDir, verify: config.verify}));
   } else {
     ({train, validation} = splitValidation(all, config.validationFraction ?? 0.1));
   }
@@ -171,7 +177,7 @@ export async function trainCommand(
     if (result.state.history.length === 0) throw new CliError("No epoch completed; nothing to save.");
     throw error;
   });
-  const test = normalise(await loadFashionMnist("test", {dataDir: config.dataDir}));
+  const test = normalise(await loadFashionMnist("test", {dataDir: config.dataDir, verify: config.verify}));
   const evaluation = await predictAll(best, test, 500);
   const bestLog = result.state.history.find((h) => h.epoch === result.state.earlyStopping.bestEpoch);
   await writeMetadata(join(run, MODEL_DIR), {

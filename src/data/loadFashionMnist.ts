@@ -5,7 +5,7 @@
  */
 import {createHash} from "node:crypto";
 import {existsSync} from "node:fs";
-import {mkdir, readFile, rename, writeFile} from "node:fs/promises";
+import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
 import {homedir} from "node:os";
 import {join} from "node:path";
 import {gunzipSync} from "node:zlib";
@@ -96,7 +96,7 @@ async function readDatasetFileWithPath(
       throw new FormatError(
         `${path}: SHA-256 mismatch (got ${digest.slice(0, 16)}…, expected ${spec.sha256.slice(0, 16)}…, ` +
           `${bytes.length} bytes vs ${spec.bytes}); the file is damaged or not Fashion-MNIST. ` +
-          "Reinstall it, or pass --no-verify to use it anyway."
+          "Reinstall it (apt-get install --reinstall dataset-fashion-mnist), or pass --no-verify to use it anyway."
       );
     }
   }
@@ -155,11 +155,15 @@ export async function downloadFashionMnist(onFile: (file: string) => void = () =
       const response = await fetch(DATASET_MIRROR + spec.file);
       if (!response.ok) throw new CliError(`Download of ${spec.file} failed: HTTP ${response.status}`);
       const bytes = new Uint8Array(await response.arrayBuffer());
-      const tmp = `${target}.tmp-${process.pid}`;
+      const tmpName = `${spec.file}.tmp-${process.pid}`;
+      const tmp = join(dir, tmpName);
       await writeFile(tmp, bytes);
-      await readDatasetFile(dir, {...spec, file: `${spec.file}.tmp-${process.pid}`}).catch(async (error: unknown) => {
+      try {
+        await readDatasetFile(dir, {...spec, file: tmpName});
+      } catch (error) {
+        await rm(tmp, {force: true});
         throw error;
-      });
+      }
       await rename(tmp, target);
     }
   }

@@ -1,0 +1,266 @@
+/**
+ * The space-partitioning tree of Barnes-Hut t-SNE (van der Maaten 2014, "Accelerating t-SNE using
+ * tree-based algorithms", JMLR 15): a quadtree in 2-D, an octree in 3-D, in flat typed arrays so
+ * that rebuilding it every iteration allocates nothing once it has grown. Leaves hold one point,
+ * or a list of points with identical coordinates (which no subdivision could separate).
+ * Isomorphic.
+ */
+
+const MAX_DEPTH = 48;
+
+/** A quadtree (dim 2) or octree (dim 3) over a set of points, rebuilt in place by {@link SpTree.build}. */
+export class SpTree {
+  readonly dim: 2 | 3;
+  private readonly fanout: number;
+  private capacity = 0;
+  private nodes = 0;
+  /** [node, dim] cell centres. */
+  private center = new Float64Array(0);
+  /** Half the side of each (cubic) cell. */
+  private half = new Float64Array(0);
+  /** [node, dim] centres of mass (sums while building). */
+  private com = new Float64Array(0);
+  private count = new Int32Array(0);
+  /** Index of the first of `fanout` consecutive children, or -1 for a leaf. */
+  private firstChild = new Int32Array(0);
+  /** First point of a leaf's list, or -1. */
+  private firstPoint = new Int32Array(0);
+  /** Next point in the same leaf (identical coordinates), or -1. */
+  private nextPoint = new Int32Array(0);
+  private stack = new Int32Array(0);
+  private y: Float64Array = new Float64Array(0);
+
+  constructor(dim: 2 | 3) {
+    this.dim = dim;
+    this.fanout = 1 << dim;
+  }
+
+  /** Number of nodes in the last build (for tests and diagnostics). */
+  get size(): number {
+    return this.nodes;
+  }
+
+  /** Rebuilds the tree over `y` ([n, dim], row-major). `y` is kept by reference until the next build. */
+  build(y: Float64Array, n: number): void {
+    const dim = this.dim;
+    this.y = y;
+    if (this.nextPoint.length < n) this.nextPoint = new Int32Array(n);
+    if (this.capacity < 2 * n + this.fanout) this.grow(2 * n + this.fanout);
+    const lo = [Infinity, Infinity, Infinity];
+    const hi = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < dim; d++) {
+        const v = y[i * dim + d];
+        if (v < lo[d]) lo[d] = v;
+        if (v > hi[d]) hi[d] = v;
+      }
+    }
+    let half = 0;
+    for (let d = 0; d < dim; d++) half = Math.max(half, (hi[d] - lo[d]) / 2);
+    half = half * (1 + 1e-6) + 1e-9;
+    this.nodes = 0;
+    const root = this.newNode();
+    for (let d = 0; d < dim; d++) this.center[root * dim + d] = n > 0 ? (lo[d] + hi[d]) / 2 : 0;
+    this.half[root] = half;
+    for (let i = 0; i < n; i++) this.insert(i);
+    for (let node = 0; node < this.nodes; node++) {
+      const c = this.count[node];
+      if (c > 0) for (let d = 0; d < dim; d++) this.com[node * dim + d] /= c;
+    }
+  }
+
+  private grow(min: number): void {
+    const capacity = Math.max(min, Math.ceil(this.capacity * 1.5));
+    const dim = this.dim;
+    const copy = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T, stride: number): T => {
+      const next = make(capacity * stride);
+      next.set(old.subarray(0, this.nodes * stride));
+      return next;
+    };
+    const f64 = (n: number) => new Float64Array(n);
+    const i32 = (n: number) => new Int32Array(n);
+    this.center = copy(this.center, f64, dim);
+    this.half = copy(this.half, f64, 1);
+    this.com = copy(this.com, f64, dim);
+    this.count = copy(this.count, i32, 1);
+    this.firstChild = copy(this.firstChild, i32, 1);
+    this.firstPoint = copy(this.firstPoint, i32, 1);
+    this.stack = new Int32Array(capacity);
+    this.capacity = capacity;
+  }
+
+  private newNode(): number {
+    if (this.nodes === this.capacity) this.grow(this.nodes + 1);
+    const node = this.nodes++;
+    this.count[node] = 0;
+    this.firstChild[node] = -1;
+    this.firstPoint[node] = -1;
+    for (let d = 0; d < this.dim; d++) this.com[node * this.dim + d] = 0;
+    return node;
+  }
+
+  private childOf(node: number, point: number): number {
+    const dim = this.dim;
+    let bits = 0;
+    for (let d = 0; d < dim; d++) if (this.y[point * dim + d] > this.center[node * dim + d]) bits |= 1 << d;
+    return this.firstChild[node] + bits;
+  }
+
+  private addTo(node: number, point: number): void {
+    const dim = this.dim;
+    this.count[node]++;
+    for (let d = 0; d < dim; d++) this.com[node * dim + d] += this.y[point * dim + d];
+  }
+
+  private samePosition(a: number, b: number): boolean {
+    for (let d = 0; d < this.dim; d++) if (this.y[a * this.dim + d] !== this.y[b * this.dim + d]) return false;
+    return true;
+  }
+
+  private insert(point: number): void {
+    const dim = this.dim;
+    let node = 0;
+    for (let depth = 0; ; depth++) {
+      this.addTo(node, point);
+      if (this.firstChild[node] === -1) {
+        const head = this.firstPoint[node];
+        if (head === -1 || depth >= MAX_DEPTH || this.samePosition(head, point)) {
+          this.nextPoint[point] = head;
+          this.firstPoint[node] = point;
+          return;
+        }
+        // Subdivide: children are allocated together; the resident points (one position) move down.
+        const first = this.nodes;
+        for (let c = 0; c < this.fanout; c++) {
+          const child = this.newNode();
+          const h = this.half[node] / 2;
+          this.half[child] = h;
+          for (let d = 0; d < dim; d++) {
+            this.center[child * dim + d] = this.center[node * dim + d] + ((c >> d) & 1 ? h : -h);
+          }
+        }
+        this.firstChild[node] = first;
+        this.firstPoint[node] = -1;
+        const target = this.childOf(node, head);
+        for (let p = head; p !== -1;) {
+          const next = this.nextPoint[p];
+          this.addTo(target, p);
+          this.nextPoint[p] = this.firstPoint[target];
+          this.firstPoint[target] = p;
+          p = next;
+        }
+      }
+      node = this.childOf(node, point);
+    }
+  }
+
+  /**
+   * Barnes-Hut repulsion on point `i`: adds sum_j q_ij^2 (y_i - y_j) (unnormalised, q = 1/(1+d^2))
+   * to `force[offset..]` and returns sum_j q_ij, treating a cell as one point when its side is
+   * below `theta` times its distance to y_i.
+   */
+  repulsion(i: number, theta: number, force: Float64Array, offset: number): number {
+    return this.dim === 2
+      ? this.repulsion2(i, theta * theta, force, offset)
+      : this.repulsion3(i, theta * theta, force, offset);
+  }
+
+  private repulsion2(i: number, theta2: number, force: Float64Array, offset: number): number {
+    const {y, com, count, half, firstChild, firstPoint, nextPoint, stack} = this;
+    const yi0 = y[2 * i];
+    const yi1 = y[2 * i + 1];
+    let sumQ = 0;
+    let f0 = 0;
+    let f1 = 0;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top];
+      const c = count[node];
+      if (c === 0) continue;
+      const child = firstChild[node];
+      if (child === -1) {
+        for (let p = firstPoint[node]; p !== -1; p = nextPoint[p]) {
+          if (p === i) continue;
+          const d0 = yi0 - y[2 * p];
+          const d1 = yi1 - y[2 * p + 1];
+          const q = 1 / (1 + d0 * d0 + d1 * d1);
+          sumQ += q;
+          const qq = q * q;
+          f0 += qq * d0;
+          f1 += qq * d1;
+        }
+        continue;
+      }
+      const d0 = yi0 - com[2 * node];
+      const d1 = yi1 - com[2 * node + 1];
+      const dist2 = d0 * d0 + d1 * d1;
+      const side = 2 * half[node];
+      if (side * side < theta2 * dist2) {
+        const q = 1 / (1 + dist2);
+        sumQ += c * q;
+        const cqq = c * q * q;
+        f0 += cqq * d0;
+        f1 += cqq * d1;
+      } else {
+        for (let k = 0; k < 4; k++) stack[top++] = child + k;
+      }
+    }
+    force[offset] += f0;
+    force[offset + 1] += f1;
+    return sumQ;
+  }
+
+  private repulsion3(i: number, theta2: number, force: Float64Array, offset: number): number {
+    const {y, com, count, half, firstChild, firstPoint, nextPoint, stack} = this;
+    const yi0 = y[3 * i];
+    const yi1 = y[3 * i + 1];
+    const yi2 = y[3 * i + 2];
+    let sumQ = 0;
+    let f0 = 0;
+    let f1 = 0;
+    let f2 = 0;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top];
+      const c = count[node];
+      if (c === 0) continue;
+      const child = firstChild[node];
+      if (child === -1) {
+        for (let p = firstPoint[node]; p !== -1; p = nextPoint[p]) {
+          if (p === i) continue;
+          const d0 = yi0 - y[3 * p];
+          const d1 = yi1 - y[3 * p + 1];
+          const d2 = yi2 - y[3 * p + 2];
+          const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+          sumQ += q;
+          const qq = q * q;
+          f0 += qq * d0;
+          f1 += qq * d1;
+          f2 += qq * d2;
+        }
+        continue;
+      }
+      const d0 = yi0 - com[3 * node];
+      const d1 = yi1 - com[3 * node + 1];
+      const d2 = yi2 - com[3 * node + 2];
+      const dist2 = d0 * d0 + d1 * d1 + d2 * d2;
+      const side = 2 * half[node];
+      if (side * side < theta2 * dist2) {
+        const q = 1 / (1 + dist2);
+        sumQ += c * q;
+        const cqq = c * q * q;
+        f0 += cqq * d0;
+        f1 += cqq * d1;
+        f2 += cqq * d2;
+      } else {
+        for (let k = 0; k < 8; k++) stack[top++] = child + k;
+      }
+    }
+    force[offset] += f0;
+    force[offset + 1] += f1;
+    force[offset + 2] += f2;
+    return sumQ;
+  }
+}

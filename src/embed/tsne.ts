@@ -1,0 +1,365 @@
+/**
+ * Barnes-Hut t-SNE (van der Maaten & Hinton 2008, "Visualizing data using t-SNE", JMLR 9;
+ * van der Maaten 2014, "Accelerating t-SNE using tree-based algorithms", JMLR 15), written here
+ * because no maintained npm package does Barnes-Hut t-SNE: tsne-js and druidjs are exact, O(N^2)
+ * per iteration, and tfjs-tsne is abandoned. The API follows umap-js: `fit`, `fitAsync` (whose
+ * callback stops the run by returning false) and `initialize` + `step` + `getEmbedding`.
+ *
+ * As in the reference implementation (bhtsne): input similarities from the 3 * perplexity exact
+ * nearest neighbours, calibrated per point by binary search, symmetrised; repulsion by a quadtree
+ * (2-D) or octree (3-D) with theta 0.5; early exaggeration 12 for 250 iterations; momentum 0.5
+ * then 0.8; per-coordinate gains. Deviations: PCA initialisation scaled to a standard deviation of
+ * 1e-4 (Kobak & Berens 2019, as scikit-learn and openTSNE), and the learning rate defaults to
+ * max(N / exaggeration / 4, 50) (Belkina et al. 2019, scikit-learn's "auto"). Nothing here is
+ * random with PCA initialisation; a seeded `random` is used for random initialisation. Isomorphic.
+ */
+import {CliError} from "../errors.js";
+import {createRandom, type Random} from "../random.js";
+import {exactKnn, truncateNeighbors, type Neighbors} from "./knn.js";
+import {pca} from "./pca.js";
+import type {Points} from "./points.js";
+import {SpTree} from "./spTree.js";
+
+/** Options of {@link Tsne}; every field has a default. */
+export interface TsneOptions {
+  /** Output dimension, 2 or 3 (default 2). */
+  dim?: 2 | 3;
+  /** Effective number of neighbours (default 30); needs more than 3 * perplexity points. */
+  perplexity?: number;
+  /** Barnes-Hut accuracy: a cell is summarised when side / distance < theta (default 0.5; 0 is exact). */
+  theta?: number;
+  /** Gradient-descent iterations (default 1000). */
+  iterations?: number;
+  /** Factor on the input similarities during the first iterations (default 12). */
+  earlyExaggeration?: number;
+  /** Number of early-exaggeration iterations (default 250); momentum switches from 0.5 to 0.8 then. */
+  exaggerationIterations?: number;
+  /** Learning rate (default max(N / earlyExaggeration / 4, 50)). */
+  learningRate?: number;
+  /** "pca" (default) or "random" (Gaussian, standard deviation 1e-4, drawn from `random`). */
+  init?: "pca" | "random";
+  /** Source of randomness in [0, 1) for random initialisation (default: seeded with 42). */
+  random?: Random;
+}
+
+/** Called after each iteration with its number (1-based); returning false stops the run. */
+export type TsneStepCallback = (iteration: number) => boolean | void;
+
+/** Barnes-Hut t-SNE. */
+export class Tsne {
+  readonly dim: 2 | 3;
+  readonly perplexity: number;
+  readonly theta: number;
+  readonly iterations: number;
+  readonly earlyExaggeration: number;
+  readonly exaggerationIterations: number;
+  private readonly init: "pca" | "random";
+  private readonly random: Random;
+  private learningRate: number | undefined;
+  private neighbors: Neighbors | undefined;
+  private n = 0;
+  private iteration = 0;
+  /** Symmetric P in CSR form. */
+  private rowStart = new Int32Array(0);
+  private cols = new Int32Array(0);
+  private values = new Float64Array(0);
+  private y = new Float64Array(0);
+  private update = new Float64Array(0);
+  private gains = new Float64Array(0);
+  private grad = new Float64Array(0);
+  private repulsive = new Float64Array(0);
+  private lastSumQ = 1;
+  private tree: SpTree;
+
+  constructor(options: TsneOptions = {}) {
+    this.dim = options.dim ?? 2;
+    this.perplexity = options.perplexity ?? 30;
+    this.theta = options.theta ?? 0.5;
+    this.iterations = options.iterations ?? 1000;
+    this.earlyExaggeration = options.earlyExaggeration ?? 12;
+    this.exaggerationIterations = options.exaggerationIterations ?? 250;
+    this.learningRate = options.learningRate;
+    this.init = options.init ?? "pca";
+    this.random = options.random ?? createRandom(42);
+    if (this.dim !== 2 && this.dim !== 3) throw new CliError(`t-SNE: dim must be 2 or 3; got ${String(this.dim)}`);
+    if (!(this.perplexity > 0)) throw new CliError(`t-SNE: perplexity must be positive; got ${this.perplexity}`);
+    if (!(this.theta >= 0)) throw new CliError(`t-SNE: theta must be ≥ 0; got ${this.theta}`);
+    this.tree = new SpTree(this.dim);
+  }
+
+  /** Number of neighbours used for the input similarities: floor(3 * perplexity). */
+  get neighborCount(): number {
+    return Math.floor(3 * this.perplexity);
+  }
+
+  /**
+   * Supplies precomputed nearest neighbours (at least {@link neighborCount} per point, self
+   * excluded) instead of computing them in {@link initialize}, e.g. to share them with UMAP.
+   */
+  setPrecomputedKnn(neighbors: Neighbors): void {
+    this.neighbors = neighbors;
+  }
+
+  /** Prepares the run; returns the number of iterations {@link step} will take. */
+  initialize(x: Points): number {
+    const n = x.count;
+    const k = this.neighborCount;
+    if (n <= k) {
+      throw new CliError(
+        `Not enough samples (${n}) for perplexity ${this.perplexity}; lower the perplexity or add samples (need more than ${k})`
+      );
+    }
+    let neighbors = this.neighbors ?? exactKnn(x, k);
+    if (neighbors.count !== n || neighbors.k < k) {
+      throw new CliError(`t-SNE: precomputed kNN has ${neighbors.count}x${neighbors.k}, need ${n}x${k}`);
+    }
+    neighbors = truncateNeighbors(neighbors, k);
+    this.n = n;
+    this.iteration = 0;
+    this.learningRate ??= Math.max(n / this.earlyExaggeration / 4, 50);
+    this.computeP(neighbors);
+    const dim = this.dim;
+    this.y = this.initialLayout(x);
+    this.update = new Float64Array(n * dim);
+    this.gains = new Float64Array(n * dim).fill(1);
+    this.grad = new Float64Array(n * dim);
+    this.repulsive = new Float64Array(n * dim);
+    return this.iterations;
+  }
+
+  /** Runs one iteration; returns the number of iterations done so far. */
+  step(): number {
+    if (this.n === 0) throw new CliError("t-SNE: call initialize() before step()");
+    if (this.iteration >= this.iterations) return this.iteration;
+    const early = this.iteration < this.exaggerationIterations;
+    const exaggeration = early ? this.earlyExaggeration : 1;
+    const momentum = early ? 0.5 : 0.8;
+    this.gradient(exaggeration);
+    const {y, update, gains, grad} = this;
+    const lr = this.learningRate ?? 200;
+    for (let t = 0; t < y.length; t++) {
+      const g = grad[t];
+      const u = update[t];
+      // Delta-bar-delta: grow the gain when the gradient opposes the last step, shrink it otherwise.
+      let gain = (g > 0) !== (u > 0) ? gains[t] + 0.2 : gains[t] * 0.8;
+      if (gain < 0.01) gain = 0.01;
+      gains[t] = gain;
+      const next = momentum * u - lr * gain * g;
+      update[t] = next;
+      y[t] += next;
+    }
+    this.center();
+    return ++this.iteration;
+  }
+
+  /** Runs all iterations synchronously and returns the layout. */
+  fit(x: Points): Points {
+    const total = this.initialize(x);
+    for (let i = 0; i < total; i++) this.step();
+    return this.getEmbedding();
+  }
+
+  /**
+   * Runs all iterations, yielding to the event loop between batches of iterations (about every
+   * 50 ms) so that a page or a worker stays responsive; `onStep` is called after every iteration
+   * and stops the run by returning false.
+   */
+  async fitAsync(x: Points, onStep?: TsneStepCallback): Promise<Points> {
+    const total = this.initialize(x);
+    let lastYield = Date.now();
+    for (let i = 0; i < total; i++) {
+      const done = this.step();
+      if (onStep?.(done) === false) break;
+      if (Date.now() - lastYield > 50) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
+    }
+    return this.getEmbedding();
+  }
+
+  /** A copy of the current layout, [count, dim]. */
+  getEmbedding(): Points {
+    return {data: this.y.slice(), count: this.n, dim: this.dim};
+  }
+
+  /** The number of iterations done. */
+  getIteration(): number {
+    return this.iteration;
+  }
+
+  /**
+   * KL(P || Q) of the current layout, with the normalisation Z of the last gradient step (exact
+   * up to the Barnes-Hut approximation of Z). Costs one pass over the sparse P.
+   */
+  klDivergence(): number {
+    const {rowStart, cols, values, y, dim} = this;
+    let kl = 0;
+    for (let i = 0; i < this.n; i++) {
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+        const j = cols[e];
+        let d2 = 0;
+        for (let d = 0; d < dim; d++) {
+          const t = y[i * dim + d] - y[j * dim + d];
+          d2 += t * t;
+        }
+        const q = 1 / (1 + d2) / this.lastSumQ;
+        const p = values[e];
+        if (p > 0) kl += p * Math.log(p / Math.max(q, 1e-300));
+      }
+    }
+    return kl;
+  }
+
+  /** Conditional similarities from the kNN (binary search on the Gaussian precision), symmetrised. */
+  private computeP(neighbors: Neighbors): void {
+    const n = this.n;
+    const k = neighbors.k;
+    const conditional = new Float64Array(n * k);
+    const target = Math.log(this.perplexity);
+    const row = new Float64Array(k);
+    for (let i = 0; i < n; i++) {
+      const base = i * k;
+      const d0 = neighbors.distances[base] ** 2;
+      let beta = 1;
+      let lo = -Infinity;
+      let hi = Infinity;
+      for (let iter = 0; iter < 200; iter++) {
+        let sum = 0;
+        let weighted = 0;
+        for (let t = 0; t < k; t++) {
+          const d2 = neighbors.distances[base + t] ** 2 - d0;
+          const v = Math.exp(-beta * d2);
+          row[t] = v;
+          sum += v;
+          weighted += d2 * v;
+        }
+        // Entropy of the row (shifted distances: the shift cancels in the normalisation).
+        const entropy = Math.log(sum) + (beta * weighted) / sum;
+        const diff = entropy - target;
+        if (Math.abs(diff) < 1e-5) break;
+        if (diff > 0) {
+          lo = beta;
+          beta = hi === Infinity ? beta * 2 : (beta + hi) / 2;
+        } else {
+          hi = beta;
+          beta = lo === -Infinity ? beta / 2 : (beta + lo) / 2;
+        }
+      }
+      let sum = 0;
+      for (let t = 0; t < k; t++) sum += row[t];
+      for (let t = 0; t < k; t++) conditional[base + t] = row[t] / sum;
+    }
+    // Symmetrise: P = (P_cond + P_cond^T) / 2n, merged per row in column order.
+    const rowCount = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < k; t++) {
+        rowCount[i]++;
+        rowCount[neighbors.indices[i * k + t]]++;
+      }
+    }
+    const start = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) start[i + 1] = start[i] + rowCount[i];
+    const fill = start.slice(0, n);
+    const rawCols = new Int32Array(start[n]);
+    const rawVals = new Float64Array(start[n]);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < k; t++) {
+        const j = neighbors.indices[i * k + t];
+        const v = conditional[i * k + t];
+        rawCols[fill[i]] = j;
+        rawVals[fill[i]++] = v;
+        rawCols[fill[j]] = i;
+        rawVals[fill[j]++] = v;
+      }
+    }
+    const rowStart = new Int32Array(n + 1);
+    const cols = new Int32Array(start[n]);
+    const values = new Float64Array(start[n]);
+    let out = 0;
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) {
+      rowStart[i] = out;
+      order.length = 0;
+      for (let e = start[i]; e < start[i + 1]; e++) order.push(e);
+      order.sort((a, b) => rawCols[a] - rawCols[b]);
+      for (const e of order) {
+        if (out > rowStart[i] && cols[out - 1] === rawCols[e]) values[out - 1] += rawVals[e];
+        else {
+          cols[out] = rawCols[e];
+          values[out++] = rawVals[e];
+        }
+      }
+    }
+    rowStart[n] = out;
+    for (let e = 0; e < out; e++) values[e] /= 2 * n;
+    this.rowStart = rowStart;
+    this.cols = cols.slice(0, out);
+    this.values = values.slice(0, out);
+  }
+
+  private initialLayout(x: Points): Float64Array {
+    const n = x.count;
+    const dim = this.dim;
+    const y = new Float64Array(n * dim);
+    if (this.init === "random" || x.dim < dim) {
+      for (let t = 0; t < y.length; t++) y[t] = 1e-4 * gaussian(this.random);
+      return y;
+    }
+    const projected = pca(x, {components: dim}).projected.data;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += projected[i * dim];
+    mean /= n;
+    let variance = 0;
+    for (let i = 0; i < n; i++) variance += (projected[i * dim] - mean) ** 2;
+    const std = Math.sqrt(variance / n) || 1;
+    for (let t = 0; t < y.length; t++) y[t] = (projected[t] / std) * 1e-4;
+    return y;
+  }
+
+  /** grad = 4 (exaggeration * F_attr - F_rep / Z). */
+  private gradient(exaggeration: number): void {
+    const {n, dim, y, grad, repulsive, rowStart, cols, values, tree, theta} = this;
+    tree.build(y, n);
+    repulsive.fill(0);
+    let sumQ = 0;
+    for (let i = 0; i < n; i++) sumQ += tree.repulsion(i, theta, repulsive, i * dim);
+    this.lastSumQ = sumQ;
+    for (let i = 0; i < n; i++) {
+      const oi = i * dim;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+        const oj = cols[e] * dim;
+        const d0 = y[oi] - y[oj];
+        const d1 = y[oi + 1] - y[oj + 1];
+        const d2 = dim === 3 ? y[oi + 2] - y[oj + 2] : 0;
+        const pq = values[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+        a0 += pq * d0;
+        a1 += pq * d1;
+        a2 += pq * d2;
+      }
+      grad[oi] = 4 * (exaggeration * a0 - repulsive[oi] / sumQ);
+      grad[oi + 1] = 4 * (exaggeration * a1 - repulsive[oi + 1] / sumQ);
+      if (dim === 3) grad[oi + 2] = 4 * (exaggeration * a2 - repulsive[oi + 2] / sumQ);
+    }
+  }
+
+  private center(): void {
+    const {n, dim, y} = this;
+    for (let d = 0; d < dim; d++) {
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += y[i * dim + d];
+      mean /= n;
+      for (let i = 0; i < n; i++) y[i * dim + d] -= mean;
+    }
+  }
+}
+
+/** A standard normal deviate (Box-Muller) from a uniform source. */
+export function gaussian(random: Random): number {
+  let u = 0;
+  while (u === 0) u = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
