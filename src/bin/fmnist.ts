@@ -58,6 +58,35 @@ async function backendOf(values: Record<string, unknown>) {
 }
 
 const COMMANDS: Record<string, Command> = {
+  calibrate: {
+    summary: "compute a model's out-of-distribution statistics and its false-alarm rate on the test set",
+    usage: "fmnist calibrate [--model DIR] [--count N] [--percentile P]",
+    options: {model: {type: "string"}, count: {type: "string"}, percentile: {type: "string"}},
+    help: {
+      model: "TF.js model folder whose metadata.json is updated (default: the shipped model)",
+      count: "training images used (default 20000)",
+      percentile: "per-class distance percentile used as the threshold (default 99)"
+    },
+    async run(values) {
+      const {calibrateCommand} = await import("../commands/calibrate.js");
+      const percentile = num(values, "percentile");
+      if (percentile !== undefined && percentile > 100) throw new UsageError("--percentile must be at most 100");
+      const r = await calibrateCommand({
+        model: values.model as string | undefined,
+        count: int(values, "count", 10),
+        percentile,
+        dataDir: values["data-dir"] as string | undefined,
+        verify: values["no-verify"] ? false : undefined,
+        backend: await backendOf(values),
+        onProgress: (m) => process.stderr.write(m + "\n")
+      });
+      process.stdout.write(
+        `out-of-distribution statistics from ${r.samples} training images (p${r.percentile}); ` +
+          `false alarms on the ${r.testImages} test images: ${(r.testFalseAlarmRate * 100).toFixed(2)}%\n`
+      );
+      return 0;
+    }
+  },
   classify: {
     summary: "classify photos; with --save-plots, show every layer's activations, CAM and Grad-CAM",
     usage:
@@ -187,12 +216,13 @@ const COMMANDS: Record<string, Command> = {
   },
   evaluate: {
     summary: "test-set accuracy, loss, per-class accuracy and confusion matrix of a model",
-    usage: "fmnist evaluate [--model DIR] [--json] [--limit N]",
-    options: {model: {type: "string"}, json: {type: "boolean"}, limit: {type: "string"}},
+    usage: "fmnist evaluate [--model DIR] [--json] [--limit N] [--plots DIR]",
+    options: {model: {type: "string"}, json: {type: "boolean"}, limit: {type: "string"}, plots: {type: "string"}},
     help: {
       model: "model folder (model.json) (default: the shipped models/fashion-cnn)",
       json: "print one JSON object: accuracy, loss, perClassAccuracy, confusionMatrix",
-      limit: "evaluate on the first N test images only"
+      limit: "evaluate on the first N test images only",
+      plots: "also write confusion_matrix.png and per_class_accuracy.png into DIR"
     },
     async run(values) {
       const {evaluateCommand, formatEvaluation} = await import("../commands/evaluate.js");
@@ -204,7 +234,28 @@ const COMMANDS: Record<string, Command> = {
         limit: int(values, "limit")
       });
       process.stdout.write(values.json ? JSON.stringify(result) + "\n" : formatEvaluation(result) + "\n");
+      if (typeof values.plots === "string") {
+        const {writeEvaluationPlots} = await import("../export/trainingPictures.js");
+        const files = await writeEvaluationPlots(values.plots, result);
+        process.stderr.write(`plots: ${files.join(", ")}\n`);
+      }
       return 0;
+    }
+  },
+  logs: {
+    summary: "dump the scalars of a run's TensorBoard event files (every record's CRC checked)",
+    usage: "fmnist logs RUN [--json]",
+    options: {json: {type: "boolean"}},
+    help: {json: "print one JSON object: per run (train, validation) the files, scalars, histogram and image tags"},
+    async run(values, positionals) {
+      const {formatLogs, logsCommand} = await import("../commands/logs.js");
+      if (positionals.length !== 1)
+        throw new UsageError(`expected one run folder; got ${positionals.length} arguments`);
+      const result = await logsCommand(positionals[0]);
+      process.stdout.write((values.json ? JSON.stringify(result) : formatLogs(result)) + "\n");
+      for (const e of result.errors) process.stderr.write(`fmnist: warning: ${e.path}: ${e.message}; stopped there\n`);
+      // A torn last record is what a crash leaves behind; a CRC mismatch means corruption.
+      return result.errors.some((e) => e.kind !== "truncated") ? 1 : 0;
     }
   }
 };

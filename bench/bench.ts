@@ -1,0 +1,43 @@
+/**
+ * `npm run bench [-- --steps N] [-- --json] [-- --no-peer]`: times the CNN on our TF.js backend
+ * against the same model in PyTorch (see args.ts for the flags). The peer runs first, then ours,
+ * never both at once. Progress goes to stderr; stdout holds the table, or one JSON object.
+ */
+import os from "node:os";
+
+import {CliError} from "../src/errors.js";
+import {USAGE, parseBenchArgs} from "./args.js";
+import {measureOurs} from "./ours.js";
+import {runPeer} from "./peer.js";
+import {formatReport, ratios, type BenchReport} from "./report.js";
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Runs the benchmark; returns what to print on stdout. */
+async function main(argv: readonly string[]): Promise<string> {
+  const args = parseBenchArgs(argv);
+  if (args.help) return `${USAGE}\n`;
+  if (args.json) {
+    // Nothing but the result may reach stdout.
+    console.log = console.info = console.debug = (...data: unknown[]) => console.error(...data);
+  }
+  const peer = args.peer ? await runPeer(args.steps, os.availableParallelism(), log) : null;
+  if (!args.peer) log("peer skipped: --no-peer");
+  const ours = await measureOurs(args.steps, log);
+  const report: BenchReport = {ours, peer: peer?.result ?? null, ratio: peer ? ratios(ours, peer.result) : null};
+  return args.json ? `${JSON.stringify(report)}\n` : `${formatReport(report, peer?.info ?? null, args.steps)}\n`;
+}
+
+// The WASM thread pool keeps Node alive, so exit explicitly once stdout is flushed.
+main(process.argv.slice(2)).then(
+  (text) => process.stdout.write(text, () => process.exit(0)),
+  (error: unknown) => {
+    const code = error instanceof CliError ? error.exitCode : 1;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`bench: ${message.split("\n")[0]}\n`);
+    if (!(error instanceof CliError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exit(code);
+  }
+);

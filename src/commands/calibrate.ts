@@ -1,0 +1,66 @@
+/**
+ * `fmnist calibrate`: computes the out-of-distribution statistics of a model (see src/model/ood.ts)
+ * from training images, stores them in its metadata.json, and measures the false-alarm rate on the
+ * test set (the share of real Fashion-MNIST test images flagged as unlike Fashion-MNIST).
+ */
+import {selectBackend, type BackendName} from "../backend/selectBackend.js";
+import {normalise} from "../data/dataset.js";
+import {NUM_CLASSES} from "../data/fashionMnist.js";
+import {loadFashionMnist} from "../data/loadFashionMnist.js";
+import {CliError} from "../errors.js";
+import {DEFAULT_MODEL_DIR} from "../model/defaultModel.js";
+import {embedAndPredict} from "../model/embedding.js";
+import {loadModel} from "../model/io.js";
+import {defaultMetadata, readMetadata, writeMetadata} from "../model/metadata.js";
+import {computeOodStats, detectOod} from "../model/ood.js";
+
+export interface CalibrateOptions {
+  /** TF.js model folder (default: the shipped model); its metadata.json is updated. */
+  model?: string;
+  /** Training images used for the statistics (default 20000). */
+  count?: number;
+  /** Percentile of training distances used as the per-class threshold (default 99). */
+  percentile?: number;
+  dataDir?: string;
+  verify?: boolean;
+  backend?: BackendName;
+  onProgress?: (message: string) => void;
+}
+
+export interface Calibration {
+  samples: number;
+  percentile: number;
+  /** Fraction of test images flagged. */
+  testFalseAlarmRate: number;
+  testImages: number;
+}
+
+export async function calibrateCommand(options: CalibrateOptions = {}): Promise<Calibration> {
+  await selectBackend(options.backend);
+  const dir = options.model ?? DEFAULT_MODEL_DIR;
+  if (/\.(h5|hdf5|json)$/i.test(dir)) throw new CliError("calibrate needs a TF.js model folder (it writes metadata.json)");
+  const model = await loadModel(dir);
+  const count = options.count ?? 20000;
+  const train = normalise(await loadFashionMnist("train", {dataDir: options.dataDir, limit: count, verify: options.verify}));
+  options.onProgress?.(`embedding ${train.count} training images…`);
+  const t = await embedAndPredict(model, train);
+  const stats = computeOodStats(t.embeddings, t.dims, train.ys, t.predicted, NUM_CLASSES, options.percentile ?? 99);
+  options.onProgress?.("measuring false alarms on the test set…");
+  const test = normalise(await loadFashionMnist("test", {dataDir: options.dataDir, verify: options.verify}));
+  const r = await embedAndPredict(model, test);
+  model.dispose();
+  let flagged = 0;
+  for (let i = 0; i < test.count; i++) {
+    const probs = r.probabilities.subarray(i * r.classes, (i + 1) * r.classes);
+    const emb = r.embeddings.subarray(i * r.dims, (i + 1) * r.dims);
+    if (detectOod(probs, emb, r.predicted[i], stats).ood) flagged++;
+  }
+  const metadata = (await readMetadata(dir)) ?? defaultMetadata();
+  const testFalseAlarmRate = flagged / test.count;
+  await writeMetadata(dir, {
+    ...metadata,
+    ood: stats,
+    metrics: {...(metadata.metrics ?? {}), oodTestFalseAlarmRate: testFalseAlarmRate}
+  });
+  return {samples: train.count, percentile: stats.percentile, testFalseAlarmRate, testImages: test.count};
+}
