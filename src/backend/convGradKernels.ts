@@ -66,12 +66,16 @@ export function conv2dFilterGradient(
     // Rows/cols of the padded input actually read by the forward conv; trailing ones are dropped.
     const needH = (oh - 1) * sh + kh;
     const needW = (ow - 1) * sw + kw;
+    // With dimRoundingMode "ceil"/"round" the last window can overhang the padded input: the reference
+    // kernel reads zeros there, so pad with zeros rather than slicing past the end.
+    const extraH = Math.max(0, needH - (x.shape[1] + top + bottom));
+    const extraW = Math.max(0, needW - (x.shape[2] + left + right));
     let xp: tf.Tensor4D =
-      top || bottom || left || right
+      top || bottom || left || right || extraH || extraW
         ? tf.pad(x, [
             [0, 0],
-            [top, bottom],
-            [left, right],
+            [top, bottom + extraH],
+            [left, right + extraW],
             [0, 0]
           ])
         : x;

@@ -9,7 +9,7 @@ import {NUM_CLASSES} from "../data/fashionMnist.js";
 import {loadFashionMnist} from "../data/loadFashionMnist.js";
 import {CliError} from "../errors.js";
 import {DEFAULT_MODEL_DIR} from "../model/defaultModel.js";
-import {embedAndPredict} from "../model/embedding.js";
+import {embedAll} from "../model/embedding.js";
 import {loadModel} from "../model/io.js";
 import {defaultMetadata, readMetadata, writeMetadata} from "../model/metadata.js";
 import {computeOodStats, detectOod} from "../model/ood.js";
@@ -43,16 +43,16 @@ export async function calibrateCommand(options: CalibrateOptions = {}): Promise<
   const count = options.count ?? 20000;
   const train = normalise(await loadFashionMnist("train", {dataDir: options.dataDir, limit: count, verify: options.verify}));
   options.onProgress?.(`embedding ${train.count} training images…`);
-  const t = await embedAndPredict(model, train);
-  const stats = computeOodStats(t.embeddings, t.dims, train.ys, t.predicted, NUM_CLASSES, options.percentile ?? 99);
+  const t = await embedAll(model, train);
+  const stats = computeOodStats(t.embeddings, t.dim, train.ys, t.predicted, NUM_CLASSES, options.percentile ?? 99);
   options.onProgress?.("measuring false alarms on the test set…");
   const test = normalise(await loadFashionMnist("test", {dataDir: options.dataDir, verify: options.verify}));
-  const r = await embedAndPredict(model, test);
+  const r = await embedAll(model, test);
   model.dispose();
   let flagged = 0;
   for (let i = 0; i < test.count; i++) {
-    const probs = r.probabilities.subarray(i * r.classes, (i + 1) * r.classes);
-    const emb = r.embeddings.subarray(i * r.dims, (i + 1) * r.dims);
+    const probs = r.probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES);
+    const emb = r.embeddings.subarray(i * r.dim, (i + 1) * r.dim);
     if (detectOod(probs, emb, r.predicted[i], stats).ood) flagged++;
   }
   const metadata = (await readMetadata(dir)) ?? defaultMetadata();

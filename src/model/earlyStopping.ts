@@ -39,7 +39,8 @@ export function updateEarlyStopping(
   const minDelta = options.minDelta ?? 0.01;
   const patience = options.patience ?? 3;
   const checkpoint = valLoss < state.best;
-  const improvedEnough = valLoss - minDelta < state.reference;
+  // Keras (mode "min"): `monitor_op(current - (-min_delta), best)`, i.e. current + minDelta < best.
+  const improvedEnough = valLoss + minDelta < state.reference;
   const next: EarlyStoppingState = {
     best: checkpoint ? valLoss : state.best,
     bestEpoch: checkpoint ? epoch : state.bestEpoch,
