@@ -15,7 +15,14 @@ export default tseslint.config(
     }
   },
   {
-    files: ["src/data/**", "src/model/**", "src/random.ts", "src/assert.ts"],
+    files: [
+      "src/data/**",
+      "src/model/**",
+      "src/viz/**",
+      "src/train/tensorboard/{schema,record,histogram}.ts",
+      "src/random.ts",
+      "src/assert.ts"
+    ],
     ignores: [
       "src/data/loadFashionMnist.ts",
       "src/model/io.ts",

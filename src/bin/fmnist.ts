@@ -257,6 +257,101 @@ const COMMANDS: Record<string, Command> = {
       // A torn last record is what a crash leaves behind; a CRC mismatch means corruption.
       return result.errors.some((e) => e.kind !== "truncated") ? 1 : 0;
     }
+  },
+  export: {
+    summary: "embeddings of the test images for the TensorBoard Projector, with PCA, t-SNE and UMAP and pictures",
+    usage:
+      "fmnist export [--model PATH] [--out DIR] [--count N] [--projections pca,tsne,umap] [--dims 2,3] [--seed S] [--base-url URL]",
+    options: {
+      model: {type: "string"},
+      out: {type: "string"},
+      count: {type: "string"},
+      projections: {type: "string"},
+      dims: {type: "string"},
+      seed: {type: "string"},
+      "base-url": {type: "string"},
+      "tsne-iterations": {type: "string"},
+      "no-progress": {type: "boolean"}
+    },
+    help: {
+      model: "model folder, model.json or Keras .h5 (default: the shipped models/fashion-cnn)",
+      out: "folder to write; replaced as a whole at the end (default projector)",
+      count: "use the first N test images (default 10000)",
+      projections: "comma-separated list of pca, tsne, umap (default all three)",
+      dims: "output dimensions of the projections: 2, 3 or 2,3 (default 2,3)",
+      seed: "seed of t-SNE, UMAP and the quality samples (default 42); same seed, same bytes",
+      "base-url": "where the files will be served, for config.json (default http://localhost:8000)",
+      "tsne-iterations": "t-SNE gradient-descent iterations (default 1000)",
+      "no-progress": "plain progress lines instead of bars (the default when stderr is not a terminal)"
+    },
+    async run(values) {
+      const {exportCommand, parseDims, parseProjections} = await import("../commands/export.js");
+      const {createProgress} = await import("../progress.js");
+      const {consoleLogger} = await import("../tty.js");
+      let stopRequested = false;
+      const onSigint = () => {
+        if (stopRequested) process.exit(130);
+        stopRequested = true;
+        process.stderr.write("\nstopping; nothing will be written (Ctrl-C again to abort now)…\n");
+      };
+      process.on("SIGINT", onSigint);
+      try {
+        await exportCommand(
+          {
+            model: values.model as string | undefined,
+            out: values.out as string | undefined,
+            count: int(values, "count", 2),
+            projections: values.projections === undefined ? undefined : parseProjections(String(values.projections)),
+            dims: values.dims === undefined ? undefined : parseDims(String(values.dims)),
+            seed: int(values, "seed", 0),
+            baseUrl: values["base-url"] as string | undefined,
+            tsneIterations: int(values, "tsne-iterations"),
+            dataDir: values["data-dir"] as string | undefined,
+            backend: await backendOf(values)
+          },
+          {
+            logger: consoleLogger,
+            progress: createProgress({
+              bars: !values["no-progress"] && process.stderr.isTTY === true,
+              logger: consoleLogger
+            }),
+            shouldStop: () => stopRequested
+          }
+        );
+      } finally {
+        process.off("SIGINT", onSigint);
+      }
+      return 0;
+    }
+  },
+  serve: {
+    summary: "serve an export folder over HTTP (CORS) for the TensorBoard Projector",
+    usage: "fmnist serve [--dir DIR] [--port 8000] [--host 127.0.0.1]",
+    options: {dir: {type: "string"}, port: {type: "string"}, host: {type: "string"}},
+    help: {
+      dir: "folder to serve (default projector)",
+      port: "TCP port (default 8000; 0 picks a free one)",
+      host: "interface to bind (default 127.0.0.1, this machine only; 0.0.0.0 serves the network)"
+    },
+    async run(values) {
+      const {serveCommand} = await import("../commands/serve.js");
+      const {consoleLogger} = await import("../tty.js");
+      const port = int(values, "port", 0);
+      if (port !== undefined && port > 65535) throw new UsageError(`--port must be at most 65535; got ${port}`);
+      const server = await serveCommand(
+        {dir: values.dir as string | undefined, port, host: values.host as string | undefined},
+        {logger: consoleLogger}
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stderr.write("\nstopping the server…\n");
+          void server.close().then(resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      return 0;
+    }
   }
 };
 

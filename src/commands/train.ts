@@ -9,9 +9,11 @@ import {selectBackend, type BackendName} from "../backend/selectBackend.js";
 import {normalise, splitValidation, type Examples} from "../data/dataset.js";
 import {loadFashionMnist} from "../data/loadFashionMnist.js";
 import {CliError, InterruptedError, isEnoent} from "../errors.js";
+import {writeTrainingPictures} from "../export/trainingPictures.js";
 import {createCnn} from "../model/cnn.js";
+import {formatCount, formatModelSummary, modelSummary} from "../model/layerSummary.js";
 import {defaultMetadata, writeMetadata} from "../model/metadata.js";
-import {predictAll} from "../model/metrics.js";
+import {confusionMatrix, predictAll} from "../model/metrics.js";
 import {
   CONFIG_FILE,
   MODEL_DIR,
@@ -24,6 +26,7 @@ import {
   saveTrainState
 } from "../model/runDir.js";
 import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../model/train.js";
+import {LOG_DIR, TensorBoardLogger} from "../train/tensorBoardLogger.js";
 import {consoleLogger, formatDuration, type Logger} from "../tty.js";
 
 /** Options of `fmnist train`. */
@@ -108,8 +111,11 @@ export async function trainCommand(
     await writeFile(join(run, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
     model = createCnn({seed: config.seed});
     state = initialTrainState();
-    model.summary(undefined, undefined, (line) => logger.info(line));
   }
+  for (const line of formatModelSummary(modelSummary(model)).split("\n")) logger.info(line);
+  const tensorBoard = await TensorBoardLogger.open(run);
+  if (!options.resume) await tensorBoard.logSampleInputs(train);
+  logger.info(`TensorBoard logs: tensorboard --logdir ${join(run, LOG_DIR)}`);
 
   const showProgress = config.progress ?? process.stderr.isTTY === true;
   let bar: SingleBar | undefined;
@@ -129,6 +135,7 @@ export async function trainCommand(
         bar.start(batches, 0, {loss: "-", acc: "-", ips: "-"});
       },
       onBatchEnd(log) {
+        tensorBoard.logBatch(log);
         if (!showProgress && (log.batch % Math.max(1, Math.round(log.batches / 10)) === 0 || log.batch === 1)) {
           const eta = ((log.batches - log.batch) * (config.batchSize ?? 128)) / log.imagesPerSecond;
           logger.info(
@@ -142,10 +149,11 @@ export async function trainCommand(
           ips: Math.round(log.imagesPerSecond)
         });
       },
-      async onEpochEnd(log) {
+      async onEpochEnd(log, val) {
         bar?.stop();
         bar = undefined;
         await appendEpochLog(run, log);
+        await tensorBoard.logEpoch(log, model, {labels: validation.ys, predicted: val.predicted});
         logger.info(
           `epoch ${log.epoch}: loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
             `val_loss ${log.val_loss.toFixed(4)} val_acc ${log.val_accuracy.toFixed(4)} ` +
@@ -163,7 +171,7 @@ export async function trainCommand(
     },
     config,
     state
-  );
+  ).finally(() => tensorBoard.close());
   bar?.stop();
   if (result.interrupted) {
     throw new InterruptedError(
@@ -200,6 +208,16 @@ export async function trainCommand(
       testAccuracy: evaluation.accuracy
     }
   });
+  const pictures = await writeTrainingPictures(run, {
+    history: result.state.history,
+    bestEpoch: result.state.earlyStopping.bestEpoch,
+    confusion: confusionMatrix(test.ys, evaluation.predicted),
+    confusionSubtitle:
+      `test set, ${formatCount(test.count)} images, best epoch ${result.state.earlyStopping.bestEpoch}: ` +
+      `accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`,
+    model: modelSummary(best)
+  });
+  logger.info(`pictures: ${pictures.join(", ")}`);
   best.dispose();
   logger.info(
     `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${evaluation.accuracy.toFixed(4)}; model in ${join(run, MODEL_DIR)}`

@@ -11,7 +11,7 @@ import type {Examples} from "../data/dataset.js";
 import {createRandom, permutation} from "../random.js";
 import {augmentBatch} from "./augment.js";
 import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState} from "./earlyStopping.js";
-import {batchTensor, predictAll, sparseCategoricalCrossentropy} from "./metrics.js";
+import {batchTensor, predictAll, sparseCategoricalCrossentropy, type Predictions} from "./metrics.js";
 
 /** Options for {@link trainModel}; every field has a default. */
 export interface TrainOptions {
@@ -67,8 +67,11 @@ export interface TrainState {
 export interface TrainEffects {
   onBatchEnd?(log: BatchLog): void;
   onEpochBegin?(epoch: number, batches: number): void;
-  /** Called with the epoch's metrics before the state is saved (append it to the log here). */
-  onEpochEnd?(log: EpochLog): Promise<void> | void;
+  /**
+   * Called with the epoch's metrics before the state is saved (append it to the log here), and the
+   * predictions on the validation set they were computed from.
+   */
+  onEpochEnd?(log: EpochLog, validation: Predictions): Promise<void> | void;
   /** Saves the model as the best checkpoint. */
   saveCheckpoint(model: tf.LayersModel, log: EpochLog): Promise<void>;
   /** Saves the resumable state (model, optimizer, state) after an epoch. */
@@ -161,7 +164,7 @@ export async function trainModel(
       checkpoint: es.checkpoint
     };
     if (es.checkpoint) await effects.saveCheckpoint(model, log);
-    await effects.onEpochEnd?.(log);
+    await effects.onEpochEnd?.(log, val);
     state = {epoch, earlyStopping: es.state, history: [...state.history, log], stopped: es.stop};
     await effects.saveState(model, optimizer, state);
   }

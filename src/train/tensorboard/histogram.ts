@@ -58,7 +58,7 @@ export function histogram(values: ArrayLike<number>, limits: Float64Array = DEFA
   }
   const bucketLimit: number[] = [];
   const bucket: number[] = [];
-  for (let i = 0; i < counts.length; ) {
+  for (let i = 0; i < counts.length;) {
     let j = i;
     // Merge a run of empty buckets into one entry ending at the run's last limit.
     if (counts[i] === 0) while (j + 1 < counts.length && counts[j + 1] === 0) j++;

@@ -117,7 +117,7 @@ export function encodeEvent(event: TbEvent): Uint8Array {
 /** Parses protobuf bytes into an event; throws on malformed bytes. */
 export function decodeEvent(bytes: Uint8Array): TbEvent {
   const type = getEventType();
-  const object = type.toObject(type.decode(bytes), {longs: Number, arrays: true}) as Partial<TbEvent>;
+  const object = type.toObject(type.decode(bytes), {longs: Number, defaults: true}) as Partial<TbEvent>;
   const event: TbEvent = {wallTime: object.wallTime ?? 0, step: object.step ?? 0};
   if (object.fileVersion !== undefined) event.fileVersion = object.fileVersion;
   if (object.summary !== undefined) event.summary = {value: object.summary.value ?? []};
