@@ -1,12 +1,13 @@
 /**
  * Writes the pictures of one classified image (Node only): the preprocessing steps, every layer's
  * feature maps, the GAP and dense strips, CAM and Grad-CAM overlays, and a self-contained
- * report.html. Everything is written into a temporary folder that is renamed into place at the
+ * report.html. Everything is written into a temporary folder first and moved into place at the
  * end, so a failure never leaves a half-written plot folder.
  */
-import {mkdir, rename, rm, writeFile} from "node:fs/promises";
-import {dirname, join} from "node:path";
+import {mkdir, rename, rm, stat, writeFile} from "node:fs/promises";
+import {basename, dirname, join, resolve} from "node:path";
 
+import {CliError} from "../errors.js";
 import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
 import {resizeBilinear, upscaleNearest, type Raster} from "../image/raster.js";
 import type {PreprocessStep} from "../image/preprocess.js";
@@ -158,21 +159,30 @@ function layerDescription(className: string, h: number, w: number, c: number): s
   }
 }
 
-/** Writes the pictures and report.html into `dir`, atomically (temp folder, then rename). */
+/**
+ * Writes the pictures and report.html into `dir`. They are written into a temporary folder first,
+ * so a failure leaves nothing behind; a new `dir` is then created by renaming that folder, while an
+ * existing one only has these files replaced (never deleted: it may be any folder the user named).
+ */
 export async function writeClassifyPlots(dir: string, p: ClassifyPlotInput): Promise<string[]> {
   const files = await renderClassifyPlots(p);
   const html = renderReport(p, files);
-  const tmp = join(dirname(dir), `.${dir.split("/").pop()}.tmp-${process.pid}`);
+  const target = resolve(dir);
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
   await rm(tmp, {recursive: true, force: true});
   await mkdir(tmp, {recursive: true});
+  const names = [...files.map((f) => f.name), "report.html"];
   try {
     for (const f of files) await writeFile(join(tmp, f.name), f.png);
     await writeFile(join(tmp, "report.html"), html);
-    await rm(dir, {recursive: true, force: true});
-    await rename(tmp, dir);
-  } catch (error) {
+    const existing = await stat(target).catch(() => undefined);
+    if (!existing) await rename(tmp, target);
+    else {
+      if (!existing.isDirectory()) throw new CliError(`${dir}: exists and is not a folder; choose another --plot-dir`);
+      for (const name of names) await rename(join(tmp, name), join(target, name));
+    }
+  } finally {
     await rm(tmp, {recursive: true, force: true});
-    throw error;
   }
-  return [...files.map((f) => f.name), "report.html"];
+  return names;
 }

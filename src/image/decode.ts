@@ -10,8 +10,9 @@ import sharp, {type Metadata} from "sharp";
 import {CliError, FormatError, isEnoent} from "../errors.js";
 import type {Raster} from "./raster.js";
 
+const MIB = 1024 * 1024;
 /** Largest accepted file (bytes). */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = 64 * MIB;
 /** Largest accepted image (pixels), checked from the header before decoding. */
 export const MAX_PIXELS = 50_000_000;
 
@@ -29,7 +30,9 @@ export async function decodeImageFile(path: string): Promise<Raster> {
   }
   if (size === 0) throw new FormatError(`${path}: empty file`);
   if (size > MAX_FILE_BYTES) {
-    throw new FormatError(`${path}: file is ${(size / 1e6).toFixed(0)} MB, over the ${MAX_FILE_BYTES / 1e6} MB limit`);
+    throw new FormatError(
+      `${path}: file is ${(size / MIB).toFixed(1)} MiB, over the ${(MAX_FILE_BYTES / MIB).toFixed(0)} MiB limit`
+    );
   }
   return decodeImage(path, path);
 }

@@ -8,6 +8,7 @@
  * Only the layers this project supports are accepted, so an unsupported model fails up front with
  * a message naming the layer instead of deep inside TF.js.
  */
+import fs from "node:fs";
 import {open} from "node:fs/promises";
 
 import * as tf from "@tensorflow/tfjs";
@@ -51,15 +52,40 @@ export async function isHdf5File(path: string): Promise<boolean> {
   }
 }
 
-/** The HDF5 C library prints its error stack on stderr; keep it out of our one-line errors. */
-function quietly<T>(fn: () => T): T {
+/**
+ * Runs `fn` with the HDF5 C library's error stack kept off stderr. h5wasm's Node build maps the C
+ * library's stderr straight to file descriptor 2 with `fs.writeSync` (Emscripten NODERAWFS), so
+ * patching `process.stderr.write` is not enough. Returns the result and the text the library wrote.
+ */
+function quietly<T>(fn: () => T): {result: T; diagnostics: string} {
   const write = process.stderr.write;
+  const writeSync = fs.writeSync;
+  let diagnostics = "";
   process.stderr.write = (() => true) as typeof process.stderr.write;
+  fs.writeSync = ((fd: number, buffer: Uint8Array | string, ...rest: unknown[]): number => {
+    if (fd !== 2) return (writeSync as (...args: unknown[]) => number)(fd, buffer, ...rest);
+    if (typeof buffer === "string") {
+      diagnostics += buffer;
+      return Buffer.byteLength(buffer);
+    }
+    const offset = typeof rest[0] === "number" ? rest[0] : 0;
+    const length = typeof rest[1] === "number" ? rest[1] : buffer.byteLength - offset;
+    diagnostics += Buffer.from(buffer.buffer, buffer.byteOffset + offset, length).toString("utf8");
+    return length;
+  }) as typeof fs.writeSync;
   try {
-    return fn();
+    return {result: fn(), diagnostics};
   } finally {
     process.stderr.write = write;
+    fs.writeSync = writeSync;
   }
+}
+
+/** The most specific message of an HDF5 error stack ("truncated file: eof = ..."), or "". */
+function hdf5Reason(diagnostics: string): string {
+  const frames = diagnostics.match(/#\d+:.*? in [\w.]+\(\): (.*)/g) ?? [];
+  const last = frames.at(-1);
+  return last ? last.replace(/^#\d+:.*? in [\w.]+\(\): /, "").trim() : "";
 }
 
 type H5Group = InstanceType<typeof h5wasm.Group>;
@@ -86,14 +112,20 @@ export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
     throw new FormatError(`${path}: not an HDF5 file (no HDF5 signature); expected a Keras model saved as .h5`);
   }
   await h5wasm.ready;
-  let file: InstanceType<typeof h5wasm.File>;
+  let opened: {result: InstanceType<typeof h5wasm.File>; diagnostics: string};
   try {
-    file = quietly(() => new h5wasm.File(path, "r"));
+    opened = quietly(() => new h5wasm.File(path, "r"));
   } catch (error) {
     throw new FormatError(`${path}: cannot open HDF5 file (${(error as Error).message.split("\n")[0]})`);
   }
+  // h5wasm does not throw when H5Fopen fails (a truncated or damaged file): it returns a negative id.
+  if (opened.result.file_id < 0n) {
+    const reason = hdf5Reason(opened.diagnostics) || "damaged or truncated";
+    throw new FormatError(`${path}: cannot open HDF5 file (${reason})`);
+  }
+  const file = opened.result;
   try {
-    const configText = attrString(file, "model_config");
+    const configText = quietly(() => attrString(file, "model_config")).result;
     if (!configText) {
       throw new FormatError(`${path}: no model_config attribute; is this a Keras model saved with model.save()?`);
     }
@@ -116,44 +148,62 @@ export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
     } catch (error) {
       throw new FormatError(`${path}: cannot build the model from model_config (${(error as Error).message})`);
     }
-    const weightsRoot = (file.get("model_weights") ?? file) as H5Entity;
-    if (!(weightsRoot instanceof h5wasm.Group)) throw new FormatError(`${path}: no model_weights group`);
-    for (const layer of model.layers) {
-      const expected = layer.getWeights().length;
-      if (expected === 0) continue;
-      const group = weightsRoot.get(layer.name);
-      if (!(group instanceof h5wasm.Group)) {
-        throw new FormatError(`${path}: missing weights group model_weights/${layer.name}`);
-      }
-      const names = attrStrings(group, "weight_names");
-      if (names.length !== expected) {
-        throw new FormatError(
-          `${path}: layer ${layer.name} has ${names.length} weights in the file, the model needs ${expected}`
-        );
-      }
-      const tensors = names.map((name, i) => {
-        const dataset = group.get(name);
-        if (!(dataset instanceof h5wasm.Dataset)) {
-          throw new FormatError(`${path}: missing dataset model_weights/${layer.name}/${name}`);
-        }
-        const shape = dataset.shape ?? [];
-        const want = layer.weights[i].shape;
-        if (shape.join("x") !== want.join("x")) {
-          throw new FormatError(
-            `${path}: ${layer.name}/${name} has shape [${shape.join(", ")}], expected [${want.join(", ")}]`
-          );
-        }
-        const value = dataset.value;
-        if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-          throw new FormatError(`${path}: ${layer.name}/${name} is not a float dataset`);
-        }
-        return tf.tensor(Float32Array.from(value), shape);
-      });
-      layer.setWeights(tensors);
-      tf.dispose(tensors);
+    try {
+      quietly(() => setWeightsFromFile(path, file, model));
+    } catch (error) {
+      model.dispose();
+      throw error;
     }
     return model;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    // A file that opens but is damaged inside: h5wasm throws plain strings or errors from the C library.
+    throw new FormatError(`${path}: cannot read the Keras model (${firstLine(error)})`);
   } finally {
-    file.close();
+    quietly(() => file.close());
   }
+}
+
+/** Copies each layer's weights from `model_weights/<layer>/` into `model`. */
+function setWeightsFromFile(path: string, file: InstanceType<typeof h5wasm.File>, model: tf.LayersModel): void {
+  const weightsRoot = (file.get("model_weights") ?? file) as H5Entity;
+  if (!(weightsRoot instanceof h5wasm.Group)) throw new FormatError(`${path}: no model_weights group`);
+  for (const layer of model.layers) {
+    const expected = layer.getWeights().length;
+    if (expected === 0) continue;
+    const group = weightsRoot.get(layer.name);
+    if (!(group instanceof h5wasm.Group)) {
+      throw new FormatError(`${path}: missing weights group model_weights/${layer.name}`);
+    }
+    const names = attrStrings(group, "weight_names");
+    if (names.length !== expected) {
+      throw new FormatError(
+        `${path}: layer ${layer.name} has ${names.length} weights in the file, the model needs ${expected}`
+      );
+    }
+    const tensors = names.map((name, i) => {
+      const dataset = group.get(name);
+      if (!(dataset instanceof h5wasm.Dataset)) {
+        throw new FormatError(`${path}: missing dataset model_weights/${layer.name}/${name}`);
+      }
+      const shape = dataset.shape ?? [];
+      const want = layer.weights[i].shape;
+      if (shape.join("x") !== want.join("x")) {
+        throw new FormatError(
+          `${path}: ${layer.name}/${name} has shape [${shape.join(", ")}], expected [${want.join(", ")}]`
+        );
+      }
+      const value = dataset.value;
+      if (!(value instanceof Float32Array || value instanceof Float64Array)) {
+        throw new FormatError(`${path}: ${layer.name}/${name} is not a float dataset`);
+      }
+      return tf.tensor(Float32Array.from(value), shape);
+    });
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0].trim();
 }
