@@ -21,7 +21,7 @@ const PICKS: {
   {label: 8, nth: 0, name: "black_bag", tint: [20, 20, 24], format: "jpeg"},
   {label: 7, nth: 1, name: "sneaker", tint: [40, 60, 140], format: "jpeg"},
   {label: 9, nth: 0, name: "ankle_boot", tint: [90, 55, 30], format: "png"},
-  {label: 3, nth: 2, name: "dress", tint: [150, 30, 60], format: "webp"},
+  {label: 3, nth: 0, name: "dress", tint: [150, 30, 60], format: "webp"},
   {label: 1, nth: 0, name: "trousers", tint: [30, 40, 70], format: "jpeg"},
   {label: 2, nth: 3, name: "pullover", tint: [60, 110, 70], format: "jpeg"}
 ];

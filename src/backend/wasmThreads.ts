@@ -13,7 +13,8 @@
  * With these, `setThreadsCount(2)` on 2 cores roughly halves convolution time
  * (26x26x64 conv at batch 128: ~270 ms -> ~130 ms measured here).
  */
-import {mkdtempSync, writeFileSync} from "node:fs";
+import {createHash} from "node:crypto";
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import os from "node:os";
 import {join} from "node:path";
@@ -40,9 +41,19 @@ export async function initWasmWithThreads(threads = os.availableParallelism()): 
   const {wasmWorkerContents} = require(join(pkgDir, "wasm-out", "tfjs-backend-wasm-threaded-simd.worker.js")) as {
     wasmWorkerContents: string;
   };
-  const workerPath = join(mkdtempSync(join(os.tmpdir(), "fmnist-wasm-")), "pthread-worker.cjs");
   // The library escapes newlines the same way before making its Blob (they sit inside string literals).
-  writeFileSync(workerPath, wasmWorkerContents.replace(/\n/g, "\\n"));
+  const script = wasmWorkerContents.replace(/\n/g, "\\n");
+  // One file per script content, reused by every run (no temp folder per process).
+  const digest = createHash("sha256").update(script).digest("hex").slice(0, 16);
+  // Per user (mode 0700), and the content is checked before use: nobody else can plant a script.
+  const dir = join(os.tmpdir(), `fmnist-vis-wasm-${process.getuid?.() ?? "user"}`);
+  const workerPath = join(dir, `pthread-worker-${digest}.cjs`);
+  if (!existsSync(workerPath) || readFileSync(workerPath, "utf8") !== script) {
+    mkdirSync(dir, {recursive: true, mode: 0o700});
+    const tmp = `${workerPath}.${process.pid}.tmp`;
+    writeFileSync(tmp, script);
+    renameSync(tmp, workerPath);
+  }
 
   const createObjectURL = URL.createObjectURL;
   const postMessage = Worker.prototype.postMessage;
