@@ -10,18 +10,12 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 
-import {CliError, UsageError} from "../errors.js";
+import {CliError} from "../errors.js";
+import type {BackendName} from "./backendName.js";
 import {registerWasmConvGradients} from "./convGradKernels.js";
 import {initWasmWithThreads} from "./wasmThreads.js";
 
-export type BackendName = "node" | "wasm" | "cpu";
-export const BACKEND_NAMES: readonly BackendName[] = ["node", "wasm", "cpu"];
-
-/** Parses a `--backend` value. */
-export function parseBackendName(value: string): BackendName {
-  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(", ")}; got "${value}"`);
-}
+export {BACKEND_NAMES, parseBackendName, type BackendName} from "./backendName.js";
 
 async function tryLoadTfjsNode(): Promise<boolean> {
   try {

@@ -53,7 +53,7 @@ function num(values: Record<string, unknown>, name: string): number | undefined 
 }
 
 async function backendOf(values: Record<string, unknown>) {
-  const {parseBackendName} = await import("../backend/selectBackend.js");
+  const {parseBackendName} = await import("../backend/backendName.js");
   return values.backend === undefined ? undefined : parseBackendName(String(values.backend));
 }
 
@@ -112,37 +112,35 @@ const COMMANDS: Record<string, Command> = {
       "cam-class": "class explained by CAM and Grad-CAM (default: the predicted one)"
     },
     async run(values, positionals) {
-      const {classifyCommand} = await import("../commands/classify.js");
       const {parsePreprocessName} = await import("../image/preprocess.js");
-      const top = int(values, "top") ?? 1;
-      const {failed} = await classifyCommand(
-        {
-          images: positionals,
-          model: values.model as string | undefined,
-          savePlots: values["save-plots"] === true,
-          plotDir: values["plot-dir"] as string | undefined,
-          preprocess: values.preprocess === undefined ? undefined : parsePreprocessName(String(values.preprocess)),
-          top,
-          camLayer: values["cam-layer"] as string | undefined,
-          camClass: values["cam-class"] as string | undefined,
-          backend: await backendOf(values)
-        },
-        {
-          onResult(r) {
-            if (values.json) {
-              process.stdout.write(JSON.stringify(r) + "\n");
-              return;
-            }
-            const classes = r.top.map((t) => `${t.label} ${t.score.toFixed(4)}`).join(", ");
-            const flag = r.ood ? `  [unlike Fashion-MNIST: ${r.oodReason}]` : "";
-            const plots = r.plotDir ? `  (plots: ${r.plotDir})` : "";
-            process.stdout.write(`${r.file}: ${classes}${flag}${plots}\n`);
-          },
-          onError(file, error) {
-            process.stderr.write(`fmnist: ${error.message.startsWith(file) ? "" : file + ": "}${error.message}\n`);
+      const options = {
+        images: positionals,
+        model: values.model as string | undefined,
+        savePlots: values["save-plots"] === true,
+        plotDir: values["plot-dir"] as string | undefined,
+        preprocess: values.preprocess === undefined ? undefined : parsePreprocessName(String(values.preprocess)),
+        top: int(values, "top") ?? 1,
+        camLayer: values["cam-layer"] as string | undefined,
+        camClass: values["cam-class"] as string | undefined,
+        backend: await backendOf(values)
+      };
+      // Imported after the flags are checked: it loads TF.js, which takes a second or more.
+      const {classifyCommand} = await import("../commands/classify.js");
+      const {failed} = await classifyCommand(options, {
+        onResult(r) {
+          if (values.json) {
+            process.stdout.write(JSON.stringify(r) + "\n");
+            return;
           }
+          const classes = r.top.map((t) => `${t.label} ${t.score.toFixed(4)}`).join(", ");
+          const flag = r.ood ? `  [unlike Fashion-MNIST: ${r.oodReason}]` : "";
+          const plots = r.plotDir ? `  (plots: ${r.plotDir})` : "";
+          process.stdout.write(`${r.file}: ${classes}${flag}${plots}\n`);
+        },
+        onError(file, error) {
+          process.stderr.write(`fmnist: ${error.message.startsWith(file) ? "" : file + ": "}${error.message}\n`);
         }
-      );
+      });
       return failed > 0 ? 1 : 0;
     }
   },
@@ -176,11 +174,27 @@ const COMMANDS: Record<string, Command> = {
       "no-progress": "plain progress lines instead of bars (the default when stderr is not a terminal)"
     },
     async run(values) {
-      const {trainCommand} = await import("../commands/train.js");
       const validation = values.validation;
       if (validation !== undefined && validation !== "split" && validation !== "test") {
         throw new UsageError(`--validation must be split or test; got "${String(validation)}"`);
       }
+      const options = {
+        epochs: int(values, "epochs"),
+        batchSize: int(values, "batch-size"),
+        learningRate: num(values, "learning-rate"),
+        limit: int(values, "limit", 2),
+        seed: int(values, "seed", 0),
+        out: values.out as string | undefined,
+        resume: values.resume as string | undefined,
+        augment: values.augment === true ? true : undefined,
+        validation: validation as "split" | "test" | undefined,
+        patience: int(values, "patience"),
+        dataDir: values["data-dir"] as string | undefined,
+        verify: values["no-verify"] ? false : undefined,
+        backend: await backendOf(values),
+        progress: values["no-progress"] ? false : undefined
+      };
+      const {trainCommand} = await import("../commands/train.js");
       let stopRequested = false;
       const onSigint = () => {
         if (stopRequested) process.exit(130);
@@ -189,25 +203,10 @@ const COMMANDS: Record<string, Command> = {
       };
       process.on("SIGINT", onSigint);
       try {
-        await trainCommand(
-          {
-            epochs: int(values, "epochs"),
-            batchSize: int(values, "batch-size"),
-            learningRate: num(values, "learning-rate"),
-            limit: int(values, "limit", 2),
-            seed: int(values, "seed", 0),
-            out: values.out as string | undefined,
-            resume: values.resume as string | undefined,
-            augment: values.augment === true ? true : undefined,
-            validation: validation as "split" | "test" | undefined,
-            patience: int(values, "patience"),
-            dataDir: values["data-dir"] as string | undefined,
-            verify: values["no-verify"] ? false : undefined,
-            backend: await backendOf(values),
-            progress: values["no-progress"] ? false : undefined
-          },
-          {logger: (await import("../tty.js")).consoleLogger, shouldStop: () => stopRequested}
-        );
+        await trainCommand(options, {
+          logger: (await import("../tty.js")).consoleLogger,
+          shouldStop: () => stopRequested
+        });
       } finally {
         process.off("SIGINT", onSigint);
       }
