@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {SingleBar} from "cli-progress";
 
 import {selectBackend, type BackendName} from "../backend/selectBackend.js";
+import {calibrateCommand} from "./calibrate.js";
 import {normalise, splitValidation, type Examples} from "../data/dataset.js";
 import {loadFashionMnist} from "../data/loadFashionMnist.js";
 import {CliError, InterruptedError, isEnoent} from "../errors.js";
@@ -219,6 +220,14 @@ export async function trainCommand(
   });
   logger.info(`pictures: ${pictures.join(", ")}`);
   best.dispose();
+  const ood = await calibrateCommand({
+    model: join(run, MODEL_DIR),
+    count: Math.min(20000, train.count),
+    dataDir: config.dataDir,
+    verify: config.verify,
+    onProgress: (m) => logger.info(`out-of-distribution statistics: ${m}`)
+  });
+  logger.info(`out-of-distribution flag: ${(ood.testFalseAlarmRate * 100).toFixed(2)}% false alarms on the test set`);
   logger.info(
     `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${evaluation.accuracy.toFixed(4)}; model in ${join(run, MODEL_DIR)}`
   );
