@@ -19,6 +19,7 @@ export default tseslint.config(
       "src/data/**",
       "src/model/**",
       "src/viz/**",
+      "src/embed/**",
       "src/train/tensorboard/{schema,record,histogram}.ts",
       "src/random.ts",
       "src/assert.ts"

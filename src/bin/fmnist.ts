@@ -299,7 +299,7 @@ const COMMANDS: Record<string, Command> = {
           {
             model: values.model as string | undefined,
             out: values.out as string | undefined,
-            count: int(values, "count", 2),
+            count: int(values, "count", 16),
             projections: values.projections === undefined ? undefined : parseProjections(String(values.projections)),
             dims: values.dims === undefined ? undefined : parseDims(String(values.dims)),
             seed: int(values, "seed", 0),

@@ -38,10 +38,13 @@ export interface Calibration {
 export async function calibrateCommand(options: CalibrateOptions = {}): Promise<Calibration> {
   await selectBackend(options.backend);
   const dir = options.model ?? DEFAULT_MODEL_DIR;
-  if (/\.(h5|hdf5|json)$/i.test(dir)) throw new CliError("calibrate needs a TF.js model folder (it writes metadata.json)");
+  if (/\.(h5|hdf5|json)$/i.test(dir))
+    throw new CliError("calibrate needs a TF.js model folder (it writes metadata.json)");
   const model = await loadModel(dir);
   const count = options.count ?? 20000;
-  const train = normalise(await loadFashionMnist("train", {dataDir: options.dataDir, limit: count, verify: options.verify}));
+  const train = normalise(
+    await loadFashionMnist("train", {dataDir: options.dataDir, limit: count, verify: options.verify})
+  );
   options.onProgress?.(`embedding ${train.count} training images…`);
   const t = await embedAll(model, train);
   const stats = computeOodStats(t.embeddings, t.dim, train.ys, t.predicted, NUM_CLASSES, options.percentile ?? 99);

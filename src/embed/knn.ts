@@ -43,18 +43,19 @@ export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighb
     throw new CliError(`kNN: need 1 ≤ k < number of points; got k = ${k} for ${n} points`);
   }
   const dim = p.dim;
-  const x = p.data;
+  // Float64 copy: faster to read than Float32 in V8 and exact for the sums below.
+  const x = p.data instanceof Float64Array ? p.data : Float64Array.from(p.data);
   // Per-row max-heaps of squared distances (root = farthest kept neighbour).
   const heapD = new Float64Array(n * k);
   const heapI = new Int32Array(n * k);
   const size = new Int32Array(n);
   const offer = (row: number, d: number, j: number) => {
     const base = row * k;
-    let s = size[row];
+    const s = size[row];
     if (s < k) {
       // Sift up.
       let c = s;
-      size[row] = ++s;
+      size[row] = s + 1;
       while (c > 0) {
         const parent = (c - 1) >> 1;
         if (heapD[base + parent] >= d) break;
@@ -83,15 +84,31 @@ export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighb
     heapI[base + c] = j;
   };
   const block = Math.max(1, Math.floor(n / 50));
+  const dim4 = dim - (dim % 4);
   for (let i = 0; i < n; i++) {
     const oi = i * dim;
     for (let j = i + 1; j < n; j++) {
       const oj = j * dim;
-      let s = 0;
-      for (let d = 0; d < dim; d++) {
-        const t = x[oi + d] - x[oj + d];
-        s += t * t;
+      // Four independent sums let the CPU overlap the additions.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < dim4; d += 4) {
+        const a = x[oi + d] - x[oj + d];
+        const b = x[oi + d + 1] - x[oj + d + 1];
+        const c = x[oi + d + 2] - x[oj + d + 2];
+        const e = x[oi + d + 3] - x[oj + d + 3];
+        s0 += a * a;
+        s1 += b * b;
+        s2 += c * c;
+        s3 += e * e;
       }
+      for (let d = dim4; d < dim; d++) {
+        const a = x[oi + d] - x[oj + d];
+        s0 += a * a;
+      }
+      const s = s0 + s1 + s2 + s3;
       offer(i, s, j);
       offer(j, s, i);
     }

@@ -28,6 +28,8 @@ export class SpTree {
   /** Next point in the same leaf (identical coordinates), or -1. */
   private nextPoint = new Int32Array(0);
   private stack = new Int32Array(0);
+  /** [node, dim + 2]: centre of mass, count, squared side; what {@link repulsion} reads. */
+  private packed = new Float64Array(0);
   private y: Float64Array = new Float64Array(0);
 
   constructor(dim: 2 | 3) {
@@ -40,8 +42,12 @@ export class SpTree {
     return this.nodes;
   }
 
-  /** Rebuilds the tree over `y` ([n, dim], row-major). `y` is kept by reference until the next build. */
-  build(y: Float64Array, n: number): void {
+  /**
+   * Rebuilds the tree over `y` ([n, dim], row-major), inserting the points in `order` if given
+   * (any permutation; the tree is the same, only faster to build in spatial order). `y` is kept by
+   * reference until the next build.
+   */
+  build(y: Float64Array, n: number, order?: Int32Array): void {
     const dim = this.dim;
     this.y = y;
     if (this.nextPoint.length < n) this.nextPoint = new Int32Array(n);
@@ -62,10 +68,18 @@ export class SpTree {
     const root = this.newNode();
     for (let d = 0; d < dim; d++) this.center[root * dim + d] = n > 0 ? (lo[d] + hi[d]) / 2 : 0;
     this.half[root] = half;
-    for (let i = 0; i < n; i++) this.insert(i);
+    if (order) for (let m = 0; m < n; m++) this.insert(order[m]);
+    else for (let i = 0; i < n; i++) this.insert(i);
+    // Pack what the traversal reads into one array, [node, dim + 2]: centre of mass, count, side^2.
+    const stride = dim + 2;
+    if (this.packed.length < this.nodes * stride) this.packed = new Float64Array(this.capacity * stride);
+    const packed = this.packed;
     for (let node = 0; node < this.nodes; node++) {
       const c = this.count[node];
-      if (c > 0) for (let d = 0; d < dim; d++) this.com[node * dim + d] /= c;
+      const o = node * stride;
+      for (let d = 0; d < dim; d++) packed[o + d] = c > 0 ? this.com[node * dim + d] / c : 0;
+      packed[o + dim] = c;
+      packed[o + dim + 1] = 4 * this.half[node] * this.half[node];
     }
   }
 
@@ -155,9 +169,31 @@ export class SpTree {
   }
 
   /**
+   * The points in depth-first order of the tree (a Z-order curve). Visiting points in this order
+   * makes consecutive traversals similar, which the branch predictor and the caches reward.
+   */
+  pointOrder(out: Int32Array): Int32Array {
+    const {firstChild, firstPoint, nextPoint, stack, fanout} = this;
+    let top = 0;
+    let k = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top];
+      const child = firstChild[node];
+      if (child === -1) {
+        for (let p = firstPoint[node]; p !== -1; p = nextPoint[p]) out[k++] = p;
+      } else {
+        for (let c = child + fanout - 1; c >= child; c--) if (this.count[c] > 0) stack[top++] = c;
+      }
+    }
+    return out;
+  }
+
+  /**
    * Barnes-Hut repulsion on point `i`: adds sum_j q_ij^2 (y_i - y_j) (unnormalised, q = 1/(1+d^2))
    * to `force[offset..]` and returns sum_j q_ij, treating a cell as one point when its side is
-   * below `theta` times its distance to y_i.
+   * below `theta` times its distance to y_i. A leaf is always summarised by its centre of mass
+   * (exact for one point or identical points); the leaf holding y_i itself counts without point i.
    */
   repulsion(i: number, theta: number, force: Float64Array, offset: number): number {
     return this.dim === 2
@@ -166,7 +202,7 @@ export class SpTree {
   }
 
   private repulsion2(i: number, theta2: number, force: Float64Array, offset: number): number {
-    const {y, com, count, half, firstChild, firstPoint, nextPoint, stack} = this;
+    const {y, packed, firstChild, stack} = this;
     const yi0 = y[2 * i];
     const yi1 = y[2 * i + 1];
     let sumQ = 0;
@@ -176,34 +212,28 @@ export class SpTree {
     stack[top++] = 0;
     while (top > 0) {
       const node = stack[--top];
-      const c = count[node];
-      if (c === 0) continue;
+      const o = node * 4;
+      const d0 = yi0 - packed[o];
+      const d1 = yi1 - packed[o + 1];
+      const dist2 = d0 * d0 + d1 * d1;
       const child = firstChild[node];
       if (child === -1) {
-        for (let p = firstPoint[node]; p !== -1; p = nextPoint[p]) {
-          if (p === i) continue;
-          const d0 = yi0 - y[2 * p];
-          const d1 = yi1 - y[2 * p + 1];
-          const q = 1 / (1 + d0 * d0 + d1 * d1);
-          sumQ += q;
-          const qq = q * q;
-          f0 += qq * d0;
-          f1 += qq * d1;
-        }
-        continue;
-      }
-      const d0 = yi0 - com[2 * node];
-      const d1 = yi1 - com[2 * node + 1];
-      const dist2 = d0 * d0 + d1 * d1;
-      const side = 2 * half[node];
-      if (side * side < theta2 * dist2) {
+        // A leaf: one point, or points at one position; at distance 0 it is point i's own leaf.
+        const c = dist2 === 0 ? packed[o + 2] - 1 : packed[o + 2];
+        const q = 1 / (1 + dist2);
+        sumQ += c * q;
+        const cqq = c * q * q;
+        f0 += cqq * d0;
+        f1 += cqq * d1;
+      } else if (packed[o + 3] < theta2 * dist2) {
+        const c = packed[o + 2];
         const q = 1 / (1 + dist2);
         sumQ += c * q;
         const cqq = c * q * q;
         f0 += cqq * d0;
         f1 += cqq * d1;
       } else {
-        for (let k = 0; k < 4; k++) stack[top++] = child + k;
+        for (let k = child; k < child + 4; k++) if (packed[k * 4 + 2] > 0) stack[top++] = k;
       }
     }
     force[offset] += f0;
@@ -212,7 +242,7 @@ export class SpTree {
   }
 
   private repulsion3(i: number, theta2: number, force: Float64Array, offset: number): number {
-    const {y, com, count, half, firstChild, firstPoint, nextPoint, stack} = this;
+    const {y, packed, firstChild, stack} = this;
     const yi0 = y[3 * i];
     const yi1 = y[3 * i + 1];
     const yi2 = y[3 * i + 2];
@@ -224,30 +254,14 @@ export class SpTree {
     stack[top++] = 0;
     while (top > 0) {
       const node = stack[--top];
-      const c = count[node];
-      if (c === 0) continue;
-      const child = firstChild[node];
-      if (child === -1) {
-        for (let p = firstPoint[node]; p !== -1; p = nextPoint[p]) {
-          if (p === i) continue;
-          const d0 = yi0 - y[3 * p];
-          const d1 = yi1 - y[3 * p + 1];
-          const d2 = yi2 - y[3 * p + 2];
-          const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
-          sumQ += q;
-          const qq = q * q;
-          f0 += qq * d0;
-          f1 += qq * d1;
-          f2 += qq * d2;
-        }
-        continue;
-      }
-      const d0 = yi0 - com[3 * node];
-      const d1 = yi1 - com[3 * node + 1];
-      const d2 = yi2 - com[3 * node + 2];
+      const o = node * 5;
+      const d0 = yi0 - packed[o];
+      const d1 = yi1 - packed[o + 1];
+      const d2 = yi2 - packed[o + 2];
       const dist2 = d0 * d0 + d1 * d1 + d2 * d2;
-      const side = 2 * half[node];
-      if (side * side < theta2 * dist2) {
+      const child = firstChild[node];
+      if (child === -1 || packed[o + 4] < theta2 * dist2) {
+        const c = child === -1 && dist2 === 0 ? packed[o + 3] - 1 : packed[o + 3];
         const q = 1 / (1 + dist2);
         sumQ += c * q;
         const cqq = c * q * q;
@@ -255,7 +269,7 @@ export class SpTree {
         f1 += cqq * d1;
         f2 += cqq * d2;
       } else {
-        for (let k = 0; k < 8; k++) stack[top++] = child + k;
+        for (let k = child; k < child + 8; k++) if (packed[k * 5 + 3] > 0) stack[top++] = k;
       }
     }
     force[offset] += f0;

@@ -10,8 +10,11 @@
  * (2-D) or octree (3-D) with theta 0.5; early exaggeration 12 for 250 iterations; momentum 0.5
  * then 0.8; per-coordinate gains. Deviations: PCA initialisation scaled to a standard deviation of
  * 1e-4 (Kobak & Berens 2019, as scikit-learn and openTSNE), and the learning rate defaults to
- * max(N / exaggeration / 4, 50) (Belkina et al. 2019, scikit-learn's "auto"). Nothing here is
- * random with PCA initialisation; a seeded `random` is used for random initialisation. Isomorphic.
+ * max(N / exaggeration / 4, 50) (Belkina et al. 2019, scikit-learn's "auto"); theta is compared
+ * with a cell's full side over its distance, as scikit-learn does (bhtsne uses half the side,
+ * which is about 30% faster here and slightly less accurate). Points are visited in the tree's
+ * depth-first order, which speeds the traversals up by a third. Nothing here is random with PCA
+ * initialisation; a seeded `random` is used for random initialisation. Isomorphic.
  */
 import {CliError} from "../errors.js";
 import {createRandom, type Random} from "../random.js";
@@ -55,6 +58,7 @@ export class Tsne {
   readonly exaggerationIterations: number;
   private readonly init: "pca" | "random";
   private readonly random: Random;
+  private readonly learningRateOption: number | undefined;
   private learningRate: number | undefined;
   private neighbors: Neighbors | undefined;
   private n = 0;
@@ -68,6 +72,8 @@ export class Tsne {
   private gains = new Float64Array(0);
   private grad = new Float64Array(0);
   private repulsive = new Float64Array(0);
+  /** Points in the tree's depth-first order from the last iteration (see SpTree.pointOrder). */
+  private order = new Int32Array(0);
   private lastSumQ = 1;
   private tree: SpTree;
 
@@ -78,7 +84,7 @@ export class Tsne {
     this.iterations = options.iterations ?? 1000;
     this.earlyExaggeration = options.earlyExaggeration ?? 12;
     this.exaggerationIterations = options.exaggerationIterations ?? 250;
-    this.learningRate = options.learningRate;
+    this.learningRateOption = options.learningRate;
     this.init = options.init ?? "pca";
     this.random = options.random ?? createRandom(42);
     if (this.dim !== 2 && this.dim !== 3) throw new CliError(`t-SNE: dim must be 2 or 3; got ${String(this.dim)}`);
@@ -116,7 +122,7 @@ export class Tsne {
     neighbors = truncateNeighbors(neighbors, k);
     this.n = n;
     this.iteration = 0;
-    this.learningRate ??= Math.max(n / this.earlyExaggeration / 4, 50);
+    this.learningRate = this.learningRateOption ?? Math.max(n / this.earlyExaggeration / 4, 50);
     this.computeP(neighbors);
     const dim = this.dim;
     this.y = this.initialLayout(x);
@@ -124,6 +130,7 @@ export class Tsne {
     this.gains = new Float64Array(n * dim).fill(1);
     this.grad = new Float64Array(n * dim);
     this.repulsive = new Float64Array(n * dim);
+    this.order = Int32Array.from({length: n}, (_, i) => i);
     return this.iterations;
   }
 
@@ -141,7 +148,7 @@ export class Tsne {
       const g = grad[t];
       const u = update[t];
       // Delta-bar-delta: grow the gain when the gradient opposes the last step, shrink it otherwise.
-      let gain = (g > 0) !== (u > 0) ? gains[t] + 0.2 : gains[t] * 0.8;
+      let gain = Math.sign(g) !== Math.sign(u) ? gains[t] + 0.2 : gains[t] * 0.8;
       if (gain < 0.01) gain = 0.01;
       gains[t] = gain;
       const next = momentum * u - lr * gain * g;
@@ -181,6 +188,11 @@ export class Tsne {
   /** A copy of the current layout, [count, dim]. */
   getEmbedding(): Points {
     return {data: this.y.slice(), count: this.n, dim: this.dim};
+  }
+
+  /** The learning rate in use (the default is known after {@link initialize}). */
+  getLearningRate(): number | undefined {
+    return this.learningRate;
   }
 
   /** The number of iterations done. */
@@ -298,7 +310,7 @@ export class Tsne {
     this.values = values.slice(0, out);
   }
 
-  private initialLayout(x: Points): Float64Array {
+  private initialLayout(x: Points): Float64Array<ArrayBuffer> {
     const n = x.count;
     const dim = this.dim;
     const y = new Float64Array(n * dim);
@@ -319,11 +331,15 @@ export class Tsne {
 
   /** grad = 4 (exaggeration * F_attr - F_rep / Z). */
   private gradient(exaggeration: number): void {
-    const {n, dim, y, grad, repulsive, rowStart, cols, values, tree, theta} = this;
-    tree.build(y, n);
+    const {n, dim, y, grad, repulsive, rowStart, cols, values, tree, theta, order} = this;
+    tree.build(y, n, order);
+    tree.pointOrder(order);
     repulsive.fill(0);
     let sumQ = 0;
-    for (let i = 0; i < n; i++) sumQ += tree.repulsion(i, theta, repulsive, i * dim);
+    for (let m = 0; m < n; m++) {
+      const i = order[m];
+      sumQ += tree.repulsion(i, theta, repulsive, i * dim);
+    }
     this.lastSumQ = sumQ;
     for (let i = 0; i < n; i++) {
       const oi = i * dim;

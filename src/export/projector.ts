@@ -1,0 +1,264 @@
+/**
+ * Files for the TensorBoard Embedding Projector (projector.tensorflow.org, or TensorBoard's
+ * projector plugin) and for our own viewer: tensors as TSV and as little-endian float32 `.bytes`,
+ * `metadata.tsv`, the sprite of thumbnails, `config.json` (the Projector's `ProjectorConfig`
+ * JSON: `embeddings[]` of `EmbeddingInfo`), a bookmarks file (an array of the Projector's `State`)
+ * that opens on our projections, and `projections.json`. Everything is a pure function of its
+ * inputs, so the same inputs give byte-identical files. Node only (Buffers, sharp).
+ */
+import sharp from "sharp";
+
+import {IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
+import type {Points} from "../embed/points.js";
+import {CliError} from "../errors.js";
+
+/** The Projector refuses sprites larger than this per side (MAX_SPRITE_IMAGE_SIZE_PX). */
+export const MAX_SPRITE_SIDE = 8192;
+
+export const FILES = {
+  embeddingTsv: "embedding_tensors.tsv",
+  embeddingBytes: "embedding_tensors.bytes",
+  rawTsv: "raw_tensors.tsv",
+  rawBytes: "raw_tensors.bytes",
+  metadata: "metadata.tsv",
+  sprite: "sprite.png",
+  config: "config.json",
+  bookmarks: "bookmarks.json",
+  projections: "projections.json"
+} as const;
+
+export const METADATA_HEADER = ["Label", "Predicted", "Score", "Correct"] as const;
+
+/** Shortest decimal that reads back as the same float32 (the TSV twin of the `.bytes` file). */
+export function formatFloat32(v: number): string {
+  if (v === 0) return "0";
+  for (let p = 1; p < 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === v) return String(Number(s));
+  }
+  return String(Number(v.toPrecision(9)));
+}
+
+/** Tab-separated rows of `dim` numbers, no header, one line per row (each ends in "\n"). */
+export function tensorTsv(data: Float32Array, dim: number): Buffer {
+  const chunks: Buffer[] = [];
+  const cache = new Map<number, string>();
+  const rows = data.length / dim;
+  let lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const cells = new Array<string>(dim);
+    for (let d = 0; d < dim; d++) {
+      const v = data[i * dim + d];
+      let s = cache.get(v);
+      if (s === undefined) {
+        s = formatFloat32(v);
+        if (cache.size < 65536) cache.set(v, s);
+      }
+      cells[d] = s;
+    }
+    lines.push(cells.join("\t") + "\n");
+    if (lines.length === 500) {
+      chunks.push(Buffer.from(lines.join(""), "utf8"));
+      lines = [];
+    }
+  }
+  chunks.push(Buffer.from(lines.join(""), "utf8"));
+  return Buffer.concat(chunks);
+}
+
+/** The same numbers as little-endian float32 bytes (the Projector's `.bytes` tensor format). */
+export function tensorBytes(data: Float32Array): Uint8Array {
+  const out = new Uint8Array(data.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) view.setFloat32(4 * i, data[i], true);
+  return out;
+}
+
+/** `metadata.tsv`: a header `Label Predicted Score Correct`, then one row per image. */
+export function metadataTsv(
+  labels: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  probabilities: Float32Array,
+  classNames: readonly string[]
+): string {
+  const lines = [METADATA_HEADER.join("\t")];
+  for (let i = 0; i < labels.length; i++) {
+    const score = probabilities[i * NUM_CLASSES + predicted[i]];
+    const correct = labels[i] === predicted[i] ? "yes" : "no";
+    lines.push(`${classNames[labels[i]]}\t${classNames[predicted[i]]}\t${score.toFixed(4)}\t${correct}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Geometry of the sprite: a square grid of `cells` x `cells` thumbnails of 28 px. */
+export function spriteLayout(count: number): {cells: number; side: number} {
+  const cells = Math.max(1, Math.ceil(Math.sqrt(count)));
+  const side = cells * IMAGE_SIZE;
+  if (side > MAX_SPRITE_SIDE) {
+    const max = Math.floor(MAX_SPRITE_SIDE / IMAGE_SIZE) ** 2;
+    throw new CliError(
+      `sprite for ${count} images would be ${side}x${side} px, over the Projector's ${MAX_SPRITE_SIDE} px limit; use --count ${max} or fewer`
+    );
+  }
+  return {cells, side};
+}
+
+/** `sprite.png`: the images in row-major order on a black square, as grayscale PNG. */
+export async function spritePng(images: Uint8Array, count: number): Promise<Uint8Array> {
+  const {cells, side} = spriteLayout(count);
+  const canvas = new Uint8Array(side * side);
+  for (let i = 0; i < count; i++) {
+    const ox = (i % cells) * IMAGE_SIZE;
+    const oy = Math.floor(i / cells) * IMAGE_SIZE;
+    for (let y = 0; y < IMAGE_SIZE; y++) {
+      const src = i * IMAGE_PIXELS + y * IMAGE_SIZE;
+      canvas.set(images.subarray(src, src + IMAGE_SIZE), (oy + y) * side + ox);
+    }
+  }
+  const png = await sharp(canvas, {raw: {width: side, height: side, channels: 1}})
+    .toColourspace("b-w")
+    .png({compressionLevel: 9})
+    .toBuffer();
+  return new Uint8Array(png);
+}
+
+/** An absolute URL for `file` under `baseUrl` (trailing slashes ignored). */
+export function fileUrl(baseUrl: string, file: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/${file}`;
+}
+
+/** Checks a `--base-url` value: an absolute http(s) URL. */
+export function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CliError(`--base-url must be an absolute URL such as http://localhost:8000; got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new CliError(`--base-url must use http or https; got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+/** The Projector's `EmbeddingInfo`. */
+export interface EmbeddingInfo {
+  tensorName: string;
+  tensorShape: [number, number];
+  tensorPath: string;
+  metadataPath: string;
+  bookmarksPath?: string;
+  sprite: {imagePath: string; singleImageDim: [number, number]};
+}
+
+/** `config.json`: the embedding (with bookmarks) and the raw pixels, both with metadata and sprite. */
+export function projectorConfig(options: {
+  count: number;
+  dim: number;
+  layerName: string;
+  baseUrl: string;
+  bookmarks: boolean;
+}): {embeddings: EmbeddingInfo[]} {
+  const url = (file: string) => fileUrl(options.baseUrl, file);
+  const common = {
+    metadataPath: url(FILES.metadata),
+    sprite: {imagePath: url(FILES.sprite), singleImageDim: [IMAGE_SIZE, IMAGE_SIZE] as [number, number]}
+  };
+  return {
+    embeddings: [
+      {
+        tensorName: `Fashion-MNIST embedding (${options.layerName}, ${options.dim}-d)`,
+        tensorShape: [options.count, options.dim],
+        tensorPath: url(FILES.embeddingBytes),
+        ...common,
+        ...(options.bookmarks ? {bookmarksPath: url(FILES.bookmarks)} : {})
+      },
+      {
+        tensorName: `Fashion-MNIST pixels (${IMAGE_PIXELS}-d)`,
+        tensorShape: [options.count, IMAGE_PIXELS],
+        tensorPath: url(FILES.rawBytes),
+        ...common
+      }
+    ]
+  };
+}
+
+/** Number of decimals that keeps about `digits` significant digits of a layout's extent. */
+export function decimalsFor(p: Points, digits = 5): number {
+  let max = 0;
+  for (let i = 0; i < p.data.length; i++) max = Math.max(max, Math.abs(p.data[i]));
+  return Math.min(12, Math.max(0, digits - 1 - Math.floor(Math.log10(max || 1))));
+}
+
+/** Rows of a layout rounded to `decimals` (plain numbers for JSON). */
+export function roundedRows(p: Points, decimals: number): number[][] {
+  const f = 10 ** decimals;
+  const rows: number[][] = [];
+  for (let i = 0; i < p.count; i++) {
+    const row: number[] = [];
+    for (let d = 0; d < p.dim; d++) row.push(Math.round(p.data[i * p.dim + d] * f) / f || 0);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A projection as the Projector names it, with its layout. */
+export interface BookmarkLayout {
+  /** The Projector's projection type (its keys are `${type}-0`, `${type}-1`, …). */
+  type: "pca" | "tsne" | "umap";
+  layout: Points;
+  label: string;
+  /** t-SNE perplexity and learning rate, UMAP neighbours and minimum distance (shown in its panel). */
+  perplexity?: number;
+  learningRate?: number;
+  iterations?: number;
+  nNeighbors?: number;
+  minDist?: number;
+}
+
+// The Projector's default cameras (scatterPlot.ts START_CAMERA_POS_2D / _3D).
+const CAMERA_2D = {orthographic: true, position: [0, 0, 4], target: [0, 0, 0], zoom: 1};
+const CAMERA_3D = {orthographic: false, position: [0.45, 0.9, 1.6], target: [0, 0, 0], zoom: 1};
+
+/**
+ * The bookmarks file: one Projector `State` per layout, each holding only its own coordinates
+ * (the Projector keeps the other projections it computes itself), coloured and labelled by `Label`.
+ */
+export function projectorBookmarks(layouts: BookmarkLayout[], dataSetDimensions: [number, number]): object[] {
+  return layouts.map((b) => {
+    const decimals = decimalsFor(b.layout, 4);
+    const rows = roundedRows(b.layout, decimals);
+    const projections = rows.map((row) => Object.fromEntries(row.map((v, d) => [`${b.type}-${d}`, v])));
+    const is3d = b.layout.dim === 3;
+    return {
+      label: b.label,
+      isSelected: false,
+      selectedProjection: b.type,
+      dataSetDimensions,
+      tSNEIteration: b.type === "tsne" ? (b.iterations ?? 0) : 0,
+      tSNEPerplexity: b.perplexity ?? 30,
+      tSNELearningRate: b.learningRate ?? 10,
+      tSNEis3d: b.type === "tsne" ? is3d : true,
+      umapIs3d: b.type === "umap" ? is3d : true,
+      umapNeighbors: b.nNeighbors ?? 15,
+      umapMinDist: b.minDist ?? 0.1,
+      pcaComponentDimensions: b.type === "pca" ? (is3d ? [0, 1, 2] : [0, 1]) : [0, 1, 2],
+      customSelectedSearchByMetadataOption: "Label",
+      customXLeftText: "",
+      customXLeftRegex: false,
+      customXRightText: "",
+      customXRightRegex: false,
+      customYUpText: "",
+      customYUpRegex: false,
+      customYDownText: "",
+      customYDownRegex: false,
+      projections,
+      selectedPoints: [],
+      shuffledDataIndices: [],
+      cameraDef: is3d ? CAMERA_3D : CAMERA_2D,
+      selectedColorOptionName: "Label",
+      forceCategoricalColoring: true,
+      selectedLabelOption: "Label"
+    };
+  });
+}

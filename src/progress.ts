@@ -1,0 +1,57 @@
+/**
+ * Progress of long steps on stderr: a bar when stderr is a terminal, otherwise a plain line about
+ * every 10%. Commands receive a {@link Progress} through their effects, so tests can pass
+ * {@link silentProgress} or record the calls.
+ */
+import {SingleBar} from "cli-progress";
+
+import type {Logger} from "./tty.js";
+
+export interface Progress {
+  /** Begins a step of `total` units. */
+  start(label: string, total: number): void;
+  /** Reports `done` units of the current step. */
+  update(done: number): void;
+  /** Ends the current step. */
+  stop(): void;
+}
+
+export const silentProgress: Progress = {start() {}, update() {}, stop() {}};
+
+/** Bars (`bars: true`) or plain lines through `logger`. */
+export function createProgress(options: {bars: boolean; logger: Logger}): Progress {
+  let bar: SingleBar | undefined;
+  let label = "";
+  let total = 0;
+  let nextLine = 0;
+  return {
+    start(l, t) {
+      label = l;
+      total = t;
+      nextLine = 0;
+      if (options.bars) {
+        bar = new SingleBar({
+          format: `${l.padEnd(18)} [{bar}] {percentage}% {value}/{total} ETA {eta_formatted}`,
+          barsize: 28,
+          stream: process.stderr,
+          hideCursor: true
+        });
+        bar.start(t, 0);
+      }
+    },
+    update(done) {
+      if (bar) bar.update(done);
+      else if (done >= nextLine) {
+        options.logger.info(`${label}: ${done}/${total}`);
+        nextLine = done + Math.max(1, Math.ceil(total / 10));
+      }
+    },
+    stop() {
+      if (bar) {
+        bar.update(total);
+        bar.stop();
+        bar = undefined;
+      }
+    }
+  };
+}

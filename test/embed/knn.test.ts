@@ -1,0 +1,39 @@
+import {describe, expect, it} from "vitest";
+
+import {exactKnn, truncateNeighbors} from "../../src/embed/knn.js";
+import {CliError} from "../../src/errors.js";
+import {blobs} from "./helpers.js";
+
+describe("exactKnn(points, k)", () => {
+  const {points} = blobs(4, 50, 7, 3);
+
+  it("matches a naive sort of all distances", () => {
+    const nb = exactKnn(points, 12);
+    for (const i of [0, 17, 199]) {
+      const all = [];
+      for (let j = 0; j < points.count; j++) {
+        if (j === i) continue;
+        let s = 0;
+        for (let d = 0; d < 7; d++) s += (points.data[i * 7 + d] - points.data[j * 7 + d]) ** 2;
+        all.push({j, d: Math.sqrt(s)});
+      }
+      all.sort((a, b) => a.d - b.d || a.j - b.j);
+      expect(Array.from(nb.indices.subarray(i * 12, i * 12 + 12))).toEqual(all.slice(0, 12).map((e) => e.j));
+      for (let t = 0; t < 12; t++) expect(nb.distances[i * 12 + t]).toBeCloseTo(all[t].d, 10);
+    }
+  });
+
+  it("reports progress and truncates to fewer neighbours", () => {
+    let last = 0;
+    const nb = exactKnn(points, 5, {onProgress: (done, total) => (last = done / total)});
+    expect(last).toBe(1);
+    const three = truncateNeighbors(nb, 3);
+    expect(three.k).toBe(3);
+    expect(Array.from(three.indices.subarray(3, 6))).toEqual(Array.from(nb.indices.subarray(5, 8)));
+  });
+
+  it("rejects k outside 1..n-1", () => {
+    expect(() => exactKnn(points, 200)).toThrow(CliError);
+    expect(() => exactKnn(points, 0)).toThrow(/1 ≤ k/);
+  });
+});

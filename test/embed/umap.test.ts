@@ -1,0 +1,47 @@
+import {describe, expect, it} from "vitest";
+
+import {exactKnn} from "../../src/embed/knn.js";
+import {umapLayout, umapLayoutAsync} from "../../src/embed/umap.js";
+import {createRandom} from "../../src/random.js";
+import {blobs, nearestNeighbourAgreement} from "./helpers.js";
+
+const {points, labels} = blobs(3, 40, 5, 5);
+const options = {nEpochs: 150};
+
+describe("umapLayout(points, {random})", () => {
+  it("is reproducible with the same seed and differs with another", () => {
+    const a = umapLayout(points, {...options, random: createRandom(1)});
+    const b = umapLayout(points, {...options, random: createRandom(1)});
+    const c = umapLayout(points, {...options, random: createRandom(2)});
+    expect(a.count).toBe(120);
+    expect(a.dim).toBe(2);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    expect(Array.from(a.data)).not.toEqual(Array.from(c.data));
+  });
+
+  it("separates labelled clusters, in 2-D and 3-D", () => {
+    expect(nearestNeighbourAgreement(umapLayout(points, {...options, random: createRandom(1)}), labels)).toBe(1);
+    const three = umapLayout(points, {...options, dim: 3, random: createRandom(1)});
+    expect(three.dim).toBe(3);
+    expect(nearestNeighbourAgreement(three, labels)).toBe(1);
+  });
+
+  it("uses precomputed exact neighbours (self added as umap-js expects)", () => {
+    const layout = umapLayout(points, {...options, neighbors: exactKnn(points, 20), random: createRandom(1)});
+    expect(nearestNeighbourAgreement(layout, labels)).toBe(1);
+  });
+
+  it("reports epochs and stops when the callback returns false", async () => {
+    const epochs: number[] = [];
+    await umapLayoutAsync(points, {...options, random: createRandom(1)}, (epoch, total) => {
+      epochs.push(epoch);
+      expect(total).toBe(150);
+      return epoch < 10;
+    });
+    expect(epochs).toEqual(Array.from({length: 10}, (_, i) => i + 1));
+  });
+
+  it("needs more points than neighbours", () => {
+    expect(() => umapLayout({data: new Float64Array(20), count: 10, dim: 2})).toThrow(/Not enough samples \(10\)/);
+  });
+});
