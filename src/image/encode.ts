@@ -27,10 +27,5 @@ export function pngDataUri(png: Uint8Array): string {
   return `data:image/png;base64,${Buffer.from(png).toString("base64")}`;
 }
 
-/** Escapes text for SVG/HTML. */
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => ({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"})[c] ?? c
-  );
-}
+/** Escapes text for SVG/HTML (one implementation, in the isomorphic SVG helpers). */
+export {escapeXml} from "../viz/svg.js";

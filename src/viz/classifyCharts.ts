@@ -4,15 +4,12 @@
  * as a data URI.
  */
 import {cssColor, type ColormapName} from "./colormap.js";
+import {escapeXml as escapeText} from "./svg.js";
 
 const FONT = `font-family="DejaVu Sans, Helvetica, Arial, sans-serif"`;
 
-export function escapeText(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => ({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"})[c] ?? c
-  );
-}
+/** Escapes text for SVG (the shared helper, re-exported under the name callers here use). */
+export {escapeXml as escapeText} from "./svg.js";
 
 function formatValue(v: number): string {
   if (v === 0) return "0";
