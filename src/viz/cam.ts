@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import {IMAGE_SIZE} from "../data/fashionMnist.js";
 import {CliError} from "../errors.js";
 import {findLayerIndex} from "./activations.js";
+import {maxOf, minOf} from "./colormap.js";
 
 export interface HeatMap {
   /** Rows and columns of the map (the feature layer's spatial size). */
@@ -29,12 +30,8 @@ export interface HeatMap {
 }
 
 function normalise01(values: Float32Array): Float32Array {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const min = minOf(values);
+  const max = maxOf(values);
   const range = max - min;
   return values.map((v) => (range > 0 ? (v - min) / range : 0));
 }

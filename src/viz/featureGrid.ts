@@ -4,7 +4,7 @@
  * fires strongly (per-map scaling would make noise look like signal). Isomorphic.
  */
 import {createRaster, type Raster} from "../image/raster.js";
-import {colormap, type ColormapName} from "./colormap.js";
+import {colormap, maxOf, minOf, type ColormapName} from "./colormap.js";
 
 export interface FeatureGridOptions {
   /** Pixels per activation cell (default: enough for ~64 px tiles). */
@@ -43,12 +43,8 @@ export function featureGrid(
   const gap = options.gap ?? 2;
   const tileWidth = w * cell;
   const tileHeight = h * cell;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const min = minOf(values);
+  const max = maxOf(values);
   const range = max - min;
   const raster = createRaster(
     columns * tileWidth + (columns - 1) * gap,
