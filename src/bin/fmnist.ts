@@ -52,6 +52,24 @@ function num(values: Record<string, unknown>, name: string): number | undefined 
   return n;
 }
 
+function port(values: Record<string, unknown>): number | undefined {
+  const p = int(values, "port", 0);
+  if (p !== undefined && p > 65535) throw new UsageError(`--port must be at most 65535; got ${p}`);
+  return p;
+}
+
+/** Resolves when Ctrl-C or SIGTERM has closed the server. */
+async function untilStopped(server: {close(): Promise<void>}): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.stderr.write("\nstopping the server…\n");
+      void server.close().then(resolve);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
 async function backendOf(values: Record<string, unknown>) {
   const {parseBackendName} = await import("../backend/backendName.js");
   return values.backend === undefined ? undefined : parseBackendName(String(values.backend));
@@ -279,7 +297,7 @@ const COMMANDS: Record<string, Command> = {
       projections: "comma-separated list of pca, tsne, umap (default all three)",
       dims: "output dimensions of the projections: 2, 3 or 2,3 (default 2,3)",
       seed: "seed of t-SNE, UMAP and the quality samples (default 42); same seed, same bytes",
-      "base-url": "where the files will be served, for config.json (default http://localhost:8000)",
+      "base-url": "where the files will be served, for config.json (default http://localhost:8000/projector)",
       "tsne-iterations": "t-SNE gradient-descent iterations (default 1000)",
       "no-progress": "plain progress lines instead of bars (the default when stderr is not a terminal)"
     },
@@ -324,31 +342,72 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   serve: {
-    summary: "serve an export folder over HTTP (CORS) for the TensorBoard Projector",
-    usage: "fmnist serve [--dir DIR] [--port 8000] [--host 127.0.0.1]",
-    options: {dir: {type: "string"}, port: {type: "string"}, host: {type: "string"}},
+    summary: "serve the web app, an export folder (also for the TensorBoard Projector), a run and the model",
+    usage: "fmnist serve [--dir DIR] [--run DIR] [--model DIR] [--app DIR] [--port 8000] [--host 127.0.0.1]",
+    options: {
+      dir: {type: "string"},
+      run: {type: "string"},
+      model: {type: "string"},
+      app: {type: "string"},
+      port: {type: "string"},
+      host: {type: "string"}
+    },
     help: {
-      dir: "folder to serve (default projector)",
+      dir: "export folder, served at /projector/ (default projector)",
+      run: "training run folder, served at /runs/ (default: the shipped model's run)",
+      model: "TF.js model folder, served at /model/ (default: the shipped model)",
+      app: "built web app, served at / (default: the package's dist/web, made by npm run build)",
       port: "TCP port (default 8000; 0 picks a free one)",
       host: "interface to bind (default 127.0.0.1, this machine only; 0.0.0.0 serves the network)"
     },
     async run(values) {
       const {serveCommand} = await import("../commands/serve.js");
       const {consoleLogger} = await import("../tty.js");
-      const port = int(values, "port", 0);
-      if (port !== undefined && port > 65535) throw new UsageError(`--port must be at most 65535; got ${port}`);
       const server = await serveCommand(
-        {dir: values.dir as string | undefined, port, host: values.host as string | undefined},
+        {
+          dir: values.dir as string | undefined,
+          run: values.run as string | undefined,
+          model: values.model as string | undefined,
+          app: values.app as string | undefined,
+          port: port(values),
+          host: values.host as string | undefined
+        },
         {logger: consoleLogger}
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.stderr.write("\nstopping the server…\n");
-          void server.close().then(resolve);
-        };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
+      await untilStopped(server);
+      return 0;
+    }
+  },
+  start: {
+    summary: "export the shipped model's embeddings if not done yet, then serve the web app (npm start)",
+    usage: "fmnist start [--dir DIR] [--port 8000] [--host 127.0.0.1]",
+    options: {dir: {type: "string"}, port: {type: "string"}, host: {type: "string"}, "no-progress": {type: "boolean"}},
+    help: {
+      dir: "export folder, made on first start (default projector)",
+      port: "TCP port (default 8000)",
+      host: "interface to bind (default 127.0.0.1, this machine only)",
+      "no-progress": "plain progress lines instead of bars (the default when stderr is not a terminal)"
+    },
+    async run(values) {
+      const {startCommand} = await import("../commands/start.js");
+      const {createProgress} = await import("../progress.js");
+      const {consoleLogger} = await import("../tty.js");
+      const server = await startCommand(
+        {
+          dir: values.dir as string | undefined,
+          port: port(values),
+          host: values.host as string | undefined,
+          dataDir: values["data-dir"] as string | undefined
+        },
+        {
+          logger: consoleLogger,
+          progress: createProgress({
+            bars: !values["no-progress"] && process.stderr.isTTY === true,
+            logger: consoleLogger
+          })
+        }
+      );
+      await untilStopped(server);
       return 0;
     }
   }

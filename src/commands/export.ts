@@ -42,7 +42,8 @@ import {loadAnyModel} from "../model/loadAnyModel.js";
 import {silentProgress, type Progress} from "../progress.js";
 import {formatDuration, type Logger} from "../tty.js";
 
-export const DEFAULT_BASE_URL = "http://localhost:8000";
+/** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
+export const DEFAULT_BASE_URL = "http://localhost:8000/projector";
 /** The fewest images: the quality measures compare 10 neighbours, UMAP needs 15. */
 export const MIN_COUNT = 16;
 
@@ -59,7 +60,7 @@ export interface ExportOptions {
   dims?: readonly (2 | 3)[];
   /** Seed of t-SNE, UMAP and the quality samples (default 42). */
   seed?: number;
-  /** Base URL the files will be served from, for config.json (default http://localhost:8000). */
+  /** Base URL the files will be served from, for config.json (default http://localhost:8000/projector). */
   baseUrl?: string;
   /** t-SNE iterations (default 1000). */
   tsneIterations?: number;

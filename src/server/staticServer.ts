@@ -1,5 +1,6 @@
 /**
- * A small static file server for an export folder (and later the web app), on Node's `http`:
+ * A small static file server for the web app and its data folders, on Node's `http`: one root
+ * folder at `/` plus named folders mounted at `/<name>/` (the export at `/projector/`, say);
  * GET and HEAD only, `Access-Control-Allow-Origin: *` so that projector.tensorflow.org can fetch
  * the files, content types, ETag / If-None-Match, gzip for text when the client accepts it, and no
  * way out of its folder: `..` and `.` segments, encoded slashes and backslashes, NUL bytes and
@@ -24,25 +25,32 @@ export const CONTENT_TYPES: Record<string, string> = {
   ".bin": "application/octet-stream",
   ".css": "text/css; charset=utf-8",
   ".html": "text/html; charset=utf-8",
+  ".ico": "image/x-icon",
   ".jpg": "image/jpeg",
+  ".jsonl": "text/plain; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".json": "application/json; charset=utf-8",
   ".png": "image/png",
   ".svg": "image/svg+xml",
   ".tsv": "text/tab-separated-values; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
-  ".wasm": "application/wasm"
+  ".wasm": "application/wasm",
+  ".webp": "image/webp",
+  ".woff2": "font/woff2"
 };
 
 /** Types worth compressing (the 10,000-row TSV files shrink about 5x). */
-const COMPRESSIBLE = new Set([".tsv", ".json", ".html", ".js", ".css", ".svg", ".txt"]);
+const COMPRESSIBLE = new Set([".tsv", ".json", ".jsonl", ".wasm", ".map", ".html", ".js", ".css", ".svg", ".txt"]);
 /** Compressed bodies are kept in memory up to this many bytes in all. */
 const GZIP_CACHE_BYTES = 128 * 1024 * 1024;
 
 /** Options of {@link StaticServer.start}. */
 export interface StaticServerOptions {
-  /** Folder to serve. */
+  /** Folder to serve at `/`. */
   root: string;
+  /** More folders, each served at `/<name>/` (names are single path segments). */
+  mounts?: Readonly<Record<string, string>>;
   /** Interface to bind (default 127.0.0.1: this machine only). */
   host?: string;
   /** Port (default 8000; 0 picks a free one). */
@@ -65,6 +73,7 @@ export class StaticServer {
   private constructor(
     private readonly server: Server,
     private readonly realRoot: string,
+    private readonly realMounts: ReadonlyMap<string, string>,
     private readonly logger: Logger | undefined,
     readonly host: string,
     readonly port: number
@@ -73,13 +82,11 @@ export class StaticServer {
   /** Starts serving `options.root`; throws a {@link CliError} if the folder or the port is unusable. */
   static async start(options: StaticServerOptions): Promise<StaticServer> {
     const host = options.host ?? "127.0.0.1";
-    let realRoot: string;
-    try {
-      realRoot = await realpath(options.root);
-      if (!(await stat(realRoot)).isDirectory()) throw new CliError(`${options.root} is not a folder`);
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      throw new CliError(`cannot serve ${options.root}: ${(error as Error).message}`);
+    const realRoot = await realFolder(options.root);
+    const realMounts = new Map<string, string>();
+    for (const [name, folder] of Object.entries(options.mounts ?? {})) {
+      if (!/^[\w-]+$/.test(name)) throw new CliError(`bad mount name "${name}": use letters, digits, - and _`);
+      realMounts.set(name, await realFolder(folder));
     }
     const headersTimeout = options.headersTimeoutMs ?? 10_000;
     const server = createServer({
@@ -102,7 +109,7 @@ export class StaticServer {
       server.listen(options.port ?? 8000, host, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    const instance = new StaticServer(server, realRoot, options.logger, host, port);
+    const instance = new StaticServer(server, realRoot, realMounts, options.logger, host, port);
     server.on("request", (req, res) => void instance.handle(req, res));
     return instance;
   }
@@ -141,11 +148,14 @@ export class StaticServer {
         throw new HttpError(`method ${method} not allowed`, 405);
       }
       const segments = parseRequestPath(req.url ?? "/");
-      if (segments.length === 0) {
-        await this.sendIndex(req, res);
+      const mounted = segments.length > 0 ? this.realMounts.get(segments[0]) : undefined;
+      const base = mounted ?? this.realRoot;
+      const rest = mounted === undefined ? segments : segments.slice(1);
+      if (rest.length === 0) {
+        await this.sendIndex(req, res, base);
         return;
       }
-      await this.sendFile(req, res, await this.resolveFile(segments));
+      await this.sendFile(req, res, await resolveFile(base, rest));
     } catch (error) {
       const status = error instanceof HttpError ? error.statusCode : isEnoent(error) ? 404 : 500;
       if (status === 500) this.logger?.warn(`serve: ${req.method} ${req.url}: ${(error as Error).message}`);
@@ -157,18 +167,6 @@ export class StaticServer {
       res.writeHead(status, {"Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body)});
       res.end(req.method === "HEAD" ? undefined : body);
     }
-  }
-
-  /** The real path of the file for `segments`, which must be a regular file inside the root. */
-  private async resolveFile(segments: string[]): Promise<string> {
-    const real = await realpath(join(this.realRoot, ...segments)).catch((error: unknown) => {
-      if (isEnoent(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") throw new HttpError("not found", 404);
-      throw error;
-    });
-    if (!real.startsWith(this.realRoot + sep)) throw new HttpError("forbidden: outside the served folder", 403);
-    const info = await stat(real);
-    if (!info.isFile()) throw new HttpError("not found", 404);
-    return real;
   }
 
   private async sendFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -232,18 +230,18 @@ export class StaticServer {
     return body;
   }
 
-  /** "/": a short page linking the files (there is no listing of sub-folders). */
-  private async sendIndex(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const index = join(this.realRoot, "index.html");
+  /** A folder's own address: its index.html, else a short page linking its files (not sub-folders). */
+  private async sendIndex(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
+    const index = join(base, "index.html");
     if (
       await stat(index)
         .then((s) => s.isFile())
         .catch(() => false)
     ) {
-      await this.sendFile(req, res, await this.resolveFile(["index.html"]));
+      await this.sendFile(req, res, await resolveFile(base, ["index.html"]));
       return;
     }
-    const names = (await readdir(this.realRoot)).filter((n) => !n.startsWith(".")).sort();
+    const names = (await readdir(base)).filter((n) => !n.startsWith(".")).sort();
     const links = names.map((n) => `<li><a href="${encodeURIComponent(n)}">${escapeHtml(n)}</a></li>`).join("");
     const body = `<!doctype html><meta charset="utf-8"><title>fmnist serve</title><h1>fmnist serve</h1><ul>${links}</ul>\n`;
     res.writeHead(200, {
@@ -253,6 +251,30 @@ export class StaticServer {
     });
     res.end(req.method === "HEAD" ? undefined : body);
   }
+}
+
+/** The real path of an existing folder, or a {@link CliError} saying why it cannot be served. */
+async function realFolder(folder: string): Promise<string> {
+  try {
+    const real = await realpath(folder);
+    if (!(await stat(real)).isDirectory()) throw new CliError(`${folder} is not a folder`);
+    return real;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot serve ${folder}: ${(error as Error).message}`);
+  }
+}
+
+/** The real path of the file for `segments`, which must be a regular file inside the folder `base`. */
+async function resolveFile(base: string, segments: string[]): Promise<string> {
+  const real = await realpath(join(base, ...segments)).catch((error: unknown) => {
+    if (isEnoent(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") throw new HttpError("not found", 404);
+    throw error;
+  });
+  if (!real.startsWith(base + sep)) throw new HttpError("forbidden: outside the served folder", 403);
+  const info = await stat(real);
+  if (!info.isFile()) throw new HttpError("not found", 404);
+  return real;
 }
 
 /**

@@ -15,23 +15,55 @@ function recorder(): {logger: Logger; lines: string[]} {
   return {lines, logger: {info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`)}};
 }
 
-describe("serveCommand({dir, port, host})", () => {
-  it("prints the address and the Projector URL, and warns when config.json names another port", async () => {
-    writeFileSync(
-      join(root, "config.json"),
-      JSON.stringify({embeddings: [{tensorPath: "http://localhost:8000/embedding_tensors.bytes"}]})
-    );
+describe("serveCommand({dir, app, run, model, port, host})", () => {
+  it("serves the app at /, the export at /projector/, the run at /runs/ and the model at /model/", async () => {
+    const app = mkdtempSync(join(root, "app-"));
+    const run = mkdtempSync(join(root, "run-"));
+    const model = mkdtempSync(join(root, "model-"));
+    const dir = mkdtempSync(join(root, "export-"));
+    writeFileSync(join(app, "index.html"), "<!doctype html><title>app</title>");
+    writeFileSync(join(run, "metrics.jsonl"), '{"epoch":1}\n');
+    writeFileSync(join(model, "model.json"), "{}");
+    writeFileSync(join(dir, "config.json"), JSON.stringify({embeddings: [{tensorPath: "http://localhost:1/x.bytes"}]}));
     const {logger, lines} = recorder();
-    const server = await serveCommand({dir: root, port: 0}, {logger});
+    const server = await serveCommand({dir, app, run, model, port: 0}, {logger});
     try {
       expect(server.host).toBe("127.0.0.1");
-      expect(lines[0]).toBe(`serving ${root}/ at http://127.0.0.1:${server.port}/ (Ctrl-C to stop)`);
+      expect(lines[0]).toBe(`serving the web app at http://127.0.0.1:${server.port}/ (Ctrl-C to stop)`);
+      expect(lines[1]).toBe(`open http://localhost:${server.port}/`);
+      const base = `http://127.0.0.1:${server.port}`;
+      expect(await (await fetch(`${base}/`)).text()).toContain("<title>app</title>");
+      expect(await (await fetch(`${base}/runs/metrics.jsonl`)).text()).toBe('{"epoch":1}\n');
+      expect(await (await fetch(`${base}/model/model.json`)).text()).toBe("{}");
+      expect((await fetch(`${base}/projector/config.json`)).status).toBe(200);
+      expect((await fetch(`${base}/projector/../model/model.json`)).status).toBe(200); // fetch normalises the dots
       expect(
-        lines.some((l) => /^warning: config.json points at http:\/\/localhost:8000, not this server/.test(l))
+        lines.some((l) =>
+          l.startsWith(
+            `warning: config.json points at http://localhost:1, not this server (http://localhost:${server.port}/projector)`
+          )
+        )
       ).toBe(true);
       expect(lines.at(-1)).toBe(
-        `open https://projector.tensorflow.org/?config=http://localhost:${server.port}/config.json`
+        `TensorBoard Projector: https://projector.tensorflow.org/?config=http://localhost:${server.port}/projector/config.json`
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves the export folder alone (with a warning) when the app is not built", async () => {
+    const dir = mkdtempSync(join(root, "export-"));
+    writeFileSync(
+      join(dir, "config.json"),
+      JSON.stringify({embeddings: [{tensorPath: "http://localhost:8000/projector/a"}]})
+    );
+    const {logger, lines} = recorder();
+    const server = await serveCommand({dir, app: join(root, "no-app"), port: 0}, {logger});
+    try {
+      expect(lines[0]).toMatch(/^warning: no web app at .*no-app; build it with `npm run build`/);
+      expect(lines).toContain(`serving ${dir}/ at http://127.0.0.1:${server.port}/ (Ctrl-C to stop)`);
+      expect((await fetch(`http://127.0.0.1:${server.port}/config.json`)).status).toBe(200);
     } finally {
       await server.close();
     }
@@ -47,7 +79,9 @@ describe("serveCommand({dir, port, host})", () => {
 
   it("refuses a folder that does not exist", async () => {
     const {logger} = recorder();
-    await expect(serveCommand({dir: join(root, "missing"), port: 0}, {logger})).rejects.toThrow(/cannot serve/);
+    await expect(
+      serveCommand({dir: join(root, "missing"), app: join(root, "missing-app"), port: 0}, {logger})
+    ).rejects.toThrow(/cannot serve/);
   });
 });
 
