@@ -10,31 +10,46 @@ export interface BenchArgs {
   json: boolean;
   /** Run the PyTorch peer. */
   peer: boolean;
+  /** Cold `classify` processes to time (0: skip). */
+  coldRuns: number;
   help: boolean;
 }
 
 export const DEFAULT_STEPS = 8;
+export const DEFAULT_COLD_RUNS = 5;
 
-export const USAGE = `usage: npm run bench -- [--steps N] [--json] [--no-peer] [--help]
+export const USAGE = `usage: npm run bench -- [--steps N] [--cold N] [--json] [--no-peer] [--help]
 
 Times the Fashion-MNIST CNN on this machine: training steps (Adam, batch 128), inference
 (batch 128, 256 and 1) and train-step scaling over batch 32..256, against the same model in
 PyTorch (../shared/bench/peer_torch.py run with /usr/bin/python3; override the script with
-$FMNIST_PEER). Ratios above 1 mean we are faster than PyTorch.
+$FMNIST_PEER), then the wall time of cold \`node dist/bin/fmnist.js classify\` processes (build
+first with \`npm run build\`). Ratios above 1 mean we are faster than PyTorch.
 
   --steps N   timed steps per measurement, after warm-up (default ${DEFAULT_STEPS})
+  --cold N    cold classify processes to time, median reported (default ${DEFAULT_COLD_RUNS}; 0 skips)
   --json      print one JSON object on stdout (progress goes to stderr)
   --no-peer   skip the PyTorch peer (peer and ratio are null)
   --help      show this help`;
 
+function integerFlag(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > 10_000) {
+    throw new UsageError(`--${name} must be an integer from ${min} to 10000; got "${value}"`);
+  }
+  return n;
+}
+
 /** Parses `argv` (without node and script); throws {@link UsageError} on bad flags. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values: {steps?: string; json?: boolean; "no-peer"?: boolean; help?: boolean};
+  let values: {steps?: string; cold?: string; json?: boolean; "no-peer"?: boolean; help?: boolean};
   try {
     ({values} = parseArgs({
       args: [...argv],
       options: {
         steps: {type: "string"},
+        cold: {type: "string"},
         json: {type: "boolean"},
         "no-peer": {type: "boolean"},
         help: {type: "boolean", short: "h"}
@@ -46,12 +61,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(message.split("\n")[0]);
   }
-  let steps = DEFAULT_STEPS;
-  if (values.steps !== undefined) {
-    steps = /^\d+$/.test(values.steps) ? Number(values.steps) : NaN;
-    if (!Number.isSafeInteger(steps) || steps < 1 || steps > 10_000) {
-      throw new UsageError(`--steps must be an integer from 1 to 10000; got "${values.steps}"`);
-    }
-  }
-  return {steps, json: values.json ?? false, peer: !(values["no-peer"] ?? false), help: values.help ?? false};
+  const steps = integerFlag("steps", values.steps, DEFAULT_STEPS, 1);
+  const coldRuns = integerFlag("cold", values.cold, DEFAULT_COLD_RUNS, 0);
+  return {
+    steps,
+    coldRuns,
+    json: values.json ?? false,
+    peer: !(values["no-peer"] ?? false),
+    help: values.help ?? false
+  };
 }

@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --steps N] [-- --json] [-- --no-peer]`: times the CNN on our TF.js backend
- * against the same model in PyTorch (see args.ts for the flags). The peer runs first, then ours,
- * never both at once. Progress goes to stderr; stdout holds the table, or one JSON object.
+ * `npm run bench [-- --steps N] [-- --cold N] [-- --json] [-- --no-peer]`: times the CNN on our
+ * TF.js backend against the same model in PyTorch (see args.ts for the flags). The peer runs
+ * first, then ours, then the cold `classify` processes, never two at once. Progress goes to stderr; stdout holds the table, or one JSON object.
  */
 import os from "node:os";
 
 import {CliError} from "../src/errors.js";
 import {USAGE, parseBenchArgs} from "./args.js";
+import {measureColdClassify} from "./coldClassify.js";
 import {measureOurs} from "./ours.js";
 import {runPeer} from "./peer.js";
 import {formatReport, ratios, type BenchReport} from "./report.js";
@@ -26,6 +27,8 @@ async function main(argv: readonly string[]): Promise<string> {
   const peer = args.peer ? await runPeer(args.steps, os.availableParallelism(), log) : null;
   if (!args.peer) log("peer skipped: --no-peer");
   const ours = await measureOurs(args.steps, log);
+  // Child processes after our in-process timings, so they never compete with them.
+  ours.coldClassify = args.coldRuns > 0 ? await measureColdClassify(args.coldRuns, log) : null;
   const report: BenchReport = {ours, peer: peer?.result ?? null, ratio: peer ? ratios(ours, peer.result) : null};
   return args.json ? `${JSON.stringify(report)}\n` : `${formatReport(report, peer?.info ?? null, args.steps)}\n`;
 }

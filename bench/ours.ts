@@ -78,7 +78,7 @@ function timePredict(model: tf.LayersModel, batch: number, steps: number, warmup
   }
 }
 
-/** Runs all our measurements; progress goes to `log`. */
+/** Runs all our in-process measurements (coldClassify is left null); progress goes to `log`. */
 export async function measureOurs(steps: number, log: (line: string) => void): Promise<OursResult> {
   const backend = await selectBackend();
   const threads = backend === "wasm" ? getThreadsCount() : backend === "cpu" ? 1 : null;
@@ -114,8 +114,11 @@ export async function measureOurs(steps: number, log: (line: string) => void): P
       predict256Ms: round(predict256Ms),
       predict1Ms: round(predict1Ms, 2),
       trainImagesPerS: round(imagesPerSecond(TRAIN_BATCH, trainStepMs)),
+      predict256ImagesPerS: round(imagesPerSecond(256, predict256Ms)),
+      predict1ImagesPerS: round(imagesPerSecond(1, predict1Ms)),
       epochSecondsEstimate: round(epochSeconds(trainStepMs, predict256Ms)),
-      scaling
+      scaling,
+      coldClassify: null
     };
   } finally {
     optimizer.dispose();

@@ -1,10 +1,19 @@
 /** The PyTorch peer: ../shared/bench/peer_torch.py run with Debian's /usr/bin/python3. */
-import {spawn} from "node:child_process";
 import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 
-import type {PeerInfo, PeerResult} from "./report.js";
+import {
+  SCALING_BATCHES,
+  TRAIN_BATCH,
+  imagesPerSecond,
+  round,
+  type PeerInfo,
+  type PeerResult,
+  type ScalingBatch
+} from "./report.js";
+import {median} from "./timing.js";
+import {runCommand} from "./command.js";
 
 export const PEER_PYTHON = "/usr/bin/python3";
 export const TORCH_MISSING = "peer skipped: python3-torch not installed (apt-get install -y python3-torch)";
@@ -16,26 +25,6 @@ export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export function peerScriptPath(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.FMNIST_PEER;
   return override ? resolve(override) : resolve(REPO_ROOT, "..", "shared", "bench", "peer_torch.py");
-}
-
-interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Set when the command could not be started (ENOENT, EACCES). */
-  spawnError?: Error;
-}
-
-function runCommand(command: string, args: readonly string[]): Promise<CommandResult> {
-  return new Promise((done) => {
-    const child = spawn(command, args, {stdio: ["ignore", "pipe", "pipe"]});
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", (spawnError) => done({code: null, stdout, stderr, spawnError}));
-    child.on("close", (code) => done({code, stdout, stderr}));
-  });
 }
 
 /** One run of peer_torch.py, as printed by it. */
@@ -79,10 +68,46 @@ export function parsePeerOutput(stdout: string): PeerRun {
   };
 }
 
+/** The peer runs: each trains at one batch size and predicts at another, covering all shared measurements. */
+export const PEER_RUNS: readonly {batch: number; predictBatch: number}[] = [
+  {batch: 128, predictBatch: 128},
+  {batch: 256, predictBatch: 256},
+  {batch: 32, predictBatch: 1},
+  {batch: 64, predictBatch: 1}
+];
+
+/** Combines the peer runs of {@link PEER_RUNS} (any order) into one result; batch 1 is the median of its runs. */
+export function combinePeerRuns(runs: readonly PeerRun[]): PeerResult {
+  const trainAt = (batch: number): number => {
+    const run = runs.find((r) => r.batch === batch);
+    if (!run) throw new Error(`no peer run trained at batch ${batch}`);
+    return run.trainStepMs;
+  };
+  const predictAt = (batch: number): number => {
+    const times = runs.filter((r) => r.predictBatch === batch).map((r) => r.predictMs);
+    if (times.length === 0) throw new Error(`no peer run predicted at batch ${batch}`);
+    return round(median(times), 2);
+  };
+  const scaling = {} as Record<ScalingBatch, number>;
+  for (const b of SCALING_BATCHES) scaling[`${b}`] = trainAt(b);
+  const trainStepMs = trainAt(TRAIN_BATCH);
+  const predict256Ms = predictAt(256);
+  const predict1Ms = predictAt(1);
+  return {
+    trainStepMs,
+    predictMs: predictAt(128),
+    predict256Ms,
+    predict1Ms,
+    trainImagesPerS: round(imagesPerSecond(TRAIN_BATCH, trainStepMs)),
+    predict256ImagesPerS: round(imagesPerSecond(256, predict256Ms)),
+    predict1ImagesPerS: round(imagesPerSecond(1, predict1Ms)),
+    scaling
+  };
+}
+
 /**
- * Runs the peer twice, one after the other (predict batch 128, then 256; training at batch 128 in
- * both, the first run's figure is used). Returns null, after saying why on `log`, when the peer
- * cannot run.
+ * Runs the peer once per entry of {@link PEER_RUNS}, one after the other. Returns null, after
+ * saying why on `log`, when the peer cannot run.
  */
 export async function runPeer(
   steps: number,
@@ -100,9 +125,11 @@ export async function runPeer(
     return null;
   }
   const runs: PeerRun[] = [];
-  for (const predictBatch of [128, 256]) {
-    log(`peer: ${PEER_PYTHON} ${script} --batch 128 --predict-batch ${predictBatch} --steps ${steps}`);
-    const args = [script, "--batch", "128", "--predict-batch", `${predictBatch}`, "--steps", `${steps}`];
+  for (const {batch, predictBatch} of PEER_RUNS) {
+    // Batch 1 is fast and noisy: more steps.
+    const n = predictBatch === 1 ? Math.max(steps, 16) : steps;
+    const args = [script, "--batch", `${batch}`, "--predict-batch", `${predictBatch}`, "--steps", `${n}`];
+    log(`peer: ${PEER_PYTHON} ${args.join(" ")} --threads ${threads}`);
     const run = await runCommand(PEER_PYTHON, [...args, "--threads", `${threads}`]);
     if (run.spawnError || run.code !== 0) {
       const why = run.spawnError?.message ?? run.stderr.trim().split("\n").at(-1) ?? `exit code ${run.code}`;
@@ -116,9 +143,5 @@ export async function runPeer(
       return null;
     }
   }
-  const [r128, r256] = runs;
-  return {
-    result: {trainStepMs: r128.trainStepMs, predictMs: r128.predictMs, predict256Ms: r256.predictMs},
-    info: {version: r128.version, threads: r128.threads}
-  };
+  return {result: combinePeerRuns(runs), info: {version: runs[0].version, threads: runs[0].threads}};
 }

@@ -1,4 +1,5 @@
 /** Derived figures and the human-readable report. */
+import {median} from "./timing.js";
 
 /** Training images per epoch (60,000 minus the 6,000 held out for validation) and validation images. */
 export const EPOCH_TRAIN_IMAGES = 54_000;
@@ -6,6 +7,14 @@ export const EPOCH_VALIDATION_IMAGES = 6_000;
 export const TRAIN_BATCH = 128;
 export const SCALING_BATCHES = [32, 64, 128, 256] as const;
 export type ScalingBatch = `${(typeof SCALING_BATCHES)[number]}`;
+
+/** Wall time of several cold `classify` processes. */
+export interface ColdStart {
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
 
 export interface OursResult {
   backend: string;
@@ -16,15 +25,25 @@ export interface OursResult {
   predict256Ms: number;
   predict1Ms: number;
   trainImagesPerS: number;
+  predict256ImagesPerS: number;
+  predict1ImagesPerS: number;
   epochSecondsEstimate: number;
   /** Median train-step milliseconds by batch size. */
   scaling: Record<ScalingBatch, number>;
+  /** `node dist/bin/fmnist.js classify <image>` from spawn to exit; null when not measured. */
+  coldClassify: ColdStart | null;
 }
 
 export interface PeerResult {
   trainStepMs: number;
   predictMs: number;
   predict256Ms: number;
+  predict1Ms: number;
+  trainImagesPerS: number;
+  predict256ImagesPerS: number;
+  predict1ImagesPerS: number;
+  /** Median train-step milliseconds by batch size. */
+  scaling: Record<ScalingBatch, number>;
 }
 
 export interface PeerInfo {
@@ -32,10 +51,14 @@ export interface PeerInfo {
   threads: number;
 }
 
+/** Our throughput over the peer's (equivalently, the peer's time over ours): above 1 means faster than PyTorch. */
 export interface Ratio {
   train: number;
   predict: number;
   predict256: number;
+  predict1: number;
+  /** Train-step ratio by batch size. */
+  scaling: Record<ScalingBatch, number>;
 }
 
 export interface BenchReport {
@@ -59,12 +82,31 @@ export function epochSeconds(trainStepMs: number, predict256Ms: number): number 
   return ((EPOCH_TRAIN_IMAGES / TRAIN_BATCH) * trainStepMs + (EPOCH_VALIDATION_IMAGES / 256) * predict256Ms) / 1000;
 }
 
-/** Our throughput over the peer's: above 1 means faster than PyTorch. */
-export function ratios(ours: OursResult, peer: PeerResult): Ratio {
+/** Median, minimum and maximum of a non-empty list of wall times. */
+export function coldStart(times: readonly number[]): ColdStart {
   return {
-    train: round(peer.trainStepMs / ours.trainStepMs, 3),
-    predict: round(peer.predictMs / ours.predictMs, 3),
-    predict256: round(peer.predict256Ms / ours.predict256Ms, 3)
+    runs: times.length,
+    medianMs: round(median(times)),
+    minMs: round(Math.min(...times)),
+    maxMs: round(Math.max(...times))
+  };
+}
+
+/** The peer's time over ours, i.e. our throughput over the peer's: above 1 means faster than PyTorch. */
+export function speedRatio(oursMs: number, peerMs: number): number {
+  return round(peerMs / oursMs, 3);
+}
+
+/** Our throughput over the peer's for every shared measurement. */
+export function ratios(ours: OursResult, peer: PeerResult): Ratio {
+  const scaling = {} as Record<ScalingBatch, number>;
+  for (const b of SCALING_BATCHES) scaling[`${b}`] = speedRatio(ours.scaling[`${b}`], peer.scaling[`${b}`]);
+  return {
+    train: speedRatio(ours.trainStepMs, peer.trainStepMs),
+    predict: speedRatio(ours.predictMs, peer.predictMs),
+    predict256: speedRatio(ours.predict256Ms, peer.predict256Ms),
+    predict1: speedRatio(ours.predict1Ms, peer.predict1Ms),
+    scaling
   };
 }
 
@@ -78,76 +120,92 @@ function duration(seconds: number): string {
   return `${m} min ${Math.round(seconds - m * 60)} s`;
 }
 
-function ratioText(r: number): string {
-  return `${r.toFixed(2)}x`;
+function ratioText(r: number | undefined): string {
+  return r === undefined ? "-" : `${r.toFixed(2)}x`;
 }
 
-/** The human-readable report: an aligned table of ours vs the peer, then the scaling line. */
-export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, steps: number): string {
-  const {ours, peer, ratio} = report;
-  const peerEpoch = peer ? epochSeconds(peer.trainStepMs, peer.predict256Ms) : undefined;
-  const rows: string[][] = [
-    ["", "ours", "pytorch", "ratio"],
-    [
-      "train step (batch 128)",
-      ms(ours.trainStepMs),
-      peer ? ms(peer.trainStepMs) : "-",
-      ratio ? ratioText(ratio.train) : "-"
-    ],
-    [
-      "train images/s",
-      ours.trainImagesPerS.toFixed(0),
-      peer ? imagesPerSecond(TRAIN_BATCH, peer.trainStepMs).toFixed(0) : "-",
-      ratio ? ratioText(ratio.train) : "-"
-    ],
-    [
-      "predict (batch 128)",
-      ms(ours.predictMs),
-      peer ? ms(peer.predictMs) : "-",
-      ratio ? ratioText(ratio.predict) : "-"
-    ],
-    [
-      "predict (batch 256)",
-      ms(ours.predict256Ms),
-      peer ? ms(peer.predict256Ms) : "-",
-      ratio ? ratioText(ratio.predict256) : "-"
-    ],
-    ["predict (batch 1)", ms(ours.predict1Ms), "-", "-"],
-    [
-      "predict images/s (256)",
-      imagesPerSecond(256, ours.predict256Ms).toFixed(0),
-      peer ? imagesPerSecond(256, peer.predict256Ms).toFixed(0) : "-",
-      ratio ? ratioText(ratio.predict256) : "-"
-    ],
-    [
-      "epoch estimate",
-      duration(ours.epochSecondsEstimate),
-      peerEpoch === undefined ? "-" : duration(peerEpoch),
-      peerEpoch === undefined ? "-" : ratioText(peerEpoch / ours.epochSecondsEstimate)
-    ]
-  ];
+function perS(value: number): string {
+  return value.toFixed(0);
+}
+
+function alignedTable(rows: readonly string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const table = rows.map((row) =>
+  return rows.map((row) =>
     row
       .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
       .join("   ")
       .trimEnd()
   );
+}
+
+/** The human-readable report: an aligned table of ours vs the peer, then the scaling lines. */
+export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, steps: number): string {
+  const {ours, peer, ratio} = report;
+  const peerEpoch = peer ? epochSeconds(peer.trainStepMs, peer.predict256Ms) : undefined;
+  const row = (label: string, o: string, p: string | null | undefined, r: number | undefined): string[] => [
+    label,
+    o,
+    p ?? "-",
+    ratioText(r)
+  ];
+  const cold = ours.coldClassify;
+  const rows: string[][] = [
+    ["", "ours", "pytorch", "ratio"],
+    row("train images/s (batch 128)", perS(ours.trainImagesPerS), peer && perS(peer.trainImagesPerS), ratio?.train),
+    row("train step (batch 128)", ms(ours.trainStepMs), peer && ms(peer.trainStepMs), ratio?.train),
+    row(
+      "predict images/s (batch 256)",
+      perS(ours.predict256ImagesPerS),
+      peer && perS(peer.predict256ImagesPerS),
+      ratio?.predict256
+    ),
+    row("predict (batch 256)", ms(ours.predict256Ms), peer && ms(peer.predict256Ms), ratio?.predict256),
+    row("predict (batch 128)", ms(ours.predictMs), peer && ms(peer.predictMs), ratio?.predict),
+    row(
+      "predict images/s (batch 1)",
+      perS(ours.predict1ImagesPerS),
+      peer && perS(peer.predict1ImagesPerS),
+      ratio?.predict1
+    ),
+    row("predict (batch 1)", ms(ours.predict1Ms), peer && ms(peer.predict1Ms), ratio?.predict1),
+    row("cold classify, 1 image", cold ? `${ms(cold.medianMs)}` : "-", undefined, undefined),
+    row(
+      "epoch estimate",
+      duration(ours.epochSecondsEstimate),
+      peerEpoch === undefined ? undefined : duration(peerEpoch),
+      peerEpoch === undefined ? undefined : peerEpoch / ours.epochSecondsEstimate
+    )
+  ];
   const threads = ours.threads === null ? "" : `, ${ours.threads} thread${ours.threads === 1 ? "" : "s"}`;
   const peerLine = peerInfo
     ? `pytorch ${peerInfo.version}, ${peerInfo.threads} thread${peerInfo.threads === 1 ? "" : "s"}`
     : "pytorch: skipped";
-  const scaling = SCALING_BATCHES.map((b) => {
-    const t = ours.scaling[`${b}`];
-    return `${b}: ${t.toFixed(0)} ms (${imagesPerSecond(b, t).toFixed(0)} img/s)`;
-  }).join(", ");
-  return [
+  const scalingOf = (times: Record<ScalingBatch, number>): string =>
+    SCALING_BATCHES.map(
+      (b) => `${b}: ${times[`${b}`].toFixed(0)} ms (${perS(imagesPerSecond(b, times[`${b}`]))} img/s)`
+    ).join(", ");
+  const lines = [
     `ours: tfjs ${ours.backend}${threads}; ${peerLine}; median of ${steps} timed step${steps === 1 ? "" : "s"}`,
     "",
-    ...table,
+    ...alignedTable(rows),
     "",
-    `scaling, train step by batch: ${scaling}`,
+    `scaling, train step by batch (ours):    ${scalingOf(ours.scaling)}`
+  ];
+  if (peer && ratio) {
+    lines.push(`scaling, train step by batch (pytorch): ${scalingOf(peer.scaling)}`);
+    lines.push(
+      `scaling, ratio by batch: ${SCALING_BATCHES.map((b) => `${b}: ${ratioText(ratio.scaling[`${b}`])}`).join(", ")}`
+    );
+  }
+  if (cold) {
+    lines.push(
+      `cold classify: \`node dist/bin/fmnist.js classify\` on one image, median of ${cold.runs} ` +
+        `(min ${ms(cold.minMs)}, max ${ms(cold.maxMs)})`
+    );
+  }
+  lines.push(
     `epoch estimate: ${EPOCH_TRAIN_IMAGES.toLocaleString("en")} training images at batch ${TRAIN_BATCH} + ` +
       `${EPOCH_VALIDATION_IMAGES.toLocaleString("en")} validation predictions at batch 256; ratio > 1: faster than pytorch`
-  ].join("\n");
+  );
+  return lines.join("\n");
 }
