@@ -22,7 +22,8 @@ export default tseslint.config(
       "src/embed/**",
       "src/train/tensorboard/{schema,record,histogram}.ts",
       "src/random.ts",
-      "src/assert.ts"
+      "src/assert.ts",
+      "web/src/**"
     ],
     ignores: [
       "src/data/loadFashionMnist.ts",

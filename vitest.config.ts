@@ -2,13 +2,26 @@ import {defineConfig} from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // TF.js state (backend, kernel registry) is per process: isolate test files in forks.
     pool: "forks",
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Two cores: more parallel files only fight over them.
     maxWorkers: 2,
-    fileParallelism: true
+    fileParallelism: true,
+    projects: [
+      {extends: true, test: {name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/web/**"]}},
+      {
+        // End-to-end tests in Chromium: one file at a time, after the app is built and an export made.
+        extends: true,
+        test: {
+          name: "web",
+          include: ["test/web/**/*.test.ts"],
+          globalSetup: ["test/web/globalSetup.ts"],
+          fileParallelism: false,
+          hookTimeout: 600_000
+        }
+      }
+    ]
   }
 });

@@ -1,0 +1,42 @@
+/**
+ * Once before the browser tests: builds the web app into dist/web and makes an export of the
+ * shipped model's 10,000 test images (t-SNE with fewer iterations, to keep CI short), unless
+ * FMNIST_WEB_EXPORT names an existing export folder to reuse (handy while developing).
+ */
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+
+import {build} from "vite";
+import type {TestProject} from "vitest/node";
+
+import {exportCommand} from "../../src/commands/export.js";
+import {hasExport} from "../../src/commands/start.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    exportDir: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  await build({configFile: "web/vite.config.ts", logLevel: "warn"});
+  const reuse = process.env.FMNIST_WEB_EXPORT;
+  if (reuse) {
+    if (!(await hasExport(reuse))) throw new Error(`FMNIST_WEB_EXPORT=${reuse} is not an export folder`);
+    project.provide("exportDir", reuse);
+    return () => {};
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "fmnist-web-export-"));
+  const dir = join(tmp, "projector");
+  const t0 = performance.now();
+  await exportCommand(
+    {out: dir, tsneIterations: 300},
+    {logger: {info: () => {}, warn: (m) => process.stderr.write(`export: ${m}\n`)}}
+  );
+  process.stderr.write(
+    `web tests: export of 10,000 test images made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`
+  );
+  project.provide("exportDir", dir);
+  return () => rmSync(tmp, {recursive: true, force: true});
+}

@@ -1,0 +1,47 @@
+/**
+ * TF.js in the browser: WebGL when the page gets a GPU context, else WASM (SIMD, threads when the
+ * page is cross-origin isolated), served from this app's own assets. `?backend=wasm|webgl|cpu` in
+ * the page URL (before the #) forces one, e.g. for tests.
+ */
+import * as tf from "@tensorflow/tfjs";
+import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
+import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
+import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
+import wasmThreaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
+
+const PREFERRED = ["webgl", "wasm", "cpu"] as const;
+type BrowserBackend = (typeof PREFERRED)[number];
+
+let ready: Promise<BrowserBackend> | undefined;
+
+async function trySet(name: BrowserBackend): Promise<boolean> {
+  try {
+    return (await tf.setBackend(name)) && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+async function init(): Promise<BrowserBackend> {
+  setWasmPaths({
+    "tfjs-backend-wasm.wasm": wasmPlain,
+    "tfjs-backend-wasm-simd.wasm": wasmSimd,
+    "tfjs-backend-wasm-threaded-simd.wasm": wasmThreaded
+  });
+  tf.enableProdMode();
+  const forced = new URLSearchParams(location.search).get("backend");
+  const order = PREFERRED.filter((b) => forced === null || b === forced);
+  for (const name of order.length > 0 ? order : PREFERRED) {
+    if (await trySet(name)) {
+      await tf.ready();
+      return name;
+    }
+  }
+  throw new Error("no TF.js backend could start in this browser (tried WebGL, WASM and CPU)");
+}
+
+/** Starts TF.js once; every caller gets the same promise of the backend's name. */
+export function initBackend(): Promise<BrowserBackend> {
+  ready ??= init();
+  return ready;
+}

@@ -1,0 +1,41 @@
+/** The model served at /model/ (a TF.js layers model with our metadata.json), loaded once. */
+import * as tf from "@tensorflow/tfjs";
+
+import type {ModelMetadata} from "../../../src/model/metadata.js";
+import type {OodStats} from "../../../src/model/ood.js";
+import {initBackend} from "../backend.js";
+import {DataError, fetchJson} from "./fetchData.js";
+
+export const MODEL_BASE = "model/";
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  metadata: ModelMetadata;
+  /** Out-of-distribution statistics, when the model has been calibrated. */
+  ood?: OodStats;
+}
+
+async function load(): Promise<LoadedModel> {
+  await initBackend();
+  const [model, metadata] = await Promise.all([
+    tf.loadLayersModel(`${MODEL_BASE}model.json`).catch((error: unknown) => {
+      throw new DataError(
+        `cannot load ${MODEL_BASE}model.json: ${(error as Error).message}`,
+        "Serve a TF.js model folder with `fmnist serve --model DIR`."
+      );
+    }),
+    fetchJson<ModelMetadata>(`${MODEL_BASE}metadata.json`)
+  ]);
+  return {model, metadata, ood: metadata.ood as OodStats | undefined};
+}
+
+let cached: Promise<LoadedModel> | undefined;
+
+/** The model, loaded once (a failed load is retried on the next call). */
+export function loadModel(): Promise<LoadedModel> {
+  cached ??= load().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}

@@ -1,0 +1,20 @@
+/** Builds the web app from web/ into dist/web, with relative URLs so it works under any folder. */
+import {fileURLToPath} from "node:url";
+
+import {defineConfig} from "vite";
+
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "./",
+  // No public/ folder: every asset is imported, so the build lists them all.
+  publicDir: false,
+  build: {
+    outDir: fileURLToPath(new URL("../dist/web", import.meta.url)),
+    emptyOutDir: true,
+    // TF.js alone is about 1.5 MB minified; it is one chunk loaded once, from this machine.
+    chunkSizeWarningLimit: 4096,
+    target: "es2022",
+    sourcemap: true
+  },
+  worker: {format: "es"}
+});
