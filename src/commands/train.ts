@@ -1,5 +1,5 @@
 /** `fmnist train`: train the CNN on Fashion-MNIST into a run folder. */
-import {readFile, writeFile} from "node:fs/promises";
+import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
@@ -11,6 +11,7 @@ import {normalise, splitValidation, type Examples} from "../data/dataset.js";
 import {loadFashionMnist} from "../data/loadFashionMnist.js";
 import {CliError, InterruptedError, isEnoent} from "../errors.js";
 import {writeTrainingPictures} from "../export/trainingPictures.js";
+import {writeFileAtomic} from "../io/atomicWrite.js";
 import {createCnn} from "../model/cnn.js";
 import {formatCount, formatModelSummary, modelSummary} from "../model/layerSummary.js";
 import {defaultMetadata, writeMetadata} from "../model/metadata.js";
@@ -22,6 +23,7 @@ import {
   ensureRunDir,
   loadModel,
   loadTrainState,
+  restoreBestCheckpoint,
   rewriteEpochLogs,
   saveModel,
   saveTrainState
@@ -105,11 +107,12 @@ export async function trainCommand(
   let state: TrainState;
   if (options.resume) {
     ({model, state} = await loadTrainState(run, optimizer));
+    await restoreBestCheckpoint(run, state);
     await rewriteEpochLogs(run, state.history);
     logger.info(`resuming ${run} after epoch ${state.epoch}`);
     if (state.stopped) logger.info("early stopping had already ended this run; nothing to do");
   } else {
-    await writeFile(join(run, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
+    await writeFileAtomic(join(run, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
     model = createCnn({seed: config.seed});
     state = initialTrainState();
   }

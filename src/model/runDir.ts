@@ -1,12 +1,13 @@
 /**
  * A training run folder:
  *   model/          best checkpoint (TF.js layers format + metadata.json)
- *   last/           resumable state after the last completed epoch (model, optimizer, state.json)
+ *   last/           resumable state after the last completed epoch: state.json, and beside it
+ *                   epoch-NNNN/ (model and optimizer after that epoch, and after the best epoch)
  *   metrics.jsonl   one JSON line per completed epoch
  *   config.json     the options the run was started with
  */
-import {appendFile, mkdir, readFile} from "node:fs/promises";
-import {join} from "node:path";
+import {appendFile, mkdir, readdir, readFile, rm, stat} from "node:fs/promises";
+import {basename, join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
 
@@ -61,20 +62,34 @@ export async function rewriteEpochLogs(run: string, history: EpochLog[]): Promis
   await writeFileAtomic(join(run, METRICS_FILE), text);
 }
 
-/** Saves model, optimizer and state into `run/last`. The state file is written last: it commits the epoch. */
+/** The folder in `run/last` holding the model and optimizer after `epoch`. */
+function generationDir(run: string, epoch: number): string {
+  return join(run, LAST_DIR, `epoch-${String(epoch).padStart(4, "0")}`);
+}
+
+/**
+ * Saves model and optimizer into a new `run/last/epoch-NNNN` folder, then commits it by atomically
+ * replacing `run/last/state.json`: a crash at any point leaves a state.json whose epoch folder is
+ * complete and from that same epoch. Older folders are removed after the commit, except the best
+ * epoch's, which {@link restoreBestCheckpoint} needs.
+ */
 export async function saveTrainState(
   run: string,
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   state: TrainState
 ): Promise<void> {
-  const dir = join(run, LAST_DIR);
+  const dir = generationDir(run, state.epoch);
   await saveModel(model, dir);
   const named = await optimizer.getWeights();
   const {data, specs} = await tf.io.encodeWeights(named);
   await writeFileAtomic(join(dir, "optimizer.bin"), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
   await writeFileAtomic(join(dir, "optimizer.json"), JSON.stringify(specs));
-  await writeFileAtomic(join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
+  await writeFileAtomic(join(run, LAST_DIR, "state.json"), JSON.stringify(state, null, 2) + "\n");
+  const keep = new Set(["state.json", basename(dir), basename(generationDir(run, state.earlyStopping.bestEpoch))]);
+  for (const name of await readdir(join(run, LAST_DIR))) {
+    if (!keep.has(name)) await rm(join(run, LAST_DIR, name), {recursive: true, force: true});
+  }
 }
 
 /** Loads what {@link saveTrainState} wrote, for `--resume`. */
@@ -82,21 +97,45 @@ export async function loadTrainState(
   run: string,
   optimizer: tf.Optimizer
 ): Promise<{model: tf.LayersModel; state: TrainState}> {
-  const dir = join(run, LAST_DIR);
+  const last = join(run, LAST_DIR);
   let state: TrainState;
   try {
-    state = JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as TrainState;
+    state = JSON.parse(await readFile(join(last, "state.json"), "utf8")) as TrainState;
   } catch (error) {
     if (isEnoent(error))
-      throw new CliError(`Cannot resume ${run}: no completed epoch saved (${dir}/state.json missing)`);
-    throw new FormatError(`${dir}/state.json: ${(error as Error).message}`);
+      throw new CliError(`Cannot resume ${run}: no completed epoch saved (${last}/state.json missing)`);
+    throw new FormatError(`${last}/state.json: ${(error as Error).message}`);
   }
+  // Runs saved before epoch folders existed keep model and optimizer in last/ itself.
+  const generation = generationDir(run, state.epoch);
+  const dir = (await isDirectory(generation)) ? generation : last;
   const model = await loadModel(dir);
   const specs = JSON.parse(await readFile(join(dir, "optimizer.json"), "utf8")) as tf.io.WeightsManifestEntry[];
   const bytes = await readFile(join(dir, "optimizer.bin"));
   const weights = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
   await optimizer.setWeights(Object.entries(weights).map(([name, tensor]) => ({name, tensor})));
   return {model, state};
+}
+
+/**
+ * Makes `run/model` the best epoch's weights again, as the saved state records them. A crash after
+ * a new best checkpoint was written but before its epoch was committed leaves `run/model` one
+ * epoch ahead; the resumed run redoes that epoch, which may then not be the best. Does nothing
+ * for runs saved before epoch folders existed.
+ */
+export async function restoreBestCheckpoint(run: string, state: TrainState): Promise<void> {
+  const best = generationDir(run, state.earlyStopping.bestEpoch);
+  if (state.earlyStopping.bestEpoch === 0 || !(await isDirectory(best))) return;
+  const model = await loadModel(best);
+  try {
+    await saveModel(model, join(run, MODEL_DIR));
+  } finally {
+    model.dispose();
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
 export {loadModel, saveModel};

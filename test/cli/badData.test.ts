@@ -2,7 +2,6 @@
  * Runs the real `fmnist` entry point as a child process (through tsx) on broken data and bad
  * arguments, and checks what a user sees: the exit code and a one-line message without a stack.
  */
-import {spawn} from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -16,42 +15,15 @@ import {
 } from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {DATASET_FILES} from "../../src/data/fashionMnist.js";
 import {DEBIAN_DATA_DIR} from "../../src/data/loadFashionMnist.js";
 import {makeIdx} from "../data/makeIdx.js";
+import {escapeRegExp, runCli} from "../helpers/cli.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TRAIN = DATASET_FILES.train;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node --import tsx src/bin/fmnist.ts ...args` from the project root. */
-function runCli(args: string[]): Promise<CliResult> {
-  const env = {...process.env};
-  delete env.FASHION_MNIST_DIR;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/bin/fmnist.ts", ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 90_000
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout, stderr}));
-  });
-}
 
 /**
  * The error part of stderr: exactly one line starting with "fmnist: ", the last one; anything
@@ -196,7 +168,3 @@ describe("fmnist usage errors", () => {
     expect(result.stderr).toBe("");
   });
 });
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

@@ -2,41 +2,16 @@
  * `fmnist classify` as a user runs it: the real entry point in a child process (through tsx), its
  * output lines, exit codes and one-line errors.
  */
-import {spawn} from "node:child_process";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/data/fashionMnist.js";
+import {ROOT, runCli} from "../helpers/cli.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SEED_MODEL = join(ROOT, "../shared/keras/seed-model.h5");
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node --import tsx src/bin/fmnist.ts ...args` from the project root. */
-function runCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/bin/fmnist.ts", ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 90_000
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout, stderr}));
-  });
-}
 
 /** stderr must be exactly one line starting with "fmnist: ", without a stack trace. */
 function oneErrorLine(stderr: string): string {

@@ -1,0 +1,55 @@
+/**
+ * Runs the real `fmnist` entry point (`node --import tsx src/bin/fmnist.ts`) as a child process
+ * from the project root, as a user would. Not a test file itself.
+ */
+import {spawn, type ChildProcessByStdio} from "node:child_process";
+import type {Readable} from "node:stream";
+import {fileURLToPath} from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface CliResult {
+  /** Exit code, or null when a signal ended the process. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export type CliChild = ChildProcessByStdio<null, Readable, Readable>;
+
+/**
+ * Starts `fmnist ...args`; FASHION_MNIST_DIR is removed from its environment so only
+ * `--data-dir` decides where data comes from.
+ */
+export function spawnCli(args: string[], timeoutMs = 90_000): CliChild {
+  const env = {...process.env};
+  delete env.FASHION_MNIST_DIR;
+  return spawn(process.execPath, ["--import", "tsx", "src/bin/fmnist.ts", ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: timeoutMs
+  });
+}
+
+/** Collects a started child's output until it exits. */
+export function collect(child: CliChild): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({code, signal, stdout, stderr}));
+  });
+}
+
+/** Runs `fmnist ...args` to the end. */
+export function runCli(args: string[], timeoutMs?: number): Promise<CliResult> {
+  return collect(spawnCli(args, timeoutMs));
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
