@@ -3,7 +3,7 @@
  * shipped model's 10,000 test images (t-SNE with fewer iterations, to keep CI short), unless
  * FMNIST_WEB_EXPORT names an existing export folder to reuse (handy while developing).
  */
-import {mkdtempSync, rmSync} from "node:fs";
+import {existsSync, mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
@@ -12,6 +12,7 @@ import type {TestProject} from "vitest/node";
 
 import {exportCommand} from "../../src/commands/export.js";
 import {hasExport} from "../../src/commands/start.js";
+import {CHROMIUM} from "./browser.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,6 +21,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
   await build({configFile: "web/vite.config.ts", logLevel: "warn"});
   const reuse = process.env.FMNIST_WEB_EXPORT;
   if (reuse) {
