@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import {IMAGE_PIXELS, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Examples} from "../data/dataset.js";
 import {CliError} from "../errors.js";
-import {batchTensor} from "./metrics.js";
+import {argMaxRows, batchTensor} from "./metrics.js";
 
 export const EMBEDDING_LAYER_CLASS = "GlobalAveragePooling2D";
 
@@ -89,13 +89,12 @@ export async function embedAll(
     }
     options.onBatch?.(start + n, examples.count);
   }
-  const predicted = new Uint8Array(examples.count);
-  for (let i = 0; i < examples.count; i++) {
-    let best = 0;
-    for (let c = 1; c < NUM_CLASSES; c++) {
-      if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
-    }
-    predicted[i] = best;
-  }
-  return {count: examples.count, dim, embeddings, probabilities, predicted, layerName: layer.name};
+  return {
+    count: examples.count,
+    dim,
+    embeddings,
+    probabilities,
+    predicted: argMaxRows(probabilities),
+    layerName: layer.name
+  };
 }

@@ -37,6 +37,19 @@ export interface Predictions {
   predicted: Uint8Array;
 }
 
+/** Arg-max class of each row of `probabilities` ([count, classes], row-major). */
+export function argMaxRows(probabilities: Float32Array, classes = NUM_CLASSES): Uint8Array {
+  const count = probabilities.length / classes;
+  const predicted = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = i * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probabilities[o + c] > probabilities[o + best]) best = c;
+    predicted[i] = best;
+  }
+  return predicted;
+}
+
 /** Runs the model in inference mode over all examples, in batches. */
 export async function predictAll(
   model: tf.LayersModel,
@@ -53,15 +66,11 @@ export async function predictAll(
     probs.dispose();
     onBatch?.(start + n, examples.count);
   }
-  const predicted = new Uint8Array(examples.count);
+  const predicted = argMaxRows(probabilities);
   let correct = 0;
   for (let i = 0; i < examples.count; i++) {
-    const row = probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES);
-    let best = 0;
-    for (let c = 1; c < NUM_CLASSES; c++) if (row[c] > row[best]) best = c;
-    predicted[i] = best;
-    if (best === examples.ys[i]) correct++;
-    const p = Math.min(Math.max(row[examples.ys[i]], EPSILON), 1 - EPSILON);
+    if (predicted[i] === examples.ys[i]) correct++;
+    const p = Math.min(Math.max(probabilities[i * NUM_CLASSES + examples.ys[i]], EPSILON), 1 - EPSILON);
     lossSum -= Math.log(p);
   }
   return {probabilities, loss: lossSum / examples.count, accuracy: correct / examples.count, predicted};

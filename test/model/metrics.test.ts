@@ -7,6 +7,7 @@ import {normalise, type Examples} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
 import {createCnn} from "../../src/model/cnn.js";
 import {
+  argMaxRows,
   batchTensor,
   confusionMatrix,
   perClassAccuracy,
@@ -44,6 +45,13 @@ describe("sparseCategoricalCrossentropy(probs, labels)", () => {
     const certain = crossEntropy(probabilityRows([{4: 1}]), [4]);
     expect(certain).toBeGreaterThanOrEqual(0);
     expect(certain).toBeLessThan(1e-6);
+  });
+});
+
+describe("argMaxRows(probabilities, classes)", () => {
+  it("picks each row's largest value, the first one on ties", () => {
+    const probs = Float32Array.from([0.1, 0.7, 0.2, 0.5, 0.5, 0, 0, 0, 1]);
+    expect(Array.from(argMaxRows(probs, 3))).toEqual([1, 0, 2]);
   });
 });
 
