@@ -1,6 +1,7 @@
 /** The static pictures of an export: scatter plots per projection and the t-SNE thumbnail map (Node only). */
 import {pngDataUri, encodePng, svgToPng} from "../image/encode.js";
 import {scatterPlotSvg, CLASS_COLORS} from "../viz/scatterPlot.js";
+import {escapeXml, FONT} from "../viz/svg.js";
 import {thumbnailMap} from "../viz/thumbnailMap.js";
 import type {ProjectionResult} from "./projections.js";
 
@@ -68,8 +69,8 @@ export async function thumbnailsPng(
   const legend = 190;
   const width = pad + map.width + 24 + legend;
   const height = head + map.height + pad;
-  const font = `font-family="DejaVu Sans, Helvetica, Arial, sans-serif"`;
-  const esc = (t: string) => t.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const font = FONT;
+  const esc = escapeXml;
   const keys = classNames
     .map((name, c) => {
       const y = head + 40 + c * 24;
