@@ -380,10 +380,17 @@ const COMMANDS: Record<string, Command> = {
   },
   start: {
     summary: "export the shipped model's embeddings if not done yet, then serve the web app (npm start)",
-    usage: "fmnist start [--dir DIR] [--port 8000] [--host 127.0.0.1]",
-    options: {dir: {type: "string"}, port: {type: "string"}, host: {type: "string"}, "no-progress": {type: "boolean"}},
+    usage: "fmnist start [--dir DIR] [--count N] [--port 8000] [--host 127.0.0.1]",
+    options: {
+      dir: {type: "string"},
+      count: {type: "string"},
+      port: {type: "string"},
+      host: {type: "string"},
+      "no-progress": {type: "boolean"}
+    },
     help: {
       dir: "export folder, made on first start (default projector)",
+      count: "test images in that export (default 10000); an existing export is kept as it is",
       port: "TCP port (default 8000)",
       host: "interface to bind (default 127.0.0.1, this machine only)",
       "no-progress": "plain progress lines instead of bars (the default when stderr is not a terminal)"
@@ -397,7 +404,8 @@ const COMMANDS: Record<string, Command> = {
           dir: values.dir as string | undefined,
           port: port(values),
           host: values.host as string | undefined,
-          dataDir: values["data-dir"] as string | undefined
+          dataDir: values["data-dir"] as string | undefined,
+          count: int(values, "count", 16)
         },
         {
           logger: consoleLogger,

@@ -19,6 +19,8 @@ export interface StartOptions {
   host?: string;
   /** Folder with the Fashion-MNIST files, for the export. */
   dataDir?: string;
+  /** Test images in a new export (default all 10,000). */
+  count?: number;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -38,10 +40,16 @@ export async function startCommand(options: StartOptions, effects: ExportEffects
   const port = options.port ?? 8000;
   if (!(await hasExport(dir))) {
     effects.logger.info(
-      `first start: exporting the 10,000 test embeddings with PCA, t-SNE and UMAP to ${dir}/ (a few minutes, once)`
+      `first start: exporting the embeddings of ${(options.count ?? 10_000).toLocaleString("en")} test images ` +
+        `with PCA, t-SNE and UMAP to ${dir}/ (a few minutes, once)`
     );
     await exportCommand(
-      {out: dir, dataDir: options.dataDir, baseUrl: `http://localhost:${port === 0 ? 8000 : port}/${MOUNTS.projector}`},
+      {
+        out: dir,
+        count: options.count,
+        dataDir: options.dataDir,
+        baseUrl: `http://localhost:${port === 0 ? 8000 : port}/${MOUNTS.projector}`
+      },
       effects
     );
   }
