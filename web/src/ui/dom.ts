@@ -1,12 +1,13 @@
 /** A tiny typed element builder: the views are small enough not to need a framework. */
 
-type Attrs = Record<string, string | number | boolean | undefined>;
+// `on*` keys take listeners; `never` lets a listener declare the event type it expects (MouseEvent, …).
+type Attrs = Record<string, string | number | boolean | undefined | ((event: never) => unknown)>;
 type Child = Node | string | null | undefined | false;
 
 /** `h("button", {class: "x", onclick: f}, "Go")`: attributes, `on*` listeners and children in one call. */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  attrs: Attrs & {[E in `on${string}`]?: unknown} = {},
+  attrs: Attrs = {},
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
