@@ -34,6 +34,8 @@ export interface OpenOptions {
   query?: string;
   /** Browser permissions to grant (e.g. ["camera"]). */
   permissions?: string[];
+  /** Training run folder to serve at /runs/ (default: the shipped model's run). */
+  run?: string;
 }
 
 /** Flags for a root, offline, headless Chromium (no sandbox as root; no background network). */
@@ -50,7 +52,7 @@ const BASE_ARGS = [
 
 export async function openApp(options: OpenOptions = {}): Promise<AppSession> {
   const server = await serveCommand(
-    {dir: inject("exportDir"), port: 0},
+    {dir: inject("exportDir"), run: options.run, port: 0},
     {logger: {info: () => {}, warn: (m) => process.stderr.write(`serve: ${m}\n`)}}
   );
   const browser = await chromium.launch({
