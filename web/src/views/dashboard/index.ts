@@ -1,10 +1,89 @@
-/** Training dashboard view (to be built; see issue 6). */
-import {h} from "../../ui/dom.js";
-import type {ViewContext, Unmount} from "../view.js";
+/**
+ * Training dashboard: the run's curves (re-read every few seconds while `fmnist train` writes the
+ * log), the test set's confusion matrix whose cells list their images, and per-class accuracy.
+ */
+import "./dashboard.css";
+
+import {CLASS_NAMES} from "../../../../src/data/fashionMnist.js";
+import type {ModelMetadata} from "../../../../src/model/metadata.js";
+import {confusionMatrix, perClassAccuracy} from "../../../../src/model/metrics.js";
+import {perClassAccuracySvg} from "../../../../src/viz/perClassAccuracyChart.js";
+import {loadExport, type ExportData} from "../../data/exportData.js";
+import {fetchJson} from "../../data/fetchData.js";
+import {MODEL_BASE} from "../../data/model.js";
+import {h, svgFigure} from "../../ui/dom.js";
+import type {Unmount, ViewContext} from "../view.js";
+import {confusionTable} from "./confusionTable.js";
+import {curvesPanel} from "./curvesPanel.js";
+import {showPair} from "./pairImages.js";
 
 export const title = "Training dashboard";
 
-export function mount(root: HTMLElement, _context: ViewContext): Unmount {
-  root.append(h("h1", {}, title), h("p", {}, "Coming soon."));
-  return () => {};
+/** The model's own numbers (from training), when the server has its metadata. */
+async function modelFacts(): Promise<string | undefined> {
+  try {
+    const metadata = await fetchJson<ModelMetadata>(`${MODEL_BASE}metadata.json`);
+    const m = metadata.metrics ?? {};
+    const parts: string[] = [];
+    if (typeof m.bestEpoch === "number") parts.push(`checkpoint from epoch ${m.bestEpoch}`);
+    if (typeof m.testAccuracy === "number") parts.push(`test accuracy ${(m.testAccuracy * 100).toFixed(2)}%`);
+    if (typeof m.testLoss === "number") parts.push(`test loss ${m.testLoss.toFixed(4)}`);
+    return parts.length ? `Model: ${parts.join(", ")}.` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function testSetSection(data: ExportData): HTMLElement {
+  const matrix = confusionMatrix(data.labels, data.predicted, CLASS_NAMES.length);
+  const correct = matrix.reduce((s, row, i) => s + row[i], 0);
+  const overall = correct / data.count;
+  const accuracies = perClassAccuracy(matrix);
+  const pair = h("section", {class: "panel pair-images", "aria-live": "polite"});
+  pair.append(h("p", {class: "muted"}, "Choose a cell of the confusion matrix to see its test images."));
+  const table = confusionTable(matrix, CLASS_NAMES, ({trueClass, predictedClass}) => {
+    showPair(pair, data, CLASS_NAMES, trueClass, predictedClass);
+  });
+  const accuracyAlt = `Per-class accuracy on the test set: ${accuracies
+    .map((a, i) => `${CLASS_NAMES[i]} ${(a * 100).toFixed(1)}%`)
+    .join(", ")}; overall ${(overall * 100).toFixed(2)}%.`;
+  return h(
+    "div",
+    {class: "dashboard-test"},
+    h(
+      "section",
+      {class: "panel", "aria-labelledby": "confusion-heading"},
+      h("h2", {id: "confusion-heading"}, `Confusion matrix of the ${data.count.toLocaleString("en")} test images`),
+      h("p", {class: "muted"}, `${correct.toLocaleString("en")} correct (${(overall * 100).toFixed(2)}%).`),
+      h("div", {class: "confusion-scroll"}, table)
+    ),
+    h(
+      "section",
+      {class: "panel", "aria-labelledby": "accuracy-heading"},
+      h("h2", {id: "accuracy-heading"}, "Per-class accuracy"),
+      svgFigure(
+        perClassAccuracySvg(accuracies, {classNames: CLASS_NAMES, overall, title: "Test set", barWidth: 360}),
+        accuracyAlt
+      )
+    ),
+    pair
+  );
+}
+
+export async function mount(root: HTMLElement, context: ViewContext): Promise<Unmount> {
+  const curves = curvesPanel();
+  const facts = h("p", {class: "model-facts"});
+  const testPart = h("div", {}, h("p", {class: "loading"}, "Loading the test-set predictions…"));
+  root.append(h("div", {class: "dashboard"}, h("h1", {}, title), facts, curves.element, testPart));
+  void modelFacts().then((text) => {
+    if (text) facts.textContent = text;
+  });
+  try {
+    const data = await loadExport();
+    if (!context.signal.aborted) testPart.replaceChildren(testSetSection(data));
+  } catch (error) {
+    curves.stop();
+    throw error;
+  }
+  return () => curves.stop();
 }

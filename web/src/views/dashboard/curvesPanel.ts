@@ -1,0 +1,96 @@
+/** Loss and accuracy curves from the run's metrics.jsonl, re-drawn whenever the log changes. */
+import {trainingCurvesSvg, type CurvePoint} from "../../../../src/viz/curvesChart.js";
+import {fetchText} from "../../data/fetchData.js";
+import {parseRunLog, RUN_BASE} from "../../data/runLog.js";
+import {errorBox, h, svgFigure} from "../../ui/dom.js";
+import {startPoller} from "./poller.js";
+import {bestEpoch, epochPoints, runSummaryText} from "./runSummary.js";
+
+/** How often the log is fetched again while the view is open. */
+export const POLL_MS = 5000;
+
+const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/** The numbers behind the chart, as a table for screen readers. */
+function curvesTable(points: readonly CurvePoint[]): HTMLTableElement {
+  return h(
+    "table",
+    {class: "visually-hidden"},
+    h("caption", {}, "Training and validation metrics per epoch"),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"].map((c) =>
+          h("th", {scope: "col"}, c)
+        )
+      )
+    ),
+    h(
+      "tbody",
+      {},
+      ...points.map((p) =>
+        h(
+          "tr",
+          {},
+          h("th", {scope: "row"}, String(p.epoch)),
+          h("td", {}, p.loss.toFixed(4)),
+          h("td", {}, p.val_loss.toFixed(4)),
+          h("td", {}, percent(p.accuracy)),
+          h("td", {}, percent(p.val_accuracy))
+        )
+      )
+    )
+  );
+}
+
+/** The curves section; polls the log until the returned stop() is called. */
+export function curvesPanel(): {element: HTMLElement; stop: () => void} {
+  const chart = h("div", {class: "curves-chart", "data-epochs": "0"}, h("p", {class: "loading"}, "Loading the log…"));
+  const summary = h("p", {class: "run-summary"});
+  const updated = h("p", {class: "muted last-updated", "aria-live": "off"});
+  const element = h(
+    "section",
+    {class: "panel", "aria-labelledby": "curves-heading"},
+    h("h2", {id: "curves-heading"}, "Loss and accuracy per epoch"),
+    summary,
+    chart,
+    updated
+  );
+  let changedAt: Date | undefined;
+
+  const draw = (text: string) => {
+    const points = epochPoints(parseRunLog(text));
+    changedAt = new Date();
+    chart.dataset.epochs = String(points.length);
+    summary.textContent = runSummaryText(points);
+    if (points.length === 0) {
+      chart.replaceChildren(h("p", {class: "muted"}, "No finished epoch yet; this chart appears after the first one."));
+      return;
+    }
+    const best = bestEpoch(points);
+    const svg = trainingCurvesSvg(points, {title: "Training curves", bestEpoch: best?.epoch});
+    chart.replaceChildren(
+      svgFigure(svg, `Loss and accuracy curves over ${points.length} epochs. ${runSummaryText(points)}.`),
+      curvesTable(points)
+    );
+  };
+
+  const poller = startPoller({
+    fetchText: () => fetchText(`${RUN_BASE}metrics.jsonl`, {cache: "no-store"}),
+    onChange: draw,
+    onChecked: (at) => {
+      updated.textContent = `Last updated ${at.toLocaleTimeString()} (checks every ${POLL_MS / 1000} s; log last changed ${changedAt?.toLocaleTimeString() ?? "—"})`;
+    },
+    onError: (error) => {
+      if (chart.dataset.epochs === "0") {
+        chart.replaceChildren(errorBox(error instanceof Error ? error.message : String(error)));
+      }
+      updated.textContent = `Could not read the log at ${new Date().toLocaleTimeString()}; retrying.`;
+    },
+    intervalMs: POLL_MS
+  });
+  return {element, stop: () => poller.stop()};
+}
