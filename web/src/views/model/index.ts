@@ -1,10 +1,37 @@
-/** Model view (to be built; see issue 6). */
+/** Model view: the layer diagram with shapes and parameter counts; a layer's button shows its weights. */
+import "./model.css";
+
+import {formatCount, modelSummary} from "../../../../src/model/layerSummary.js";
+import {loadModel} from "../../data/model.js";
 import {h} from "../../ui/dom.js";
-import type {ViewContext, Unmount} from "../view.js";
+import type {Unmount, ViewContext} from "../view.js";
+import {layerDiagram} from "./layerDiagram.js";
+import {weightPanel} from "./weightPanel.js";
 
 export const title = "Model";
 
-export function mount(root: HTMLElement, _context: ViewContext): Unmount {
-  root.append(h("h1", {}, title), h("p", {}, "Coming soon."));
+export async function mount(root: HTMLElement, {signal}: ViewContext): Promise<Unmount> {
+  const {model} = await loadModel();
+  if (signal.aborted) return () => {};
+  const summary = modelSummary(model);
+  const details = h("section", {class: "panel model-weights", "aria-live": "polite", "aria-label": "Layer weights"});
+  const show = (name: string) => {
+    const layer = model.layers.find((l) => l.name === name);
+    const info = summary.layers.find((l) => l.name === name);
+    if (info) details.replaceChildren(weightPanel(info, layer));
+  };
+  const diagram = layerDiagram(summary, show);
+  root.append(
+    h("h1", {}, title),
+    h(
+      "p",
+      {class: "muted"},
+      `${summary.name}: ${summary.layers.length} layers, ${formatCount(summary.totalParams)} parameters ` +
+        `(${formatCount(summary.trainableParams)} trainable). Choose a layer to see its weights.`
+    ),
+    h("div", {class: "model-layout"}, diagram.element, details)
+  );
+  const firstConv = summary.layers.find((l) => l.className === "Conv2D");
+  if (firstConv) diagram.select(firstConv.name);
   return () => {};
 }
