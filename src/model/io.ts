@@ -13,6 +13,8 @@ import * as tf from "@tensorflow/tfjs";
 
 import {CliError, FormatError, isEnoent} from "../errors.js";
 import {writeFileAtomic} from "../io/atomicWrite.js";
+import {disposeVariablesOnFailure} from "./leakFree.js";
+import {checkTopologySizes} from "./topologyCheck.js";
 
 interface ModelJson {
   format?: string;
@@ -59,7 +61,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   } catch (error) {
     if (isEnoent(error))
       throw new CliError(`No model at ${dir} (missing model.json); train one with \`fmnist train\`.`);
-    throw new FormatError(`${jsonPath}: not a valid model.json (${(error as Error).message})`);
+    throw new FormatError(`${jsonPath}: not a valid model.json (${oneLine(error)})`);
   }
   if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new FormatError(`${jsonPath}: not a TF.js layers model (needs modelTopology and weightsManifest)`);
@@ -70,7 +72,12 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
       throw new FormatError(`${jsonPath}: malformed weightsManifest entry`);
     }
-    specs.push(...group.weights);
+    for (const spec of group.weights as unknown[]) {
+      if (!isWeightSpec(spec)) {
+        throw new FormatError(`${jsonPath}: malformed weight entry ${JSON.stringify(spec)?.slice(0, 80)}`);
+      }
+      specs.push(spec);
+    }
     for (const p of group.paths) {
       if (typeof p !== "string" || p.includes("..") || p.startsWith("/")) {
         throw new FormatError(`${jsonPath}: weights path ${JSON.stringify(p)} must be a file beside model.json`);
@@ -93,13 +100,40 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     weightData.set(b, offset);
     offset += b.length;
   }
+  checkTopologySizes(jsonPath, json.modelTopology, (layer) => specs.find((s) => s.name === `${layer}/kernel`)?.shape);
   try {
-    return await tf.loadLayersModel(
-      tf.io.fromMemory({modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer})
-    );
+    return await disposeVariablesOnFailure(async () => {
+      const topology = json.modelTopology as tf.io.ModelJSON["modelTopology"];
+      const model = await tf.models.modelFromJSON({modelTopology: topology});
+      // Decoded here rather than by tf.loadLayersModel, so they are disposed when loading fails too.
+      const weights = tf.io.decodeWeights(weightData.buffer, specs);
+      try {
+        model.loadWeights(weights);
+      } finally {
+        tf.dispose(Object.values(weights));
+      }
+      return model;
+    });
   } catch (error) {
-    throw new FormatError(`${jsonPath}: cannot build the model: ${(error as Error).message}`);
+    throw new FormatError(`${jsonPath}: cannot build the model: ${oneLine(error)}`);
   }
+}
+
+/** A weight entry needs a name, a shape of whole numbers and a dtype; anything else is left to TF.js. */
+function isWeightSpec(spec: unknown): spec is tf.io.WeightsManifestEntry {
+  if (spec === null || typeof spec !== "object") return false;
+  const {name, shape, dtype} = spec as Record<string, unknown>;
+  return (
+    typeof name === "string" &&
+    typeof dtype === "string" &&
+    Array.isArray(shape) &&
+    shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)
+  );
+}
+
+/** TF.js messages may span lines; the CLI prints errors as one. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ").trim();
 }
 
 function bytesPerElement(dtype: string): number {

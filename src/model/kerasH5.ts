@@ -15,6 +15,8 @@ import * as tf from "@tensorflow/tfjs";
 import h5wasm from "h5wasm/node";
 
 import {CliError, FormatError} from "../errors.js";
+import {disposeVariablesOnFailure} from "./leakFree.js";
+import {checkTopologySizes} from "./topologyCheck.js";
 
 export const SUPPORTED_KERAS_LAYERS = [
   "InputLayer",
@@ -142,11 +144,14 @@ export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
       const names = unsupported.map((l) => `${l?.config?.name ?? "?"} (${l?.class_name})`).join(", ");
       throw new CliError(`${path}: unsupported Keras layer ${names}; supported: ${SUPPORTED_KERAS_LAYERS.join(", ")}`);
     }
+    quietly(() => checkTopologySizes(path, config, (layer) => kernelShapeInFile(file, layer)));
     let model: tf.LayersModel;
     try {
-      model = await tf.models.modelFromJSON({modelTopology: config as unknown as tf.io.ModelJSON["modelTopology"]});
+      model = await disposeVariablesOnFailure(() =>
+        tf.models.modelFromJSON({modelTopology: config as unknown as tf.io.ModelJSON["modelTopology"]})
+      );
     } catch (error) {
-      throw new FormatError(`${path}: cannot build the model from model_config (${(error as Error).message})`);
+      throw new FormatError(`${path}: cannot build the model from model_config (${firstLine(error)})`);
     }
     try {
       quietly(() => setWeightsFromFile(path, file, model));
@@ -162,6 +167,16 @@ export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
   } finally {
     quietly(() => file.close());
   }
+}
+
+/** Shape of a layer's kernel in `model_weights/<layer>/`, if it has one. */
+function kernelShapeInFile(file: InstanceType<typeof h5wasm.File>, layer: string): number[] | undefined {
+  const root = (file.get("model_weights") ?? file) as H5Entity;
+  const group = root instanceof h5wasm.Group ? root.get(layer) : undefined;
+  if (!(group instanceof h5wasm.Group)) return undefined;
+  const name = attrStrings(group, "weight_names").find((n) => /kernel(:0)?$/.test(n));
+  const dataset = name === undefined ? undefined : group.get(name);
+  return dataset instanceof h5wasm.Dataset ? (dataset.shape ?? undefined) : undefined;
 }
 
 /** Copies each layer's weights from `model_weights/<layer>/` into `model`. */
@@ -181,26 +196,31 @@ function setWeightsFromFile(path: string, file: InstanceType<typeof h5wasm.File>
         `${path}: layer ${layer.name} has ${names.length} weights in the file, the model needs ${expected}`
       );
     }
-    const tensors = names.map((name, i) => {
-      const dataset = group.get(name);
-      if (!(dataset instanceof h5wasm.Dataset)) {
-        throw new FormatError(`${path}: missing dataset model_weights/${layer.name}/${name}`);
-      }
-      const shape = dataset.shape ?? [];
-      const want = layer.weights[i].shape;
-      if (shape.join("x") !== want.join("x")) {
-        throw new FormatError(
-          `${path}: ${layer.name}/${name} has shape [${shape.join(", ")}], expected [${want.join(", ")}]`
-        );
-      }
-      const value = dataset.value;
-      if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-        throw new FormatError(`${path}: ${layer.name}/${name} is not a float dataset`);
-      }
-      return tf.tensor(Float32Array.from(value), shape);
-    });
-    layer.setWeights(tensors);
-    tf.dispose(tensors);
+    // Disposed also when a later weight of the layer is missing or malformed.
+    const tensors: tf.Tensor[] = [];
+    try {
+      names.forEach((name, i) => {
+        const dataset = group.get(name);
+        if (!(dataset instanceof h5wasm.Dataset)) {
+          throw new FormatError(`${path}: missing dataset model_weights/${layer.name}/${name}`);
+        }
+        const shape = dataset.shape ?? [];
+        const want = layer.weights[i].shape;
+        if (shape.join("x") !== want.join("x")) {
+          throw new FormatError(
+            `${path}: ${layer.name}/${name} has shape [${shape.join(", ")}], expected [${want.join(", ")}]`
+          );
+        }
+        const value = dataset.value;
+        if (!(value instanceof Float32Array || value instanceof Float64Array)) {
+          throw new FormatError(`${path}: ${layer.name}/${name} is not a float dataset`);
+        }
+        tensors.push(tf.tensor(Float32Array.from(value), shape));
+      });
+      layer.setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
   }
 }
 
