@@ -34,7 +34,7 @@ export async function appendEpochLog(run: string, log: EpochLog): Promise<void> 
   );
 }
 
-/** Reads the epoch lines of the metrics log, ignoring a torn last line. */
+/** Reads the epoch lines of the metrics log, skipping lines that are torn, damaged or not epoch lines. */
 export async function readEpochLogs(run: string): Promise<EpochLog[]> {
   let text: string;
   try {
@@ -46,14 +46,39 @@ export async function readEpochLogs(run: string): Promise<EpochLog[]> {
   const logs: EpochLog[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(line) as EpochLog & {type?: string};
-      if (parsed.type === "epoch") logs.push(parsed);
+      parsed = JSON.parse(line);
     } catch {
       // A line torn by a crash mid-append; the state file decides what counts.
+      continue;
     }
+    if (isEpochLine(parsed)) logs.push(parsed);
   }
   return logs;
+}
+
+const METRIC_FIELDS = [
+  "loss",
+  "accuracy",
+  "val_loss",
+  "val_accuracy",
+  "learning_rate",
+  "seconds",
+  "images_per_second"
+] as const;
+
+/** An epoch line with every field of the right type (a metric is null when it was NaN). */
+function isEpochLine(value: unknown): value is EpochLog {
+  if (value === null || typeof value !== "object") return false;
+  const line = value as Record<string, unknown>;
+  return (
+    line.type === "epoch" &&
+    Number.isInteger(line.epoch) &&
+    (line.epoch as number) >= 1 &&
+    typeof line.checkpoint === "boolean" &&
+    METRIC_FIELDS.every((f) => typeof line[f] === "number" || line[f] === null)
+  );
 }
 
 /** Rewrites the metrics log so it holds exactly the epochs in `history` (used on resume). */
