@@ -12,7 +12,7 @@ import {parseArgs} from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import {getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
-import {registerWasmConvGradients} from "../src/backend/convGradKernels.js";
+import {registerWasmKernels} from "../src/backend/registerWasmKernels.js";
 import {selectBackend} from "../src/backend/selectBackend.js";
 import {IMAGE_PIXELS} from "../src/data/fashionMnist.js";
 import {normalise} from "../src/data/dataset.js";
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const {steps, batch, threads} = parse(process.argv.slice(2));
   const timer = new KernelTimer(bucket);
   // Our kernels first, so the wrapper sees them; then the backend, whose setup runs on the wrapped configs.
-  registerWasmConvGradients();
+  registerWasmKernels();
   const wrapped = timer.wrapBackend("wasm");
   const backend = await selectBackend("wasm", threads);
   process.stderr.write(`profile: ${wrapped} wasm kernels wrapped; ${backend}, ${getThreadsCount()} threads\n`);

@@ -12,7 +12,7 @@ import "@tensorflow/tfjs-backend-wasm";
 
 import {CliError} from "../errors.js";
 import type {BackendName} from "./backendName.js";
-import {registerWasmConvGradients} from "./convGradKernels.js";
+import {registerWasmKernels} from "./registerWasmKernels.js";
 import {initWasmWithThreads} from "./wasmThreads.js";
 
 export {BACKEND_NAMES, parseBackendName, type BackendName} from "./backendName.js";
@@ -38,7 +38,7 @@ let active: BackendName | undefined;
 export async function selectBackend(requested?: BackendName, threads?: number): Promise<BackendName> {
   if (active && (!requested || requested === active)) return active;
   tf.enableProdMode(); // no debug checks, no "install tfjs-node" banner
-  registerWasmConvGradients();
+  registerWasmKernels();
   let name: BackendName = requested ?? ((await tryLoadTfjsNode()) ? "node" : "wasm");
   if (requested === "node" && !(await tryLoadTfjsNode())) {
     throw new CliError(
