@@ -1,0 +1,286 @@
+/**
+ * Embedding projector: 10,000 points in WebGL, PCA/t-SNE/UMAP and 2-D/3-D switches, search, click
+ * and lasso selection, the link to Classify, a recompute in the worker, and the frame time while panning.
+ */
+import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it, inject} from "vitest";
+
+// The hook's type also declares window.__projector for the page functions below.
+import type {ProjectorTestHook} from "../../web/src/views/projector/testHook.js";
+import {ARTIFACTS, openApp, screenshot, type AppSession} from "./browser.js";
+
+interface ProjectionsJson {
+  count: number;
+  projections: Record<string, {"2d"?: number[][]}>;
+}
+
+let app: AppSession;
+const exportDir = inject("exportDir");
+const projections = JSON.parse(readFileSync(join(exportDir, "projections.json"), "utf8")) as ProjectionsJson;
+const metadataRows = readFileSync(join(exportDir, "metadata.tsv"), "utf8").trim().split("\n").slice(1);
+
+const stage = ".projector-stage";
+const attr = (page: Page, name: string) => page.getAttribute(stage, name);
+
+/** Waits until the scatter has drawn at least one more frame than `after`. */
+async function drawn(page: Page, after: number): Promise<number> {
+  await page.waitForFunction((n) => (window.__projector?.renders() ?? 0) > n, after);
+  return page.evaluate(() => window.__projector?.renders() ?? 0);
+}
+
+/** The point farthest from its nearest neighbour in a 2-D layout: clicking it cannot hit another point. */
+function loneliestPoint(rows: number[][]): number {
+  let best = 0;
+  let bestD = -1;
+  for (let i = 0; i < rows.length; i++) {
+    let nearest = Infinity;
+    for (let j = 0; j < rows.length; j++) {
+      if (j === i) continue;
+      const d = (rows[i][0] - rows[j][0]) ** 2 + (rows[i][1] - rows[j][1]) ** 2;
+      if (d < nearest) nearest = d;
+    }
+    if (nearest > bestD) {
+      bestD = nearest;
+      best = i;
+    }
+  }
+  return best;
+}
+
+async function pointOnScreen(page: Page, i: number): Promise<ReturnType<ProjectorTestHook["screenPosition"]>> {
+  const p = await page.evaluate((index) => window.__projector?.screenPosition(index), i);
+  if (!p) throw new Error("no projector test hook");
+  return p;
+}
+
+beforeAll(async () => {
+  app = await openApp({query: "?testHooks"});
+  await app.page.goto(`${app.url}#/projector`);
+  await app.page.waitForSelector(`${stage} canvas`);
+  await drawn(app.page, 0);
+});
+afterAll(async () => app?.close());
+
+describe("embedding projector", () => {
+  it("draws all 10,000 test points and describes them in text", async () => {
+    const {page} = app;
+    expect(await attr(page, "data-point-count")).toBe("10000");
+    expect(projections.count).toBe(10000);
+    const summary = await page.textContent("#projector-summary");
+    expect(summary).toContain("10,000 test images in 2-D");
+    expect(summary).toMatch(/Trustworthiness 0\.\d{3}/);
+    expect(await page.locator(".legend .legend-entry").count()).toBe(10);
+    await screenshot(page, "projector-2d");
+  });
+
+  it("switches PCA → t-SNE → UMAP and 2-D ↔ 3-D, each a different layout", async () => {
+    const {page} = app;
+    const seen = new Map<string, string>();
+    for (const [method, dim] of [
+      ["pca", "2"],
+      ["tsne", "2"],
+      ["umap", "2"],
+      ["umap", "3"],
+      ["pca", "3"]
+    ]) {
+      if ((await attr(page, "data-dim")) !== dim) await page.click(`button[data-dim="${dim}"]`);
+      await page.click(`button[data-method="${method}"]`);
+      await page.waitForFunction(
+        ([m, d]) => {
+          const el = document.querySelector<HTMLElement>(".projector-stage");
+          return el?.dataset.method === m && el.dataset.dim === d;
+        },
+        [method, dim]
+      );
+      expect(await page.getAttribute(`button[data-method="${method}"]`, "aria-pressed")).toBe("true");
+      seen.set(`${method}-${dim}`, (await attr(page, "data-checksum")) ?? "");
+      await drawn(page, (await page.evaluate(() => window.__projector?.renders() ?? 0)) - 1);
+      if (method === "umap" && dim === "3") await screenshot(page, "projector-3d");
+    }
+    expect(new Set(seen.values()).size).toBe(seen.size);
+    await page.click(`button[data-dim="2"]`);
+    await page.click(`button[data-method="umap"]`);
+  });
+
+  it("searches by class name, 'wrong' and index", async () => {
+    const {page} = app;
+    const wrong = metadataRows.filter((r) => {
+      const [label, predicted] = r.split("\t");
+      return label !== predicted;
+    }).length;
+    await page.fill("#projector-search", "Sneaker");
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>(".projector-stage")?.dataset.matchCount === "1000"
+    );
+    await page.fill("#projector-search", "wrong");
+    expect(await attr(page, "data-match-count")).toBe(String(wrong));
+    expect(await page.textContent(".search-status")).toBe(`${wrong.toLocaleString("en")} wrongly classified images`);
+    await page.fill("#projector-search", "nonsense");
+    expect(await page.getAttribute("#projector-search", "aria-invalid")).toBe("true");
+    await page.fill("#projector-search", "");
+    expect(await attr(page, "data-match-count")).toBe("0");
+  });
+
+  it("selects a clicked point, lists its neighbours, and opens it in Classify", async () => {
+    const {page} = app;
+    const rows = projections.projections.umap["2d"];
+    if (!rows) throw new Error("the export has no 2-D UMAP");
+    const i = loneliestPoint(rows);
+    const at = await pointOnScreen(page, i);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction(
+      (n) => document.querySelector<HTMLElement>(".projector-stage")?.dataset.selected === String(n),
+      i
+    );
+    expect(await page.textContent(".projector-panel h2")).toBe(`Test image ${i}`);
+    expect(await page.locator(".projector-panel .neighbours .thumb-button").count()).toBe(10);
+    const link = page.locator(".projector-panel a.explain-link");
+    expect(await link.getAttribute("href")).toBe(`#/classify?test=${i}`);
+    await screenshot(page, "projector-selected");
+    await link.click();
+    await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
+    expect(await page.evaluate(() => location.hash)).toBe(`#/classify?test=${i}`);
+
+    // Back in the projector, a double-click opens a point directly.
+    await page.goto(`${app.url}#/projector`);
+    await page.waitForSelector(`${stage} canvas`);
+    await drawn(page, 0);
+    const again = await pointOnScreen(page, i);
+    await page.mouse.dblclick(again.x, again.y);
+    await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
+    expect(await page.evaluate(() => location.hash)).toBe(`#/classify?test=${i}`);
+    await page.goto(`${app.url}#/projector`);
+    await page.waitForSelector(`${stage} canvas`);
+    await drawn(page, 0);
+  });
+
+  it("selects the points inside a shift-drag lasso", async () => {
+    const {page} = app;
+    const box = await page.locator(`${stage} canvas`).boundingBox();
+    if (!box) throw new Error("no canvas");
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.keyboard.down("Shift");
+    await page.mouse.move(cx - 80, cy - 80);
+    await page.mouse.down();
+    for (const [dx, dy] of [
+      [80, -80],
+      [80, 80],
+      [-80, 80],
+      [-80, -80]
+    ]) {
+      await page.mouse.move(cx + dx, cy + dy, {steps: 4});
+    }
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    const count = Number(await attr(page, "data-selected-count"));
+    expect(count).toBeGreaterThan(1);
+    // Every selected point is inside the square (the lasso's polygon).
+    const selected = ((await attr(page, "data-selected")) ?? "").split(",").map(Number);
+    for (const j of selected) {
+      const p = await pointOnScreen(page, j);
+      expect(Math.abs(p.x - cx)).toBeLessThanOrEqual(81);
+      expect(Math.abs(p.y - cy)).toBeLessThanOrEqual(81);
+    }
+    expect(await page.textContent(".projector-panel h2")).toBe(`${count.toLocaleString("en")} images selected`);
+  });
+
+  it("makes the custom projection between two classes' centroids", async () => {
+    const {page} = app;
+    await page.click(".custom-projection summary");
+    await page.click(".custom-form button[type=submit]");
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>(".projector-stage")?.dataset.method === "custom"
+    );
+    expect(await page.textContent(".axis-x")).toBe("x: true class Sneaker → true class Ankle boot");
+    expect(await page.textContent("#projector-summary")).toContain("Custom projection");
+    await page.click(`button[data-method="umap"]`);
+  });
+
+  it("recomputes t-SNE in a Web Worker with live progress, and cancels", async () => {
+    const {page} = app;
+    await page.click(`button[data-method="tsne"]`);
+    const before = await attr(page, "data-checksum");
+    await page.click(".recompute-start");
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLProgressElement>(".recompute progress")?.value ?? 0) > 0.1,
+      undefined,
+      {timeout: 90_000}
+    );
+    // The layout shown changes while t-SNE runs (live updates every 25 iterations).
+    const shown = await page.waitForFunction(
+      (b) => {
+        const el = document.querySelector<HTMLElement>(".projector-stage");
+        return (
+          document.querySelector(".recompute-status")?.textContent?.includes("iteration") && el?.dataset.checksum !== b
+        );
+      },
+      before,
+      {timeout: 90_000}
+    );
+    expect(await shown.jsonValue()).toBe(true);
+    await page.click(".recompute button:text('Cancel')");
+    expect(await page.textContent(".recompute-status")).toBe("Cancelled.");
+    expect(await attr(page, "data-checksum")).toBe(before);
+  });
+
+  it("stays responsive while panning 10,000 points (frame times written to test-artifacts)", async () => {
+    const {page} = app;
+    await page.click(`button[data-method="umap"]`);
+    const box = await page.locator(`${stage} canvas`).boundingBox();
+    if (!box) throw new Error("no canvas");
+    const x0 = box.x + box.width * 0.3;
+    const y0 = box.y + box.height * 0.5;
+    const rendersBefore = await page.evaluate(() => window.__projector?.renders() ?? 0);
+    const recording = page.evaluate(
+      (ms) =>
+        new Promise<number[]>((resolve) => {
+          const times: number[] = [];
+          const start = performance.now();
+          const tick = (t: number) => {
+            times.push(t);
+            if (t - start < ms) requestAnimationFrame(tick);
+            else resolve(times.slice(1).map((v, k) => v - times[k]));
+          };
+          requestAnimationFrame(tick);
+        }),
+      2000
+    );
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    const t0 = Date.now();
+    for (let k = 0; Date.now() - t0 < 2000; k++) {
+      await page.mouse.move(x0 + 200 * Math.sin(k / 10), y0 + 80 * Math.cos(k / 13));
+    }
+    await page.mouse.up();
+    const intervals = await recording;
+    const renders = (await page.evaluate(() => window.__projector?.renders() ?? 0)) - rendersBefore;
+    const sorted = [...intervals].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    const result = {
+      points: 10000,
+      frames: intervals.length,
+      renders,
+      medianMs: Number(at(0.5).toFixed(2)),
+      p95Ms: Number(at(0.95).toFixed(2)),
+      maxMs: Number(sorted[sorted.length - 1].toFixed(2)),
+      fps: Number((1000 / at(0.5)).toFixed(1)),
+      renderer: await page.evaluate(() => {
+        const gl = document.createElement("canvas").getContext("webgl2");
+        const info = gl?.getExtension("WEBGL_debug_renderer_info");
+        return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "unknown";
+      })
+    };
+    mkdirSync(ARTIFACTS, {recursive: true});
+    writeFileSync(join(ARTIFACTS, "projector-frames.json"), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(
+      `projector panning: median ${result.medianMs} ms, p95 ${result.p95Ms} ms (${result.fps} fps), ${renders} renders in ${intervals.length} frames on ${result.renderer}\n`
+    );
+    expect(renders).toBeGreaterThan(5);
+    expect(result.medianMs).toBeLessThan(100);
+    expect(app.errors).toEqual([]);
+  });
+});

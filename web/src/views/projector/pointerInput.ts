@@ -1,0 +1,111 @@
+/**
+ * Mouse and keyboard on the scatter, beyond OrbitControls' pan/zoom/orbit: click selects the
+ * nearest point, shift-drag draws a lasso, double-click opens a point, +/- zoom, Enter opens the
+ * selection, Escape clears it.
+ */
+import type {ProjectorScene} from "./scene.js";
+import {nearestPoint, pointsInPolygon} from "./screenGeometry.js";
+
+export interface PointerActions {
+  select(indices: number[], additive: boolean): void;
+  open(index: number): void;
+  openSelection(): void;
+  clearSelection(): void;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Wires the stage (its listeners go with its elements when the view is left). */
+export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, actions: PointerActions): void {
+  const screen = new Float32Array(scene.count * 2);
+  const overlay = document.createElementNS(SVG_NS, "svg");
+  overlay.setAttribute("class", "lasso-overlay");
+  overlay.setAttribute("aria-hidden", "true");
+  const outline = document.createElementNS(SVG_NS, "polygon");
+  overlay.append(outline);
+  stage.append(overlay);
+
+  let lasso: number[] | undefined;
+  let down: {x: number; y: number; t: number} | undefined;
+
+  const local = (event: MouseEvent): [number, number] => {
+    const rect = scene.canvas.getBoundingClientRect();
+    return [event.clientX - rect.left, event.clientY - rect.top];
+  };
+  const pick = (event: MouseEvent): number => {
+    const [x, y] = local(event);
+    scene.projectAll(screen);
+    return nearestPoint(screen, scene.count, x, y, Math.max(8, scene.pointPixels() * 0.6));
+  };
+
+  // Capture phase: runs before OrbitControls' own listener on the canvas, so a lasso never pans.
+  stage.addEventListener(
+    "pointerdown",
+    (event) => {
+      if (event.button !== 0) return;
+      if (event.shiftKey) {
+        event.stopPropagation();
+        event.preventDefault();
+        scene.setControlsEnabled(false);
+        stage.setPointerCapture(event.pointerId);
+        lasso = local(event);
+        outline.setAttribute("points", "");
+        return;
+      }
+      down = {x: event.clientX, y: event.clientY, t: performance.now()};
+    },
+    {capture: true}
+  );
+  stage.addEventListener("pointermove", (event) => {
+    if (!lasso) return;
+    lasso.push(...local(event));
+    outline.setAttribute("points", lasso.join(" "));
+  });
+  const endLasso = (event: PointerEvent) => {
+    if (!lasso) return;
+    const polygon = lasso;
+    lasso = undefined;
+    outline.setAttribute("points", "");
+    scene.setControlsEnabled(true);
+    if (stage.hasPointerCapture(event.pointerId)) stage.releasePointerCapture(event.pointerId);
+    scene.projectAll(screen);
+    const inside = pointsInPolygon(screen, scene.count, polygon);
+    if (inside.length > 0) actions.select(inside, event.ctrlKey || event.metaKey);
+  };
+  stage.addEventListener("pointerup", (event) => {
+    if (lasso) return endLasso(event);
+    const start = down;
+    down = undefined;
+    if (!start || event.button !== 0) return;
+    const moved = Math.hypot(event.clientX - start.x, event.clientY - start.y);
+    if (moved > 4 || performance.now() - start.t > 600) return;
+    const i = pick(event);
+    if (i >= 0) actions.select([i], event.ctrlKey || event.metaKey);
+  });
+  stage.addEventListener("pointercancel", (event) => endLasso(event));
+  scene.canvas.addEventListener("dblclick", (event) => {
+    const i = pick(event);
+    if (i >= 0) actions.open(i);
+  });
+  scene.canvas.addEventListener("keydown", (event) => {
+    switch (event.key) {
+      case "+":
+      case "=":
+        scene.zoom(1.25);
+        break;
+      case "-":
+      case "_":
+        scene.zoom(1 / 1.25);
+        break;
+      case "Enter":
+        actions.openSelection();
+        break;
+      case "Escape":
+        actions.clearSelection();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+}

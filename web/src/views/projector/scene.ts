@@ -1,0 +1,299 @@
+/**
+ * The projector's WebGL scatter (three.js): all points in one THREE.Points with a ShaderMaterial,
+ * an orthographic camera with pan/zoom for 2-D and a perspective camera with OrbitControls for
+ * 3-D. It renders on demand (after a change), never in a loop, and allocates nothing per frame.
+ */
+import * as THREE from "three";
+import {OrbitControls} from "three/examples/jsm/controls/OrbitControls.js";
+
+import type {Dim} from "./layouts.js";
+import {FRAGMENT_SHADER, VERTEX_SHADER} from "./shaders.js";
+
+export const BACKGROUND = "#15181d";
+/** A point's size in layout units (the layout fits the unit ball). */
+const WORLD_SIZE = 0.016;
+/** Points at least this many CSS pixels wide show their image. */
+const THUMB_CSS_PX = 15;
+/** Half the height of the 2-D view at zoom 1, in layout units. */
+const VIEW_HALF = 1.08;
+
+export interface SpriteSheet {
+  grey: Uint8Array;
+  side: number;
+  cells: number;
+}
+
+export class ProjectorScene {
+  readonly canvas: HTMLCanvasElement;
+  readonly count: number;
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly geometry = new THREE.BufferGeometry();
+  private readonly material: THREE.ShaderMaterial;
+  private readonly texture: THREE.DataTexture;
+  private readonly positions: THREE.BufferAttribute;
+  private readonly colours: THREE.BufferAttribute;
+  private readonly states: THREE.BufferAttribute;
+  private readonly ortho = new THREE.OrthographicCamera(-1, 1, 1, -1, -10, 10);
+  private readonly perspective = new THREE.PerspectiveCamera(45, 1, 0.01, 50);
+  private camera: THREE.Camera = this.ortho;
+  private controls: OrbitControls;
+  private dim: Dim = 2;
+  private frame = 0;
+  private readonly resize: ResizeObserver;
+  private readonly clip = new THREE.Vector4();
+  private readonly offset = new THREE.Vector3();
+  private readonly viewProjection = new THREE.Matrix4();
+  /** Number of frames drawn (tests and the frame-time measurement read it). */
+  renders = 0;
+  /** Called after each frame is drawn. */
+  onRender?: () => void;
+
+  constructor(
+    private readonly container: HTMLElement,
+    count: number,
+    sprite: SpriteSheet
+  ) {
+    this.count = count;
+    this.renderer = new THREE.WebGLRenderer({antialias: true, preserveDrawingBuffer: true});
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    this.renderer.setClearColor(new THREE.Color(BACKGROUND));
+    this.canvas = this.renderer.domElement;
+    this.canvas.tabIndex = 0;
+    container.append(this.canvas);
+
+    this.positions = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
+    this.colours = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
+    this.states = new THREE.BufferAttribute(new Float32Array(count), 1);
+    const index = new Float32Array(count);
+    for (let i = 0; i < count; i++) index[i] = i;
+    this.geometry.setAttribute("position", this.positions);
+    this.geometry.setAttribute("color", this.colours);
+    this.geometry.setAttribute("aIndex", new THREE.BufferAttribute(index, 1));
+    this.geometry.setAttribute("aState", this.states);
+    this.geometry.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 2);
+
+    this.texture = new THREE.DataTexture(sprite.grey, sprite.side, sprite.side, THREE.RedFormat);
+    this.texture.unpackAlignment = 1;
+    this.texture.magFilter = THREE.LinearFilter;
+    this.texture.minFilter = THREE.LinearFilter;
+    this.texture.needsUpdate = true;
+    this.material = new THREE.ShaderMaterial({
+      vertexShader: VERTEX_SHADER,
+      fragmentShader: FRAGMENT_SHADER,
+      uniforms: {
+        uWorldSize: {value: WORLD_SIZE},
+        uViewHeight: {value: 1},
+        uMinPx: {value: 3},
+        uMaxPx: {value: 160},
+        uThumbPx: {value: THUMB_CSS_PX},
+        uSprite: {value: this.texture},
+        uCells: {value: sprite.cells},
+        uBackground: {value: new THREE.Color(BACKGROUND)}
+      }
+    });
+    const points = new THREE.Points(this.geometry, this.material);
+    points.frustumCulled = false;
+    this.scene.add(points);
+
+    this.perspective.position.set(0, 0, 2.9);
+    this.ortho.position.set(0, 0, 5);
+    this.controls = this.makeControls();
+    this.resize = new ResizeObserver(() => this.fit());
+    this.resize.observe(container);
+    this.fit();
+  }
+
+  private makeControls(): OrbitControls {
+    const controls = new OrbitControls(this.camera, this.canvas);
+    if (this.dim === 2) {
+      controls.enableRotate = false;
+      controls.mouseButtons = {LEFT: THREE.MOUSE.PAN, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN};
+      controls.touches = {ONE: THREE.TOUCH.PAN, TWO: THREE.TOUCH.DOLLY_PAN};
+      controls.zoomToCursor = true;
+      controls.minZoom = 0.5;
+      controls.maxZoom = 400;
+    } else {
+      controls.minDistance = 0.02;
+      controls.maxDistance = 12;
+      controls.zoomToCursor = true;
+    }
+    controls.screenSpacePanning = true;
+    controls.keyPanSpeed = 20;
+    controls.listenToKeyEvents(this.canvas);
+    controls.addEventListener("change", () => this.requestRender());
+    return controls;
+  }
+
+  /** Resizes the drawing buffer and cameras to the container. */
+  private fit(): void {
+    const width = Math.max(this.container.clientWidth, 1);
+    const height = Math.max(this.container.clientHeight, 1);
+    this.renderer.setSize(width, height, false);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    const aspect = width / height;
+    this.ortho.left = -VIEW_HALF * aspect;
+    this.ortho.right = VIEW_HALF * aspect;
+    this.ortho.top = VIEW_HALF;
+    this.ortho.bottom = -VIEW_HALF;
+    this.ortho.updateProjectionMatrix();
+    this.perspective.aspect = aspect;
+    this.perspective.updateProjectionMatrix();
+    const ratio = this.renderer.getPixelRatio();
+    const uniforms = this.material.uniforms;
+    uniforms.uViewHeight.value = height * ratio;
+    uniforms.uMinPx.value = 3 * ratio;
+    uniforms.uMaxPx.value = 160 * ratio;
+    uniforms.uThumbPx.value = THUMB_CSS_PX * ratio;
+    this.requestRender();
+  }
+
+  /** Draws on the next animation frame (several requests in one frame draw once). */
+  requestRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderer.render(this.scene, this.camera);
+      this.renders++;
+      this.onRender?.();
+    });
+  }
+
+  /** Switches between the 2-D (orthographic, pan and zoom) and 3-D (perspective, orbit) cameras. */
+  setDim(dim: Dim): void {
+    if (dim === this.dim) return;
+    this.dim = dim;
+    this.camera = dim === 2 ? this.ortho : this.perspective;
+    this.controls.dispose();
+    this.controls = this.makeControls();
+    this.resetView();
+  }
+
+  /** Back to the whole layout, seen from the front. */
+  resetView(): void {
+    this.controls.target.set(0, 0, 0);
+    if (this.dim === 2) {
+      this.ortho.position.set(0, 0, 5);
+      this.ortho.zoom = 1;
+      this.ortho.updateProjectionMatrix();
+    } else {
+      this.perspective.position.set(0, 0, 2.9);
+    }
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** Zooms about the centre of the view by `factor` (> 1 zooms in): for the keyboard and the buttons. */
+  zoom(factor: number): void {
+    // OrbitControls multiplies the distance (or divides the zoom) by the scale it is given.
+    this.controls.dollyIn(1 / factor);
+    this.requestRender();
+  }
+
+  /** Pans by a fraction of the view (keyboard). */
+  pan(dx: number, dy: number): void {
+    const offset = this.offset;
+    if (this.dim === 2) {
+      const h = (this.ortho.top - this.ortho.bottom) / this.ortho.zoom;
+      offset.set(dx * h, dy * h, 0);
+    } else {
+      const distance = this.perspective.position.distanceTo(this.controls.target);
+      offset.set(dx * distance, dy * distance, 0).applyQuaternion(this.perspective.quaternion);
+    }
+    this.camera.position.add(offset);
+    this.controls.target.add(offset);
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** Enables or disables the mouse controls (off while lassoing). */
+  setControlsEnabled(enabled: boolean): void {
+    this.controls.enabled = enabled;
+  }
+
+  /** Copies positions (count × 3) into the buffer. */
+  setPositions(positions: Float32Array): void {
+    (this.positions.array as Float32Array).set(positions);
+    this.positions.needsUpdate = true;
+    this.requestRender();
+  }
+
+  /** The colour buffer, to fill in place; call {@link coloursChanged} after. */
+  get colourArray(): Float32Array {
+    return this.colours.array as Float32Array;
+  }
+
+  coloursChanged(): void {
+    this.colours.needsUpdate = true;
+    this.requestRender();
+  }
+
+  /** The state buffer (see shaders.ts), to fill in place; call {@link statesChanged} after. */
+  get stateArray(): Float32Array {
+    return this.states.array as Float32Array;
+  }
+
+  statesChanged(): void {
+    this.states.needsUpdate = true;
+    this.requestRender();
+  }
+
+  /**
+   * Writes every point's position in CSS pixels relative to the canvas into `out` (x, y pairs;
+   * NaN behind the camera). Used for picking and lasso, not per frame.
+   */
+  projectAll(out: Float32Array): void {
+    this.camera.updateMatrixWorld();
+    this.viewProjection.multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse);
+    const e = this.viewProjection.elements;
+    const p = this.positions.array as Float32Array;
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    for (let i = 0; i < this.count; i++) {
+      const x = p[i * 3];
+      const y = p[i * 3 + 1];
+      const z = p[i * 3 + 2];
+      const w = e[3] * x + e[7] * y + e[11] * z + e[15];
+      if (w <= 0) {
+        out[i * 2] = out[i * 2 + 1] = NaN;
+        continue;
+      }
+      out[i * 2] = ((e[0] * x + e[4] * y + e[8] * z + e[12]) / w + 1) * 0.5 * width;
+      out[i * 2 + 1] = (1 - (e[1] * x + e[5] * y + e[9] * z + e[13]) / w) * 0.5 * height;
+    }
+  }
+
+  /** One point's position in CSS pixels relative to the canvas. */
+  screenPosition(i: number): {x: number; y: number} {
+    const p = this.positions.array as Float32Array;
+    this.camera.updateMatrixWorld();
+    this.clip.set(p[i * 3], p[i * 3 + 1], p[i * 3 + 2], 1);
+    this.viewProjection.multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse);
+    this.clip.applyMatrix4(this.viewProjection);
+    return {
+      x: (this.clip.x / this.clip.w + 1) * 0.5 * this.canvas.clientWidth,
+      y: (1 - this.clip.y / this.clip.w) * 0.5 * this.canvas.clientHeight
+    };
+  }
+
+  /** A point's current size on screen in CSS pixels (for the picking radius). */
+  pointPixels(): number {
+    const h = this.canvas.clientHeight;
+    if (this.dim === 2) return Math.max(3, (WORLD_SIZE * this.ortho.zoom * h) / (this.ortho.top - this.ortho.bottom));
+    const distance = this.perspective.position.distanceTo(this.controls.target);
+    return Math.max(3, (WORLD_SIZE * this.perspective.projectionMatrix.elements[5] * 0.5 * h) / distance);
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.resize.disconnect();
+    this.controls.dispose();
+    this.geometry.dispose();
+    this.material.dispose();
+    this.texture.dispose();
+    this.renderer.dispose();
+    this.renderer.forceContextLoss();
+    this.canvas.remove();
+  }
+}
