@@ -1,10 +1,229 @@
-/** Classify & explain view (to be built; see issue 6). */
+/**
+ * Classify & explain: an image file, a drawing, the webcam or a test image (`#/classify?test=N`)
+ * goes through the preprocessing steps into the model; the view shows the prediction with every
+ * class's probability and the OOD flag, where the model looks (CAM / Grad-CAM), and each layer's
+ * feature maps. The quick forward pass runs for every input (latest only, never two at once); the
+ * heavier explanations run for the latest input at most every 500 ms, and for a drawing only
+ * once the pen has rested.
+ */
+import "./classify.css";
+
+import * as tf from "@tensorflow/tfjs";
+
+import {CLASS_NAMES} from "../../../../src/data/fashionMnist.js";
+import {centreDrawing, fashionSteps} from "../../../../src/image/fashionSteps.js";
+import {activations} from "../../../../src/viz/activations.js";
+import {loadExport, testImage} from "../../data/exportData.js";
+import {DataError} from "../../data/fetchData.js";
+import {loadModel} from "../../data/model.js";
+import {routeHash} from "../../router.js";
 import {h} from "../../ui/dom.js";
-import type {ViewContext, Unmount} from "../view.js";
+import type {Unmount, ViewContext} from "../view.js";
+import {camPanel} from "./camPanel.js";
+import {featureMaps} from "./featureMaps.js";
+import {canvasGrey, decodeFile, toRgbRaster} from "./imageInput.js";
+import {predict} from "./inference.js";
+import {resultsPanel} from "./resultsPanel.js";
+import {latestRunner} from "./scheduler.js";
+import {drawSource} from "./sources/drawSource.js";
+import {fileSource} from "./sources/fileSource.js";
+import {webcamSource} from "./sources/webcamSource.js";
+import {stepsStrip, type Step} from "./stepsStrip.js";
 
 export const title = "Classify & explain";
 
-export function mount(root: HTMLElement, _context: ViewContext): Unmount {
-  root.append(h("h1", {}, title), h("p", {}, "Coming soon."));
-  return () => {};
+/** What a source hands over: the steps to show and the 784 model inputs. */
+interface Prepared {
+  steps: Step[];
+  input: Float32Array;
+  /** Explain only once the input has been still this long (while drawing: not mid-stroke). */
+  settleMs?: number;
+}
+
+type SourceName = "file" | "draw" | "webcam";
+
+export async function mount(root: HTMLElement, {params, signal}: ViewContext): Promise<Unmount> {
+  const {model, ood} = await loadModel();
+  if (signal.aborted) return () => {};
+
+  const results = resultsPanel();
+  const camView = camPanel(model);
+  const features = featureMaps();
+  const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
+  const message = h("p", {class: "error input-message", role: "alert", hidden: true});
+  const testLabel = h("p", {class: "test-image-label", "data-testid": "test-image-label", hidden: true});
+  const testNav = h("p", {class: "test-nav", hidden: true});
+  const showMessage = (text: string | undefined) => {
+    message.hidden = text === undefined;
+    message.textContent = text ?? "";
+  };
+
+  const timing = h("p", {class: "muted small timing", "data-testid": "timing"});
+  let forwardMs = 0;
+  // Inputs are numbered; data-input-seq / data-explained-seq on the root tell (tests, too) when
+  // the explanations show the latest input.
+  let seq = 0;
+  const submit = (prepare: () => Prepared) => {
+    seq++;
+    root.dataset.inputSeq = String(seq);
+    classify.push({seq, prepare});
+  };
+  const explain = latestRunner<{seq: number; input: Float32Array; predicted: number}>(({seq, input, predicted}) => {
+    if (signal.aborted) return;
+    const t0 = performance.now();
+    camView.update(input, predicted);
+    const t1 = performance.now();
+    features.update(activations(model, input));
+    const t2 = performance.now();
+    timing.textContent =
+      `Forward pass ${forwardMs.toFixed(0)} ms, class activation map ${(t1 - t0).toFixed(0)} ms, ` +
+      `feature maps ${(t2 - t1).toFixed(0)} ms (TF.js ${tf.getBackend()}).`;
+    root.dataset.explainedSeq = String(seq);
+  }, 500);
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const classify = latestRunner<{seq: number; prepare: () => Prepared}>(async ({seq, prepare}) => {
+    if (signal.aborted) return;
+    let prepared: Prepared;
+    try {
+      prepared = prepare();
+    } catch (error) {
+      showMessage(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const t0 = performance.now();
+    const prediction = await predict(model, prepared.input, ood);
+    forwardMs = performance.now() - t0;
+    if (signal.aborted) return;
+    stepsBox.replaceChildren(stepsStrip(prepared.steps));
+    results.show(prediction);
+    const job = {seq, input: prepared.input, predicted: prediction.predicted};
+    clearTimeout(settle);
+    if (prepared.settleMs) settle = setTimeout(() => explain.push(job), prepared.settleMs);
+    else explain.push(job);
+  });
+  const photo = (raster: Parameters<typeof fashionSteps>[0]) => () => fashionSteps(raster);
+  const leaveTestImage = () => {
+    testLabel.hidden = true;
+    testNav.hidden = true;
+  };
+
+  const files = fileSource(async (file) => {
+    showMessage(undefined);
+    leaveTestImage();
+    try {
+      const bitmap = await decodeFile(file);
+      const raster = toRgbRaster(bitmap, bitmap.width, bitmap.height);
+      bitmap.close();
+      submit(photo(raster));
+    } catch (error) {
+      showMessage(error instanceof Error ? error.message : String(error));
+    }
+  });
+  const drawing = drawSource((canvas) => {
+    const grey = canvasGrey(canvas);
+    submit(() => {
+      const input = centreDrawing(grey);
+      return {
+        steps: [
+          {id: "drawing", title: "Your drawing", raster: grey},
+          {id: "centred", title: "Cropped to the strokes, longest edge 28, centred", raster: input}
+        ],
+        input: Float32Array.from(input.data, (v) => v / 255),
+        settleMs: 250
+      };
+    });
+  });
+  const webcam = webcamSource((video) => {
+    // Grab the pixels only when the classifier is free: a waiting frame would be stale anyway.
+    submit(() => fashionSteps(toRgbRaster(video, video.videoWidth, video.videoHeight, 320)));
+  });
+
+  const panels: Record<SourceName, HTMLElement> = {
+    file: h("div", {class: "source-panel"}, files),
+    draw: h("div", {class: "source-panel", hidden: true}, drawing.element),
+    webcam: h("div", {class: "source-panel", hidden: true}, webcam.element)
+  };
+  const labels: Record<SourceName, string> = {file: "Image file", draw: "Draw", webcam: "Webcam"};
+  const switches = (Object.keys(panels) as SourceName[]).map((name) => {
+    const button = h(
+      "button",
+      {type: "button", "data-source": name, "aria-pressed": String(name === "file")},
+      labels[name]
+    );
+    button.addEventListener("click", () => choose(name));
+    return button;
+  });
+  const choose = (name: SourceName) => {
+    for (const button of switches) button.setAttribute("aria-pressed", String(button.dataset.source === name));
+    for (const [key, panel] of Object.entries(panels)) panel.hidden = key !== name;
+    if (name !== "webcam") webcam.stop();
+    showMessage(undefined);
+  };
+
+  root.append(
+    h("h1", {}, title),
+    h(
+      "div",
+      {class: "classify-layout"},
+      h(
+        "section",
+        {class: "panel input-panel", "aria-labelledby": "input-heading"},
+        h("h2", {id: "input-heading"}, "Input"),
+        h("div", {class: "source-switch", role: "group", "aria-label": "Input source"}, ...switches),
+        ...Object.values(panels),
+        message,
+        testLabel,
+        testNav
+      ),
+      h("div", {class: "results-column"}, results.element, timing),
+      camView.element
+    ),
+    h(
+      "section",
+      {class: "panel steps-panel", "aria-labelledby": "steps-heading"},
+      h("h2", {id: "steps-heading"}, "Preprocessing"),
+      stepsBox
+    ),
+    features.element
+  );
+
+  const test = params.get("test");
+  if (test !== null) {
+    try {
+      const data = await loadExport();
+      const index = Number(test);
+      const pixels = testImage(data, index);
+      if (signal.aborted) return () => {};
+      const truth = CLASS_NAMES[data.labels[index]];
+      testLabel.textContent = `Test image ${index} · true label: ${truth}`;
+      testLabel.hidden = false;
+      const link = (i: number, text: string) =>
+        i >= 0 && i < data.count ? h("a", {href: routeHash("classify", {test: i})}, text) : null;
+      testNav.replaceChildren(
+        ...[link(index - 1, "← previous test image"), link(index + 1, "next test image →")].filter((x) => x !== null)
+      );
+      testNav.hidden = false;
+      const raster = {
+        width: 28,
+        height: 28,
+        channels: 1 as const,
+        data: Uint8Array.from(pixels, (v) => Math.round(v * 255))
+      };
+      submit(() => ({
+        steps: [{id: "test", title: `Test image ${index}: already 28×28, used as it is`, raster}],
+        input: pixels
+      }));
+    } catch (error) {
+      showMessage(error instanceof Error ? error.message : String(error));
+      if (error instanceof DataError) message.append(h("br"), error.hint);
+    }
+  }
+
+  return () => {
+    classify.stop();
+    explain.stop();
+    clearTimeout(settle);
+    drawing.stop();
+    webcam.stop();
+  };
 }
