@@ -2,7 +2,7 @@
  * Classify & explain in Chromium: a sample photo, hostile files, drawing, the fake webcam with a
  * project-made clip, and a test image from the export.
  */
-import {rmSync} from "node:fs";
+import {readFileSync, rmSync} from "node:fs";
 import {dirname} from "node:path";
 
 import type {Page} from "playwright-core";
@@ -152,6 +152,31 @@ describe("classify view", () => {
     expect(app.errors).toEqual([]);
   });
 
+  it("takes a dropped file, and flags a chessboard as unlike Fashion-MNIST", async () => {
+    const {page} = app;
+    await openClassify(page);
+    const bytes = readFileSync("sample_images/black_bag.jpg").toString("base64");
+    await page.evaluate((base64) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], "black_bag.jpg", {type: "image/jpeg"}));
+      const zone = document.querySelector(".drop-zone");
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        zone?.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+      }
+    }, bytes);
+    expect(await waitForPrediction(page)).toBe("Bag");
+    expect(await page.textContent(".file-info")).toBe("black_bag.jpg: 584×520 pixels");
+    expect(await page.isHidden('[data-testid="ood-warning"]')).toBe(true);
+
+    await page.setInputFiles("#file-input", "sample_images/not_fashion_chessboard.png");
+    await page.waitForSelector('[data-testid="ood-warning"]:not([hidden])');
+    expect(await page.textContent('[data-testid="ood-warning"]')).toMatch(
+      /looks unlike Fashion-MNIST: (low confidence|embedding far from the class centroid)/
+    );
+    expect(app.errors).toEqual([]);
+  });
+
   it("refuses files the browser cannot decode and images over 50 megapixels, with a message", async () => {
     const {page} = app;
     await page.setInputFiles("#file-input", {
@@ -258,6 +283,22 @@ describe("classify view with Chromium's fake webcam", () => {
     await page.click("text=Stop");
     expect(await page.$eval(".webcam-video", (v) => (v as HTMLVideoElement).srcObject)).toBeNull();
     expect(await page.textContent(".webcam-status")).toBe("The camera is off.");
+
+    // Leaving the view ends the stream too: keep a handle on its tracks, then go to another view.
+    await page.click("text=Start webcam");
+    await page.waitForFunction(() =>
+      document.querySelector(".webcam-status")?.textContent?.startsWith("The camera is on")
+    );
+    await page.evaluate(() => {
+      const stream = (document.querySelector(".webcam-video") as HTMLVideoElement).srcObject as MediaStream;
+      (window as unknown as {tracks: MediaStreamTrack[]}).tracks = stream.getTracks();
+    });
+    await page.click('nav a[data-view="model"]');
+    await page.waitForSelector(".layer-box");
+    const states = await page.evaluate(() =>
+      (window as unknown as {tracks: MediaStreamTrack[]}).tracks.map((t) => t.readyState)
+    );
+    expect(states).toEqual(["ended"]);
     expect(session.errors).toEqual([]);
   });
 });

@@ -107,12 +107,15 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     testNav.hidden = true;
   };
 
+  const fileInfo = h("p", {class: "muted small file-info", "aria-live": "polite"});
   const files = fileSource(async (file) => {
     showMessage(undefined);
     leaveTestImage();
+    fileInfo.textContent = "";
     try {
       const bitmap = await decodeFile(file);
       const raster = toRgbRaster(bitmap, bitmap.width, bitmap.height);
+      fileInfo.textContent = `${file.name}: ${bitmap.width}×${bitmap.height} pixels`;
       bitmap.close();
       submit(photo(raster));
     } catch (error) {
@@ -139,7 +142,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   });
 
   const panels: Record<SourceName, HTMLElement> = {
-    file: h("div", {class: "source-panel"}, files),
+    file: h("div", {class: "source-panel"}, files, fileInfo),
     draw: h("div", {class: "source-panel", hidden: true}, drawing.element),
     webcam: h("div", {class: "source-panel", hidden: true}, webcam.element)
   };
