@@ -107,7 +107,10 @@ export async function saveTrainState(
   const dir = generationDir(run, state.epoch);
   await saveModel(model, dir);
   const named = await optimizer.getWeights();
-  const {data, specs} = await tf.io.encodeWeights(named);
+  // getWeights() returns the optimizer's own variables plus a new iteration-count tensor.
+  const {data, specs} = await tf.io.encodeWeights(named).finally(() => {
+    for (const {tensor} of named) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  });
   await writeFileAtomic(join(dir, "optimizer.bin"), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
   await writeFileAtomic(join(dir, "optimizer.json"), JSON.stringify(specs));
   await writeFileAtomic(join(run, LAST_DIR, "state.json"), JSON.stringify(state, null, 2) + "\n");
@@ -138,7 +141,10 @@ export async function loadTrainState(
   const specs = JSON.parse(await readFile(join(dir, "optimizer.json"), "utf8")) as tf.io.WeightsManifestEntry[];
   const bytes = await readFile(join(dir, "optimizer.bin"));
   const weights = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
-  await optimizer.setWeights(Object.entries(weights).map(([name, tensor]) => ({name, tensor})));
+  // The optimizer keeps copies (its variables hold references), so the decoded tensors can go.
+  await optimizer
+    .setWeights(Object.entries(weights).map(([name, tensor]) => ({name, tensor})))
+    .finally(() => tf.dispose(Object.values(weights)));
   return {model, state};
 }
 

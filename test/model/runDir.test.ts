@@ -78,6 +78,22 @@ describe("saveTrainState() and loadTrainState()", () => {
     expect(firstKernel(await loadModel(join(run, MODEL_DIR)))).toEqual(firstKernel(best));
   });
 
+  it("leaks no tensors: saving leaves the count as it was, loading adds only the model's and optimizer's", async () => {
+    const run = join(root, "leaks");
+    const model = createCnn({seed: 1, filters: 4});
+    const optimizer = tf.train.adam();
+    // One step so that Adam has its moment variables.
+    optimizer.minimize(() => tf.tidy(() => (model.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor).sum()) as tf.Scalar);
+    const before = tf.memory().numTensors;
+    for (let epoch = 1; epoch <= 3; epoch++) await saveTrainState(run, model, optimizer, stateAfter(epoch, 1));
+    expect(tf.memory().numTensors).toBe(before);
+    const loadedOptimizer = tf.train.adam();
+    const loaded = await loadTrainState(run, loadedOptimizer);
+    loaded.model.dispose();
+    loadedOptimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("still loads a run saved with model and optimizer directly in last/ (the shipped run)", async () => {
     const run = "models/fashion-cnn/run";
     expect(existsSync(join(run, LAST_DIR, "model.json"))).toBe(true);
