@@ -82,6 +82,10 @@ describe("training dashboard", () => {
     await links.first().click();
     await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
     expect(await page.evaluate(() => location.hash)).toBe(`#/classify?test=${expected[0]}`);
+    const label = page.locator('[data-testid="test-image-label"]');
+    await label.waitFor({state: "visible"});
+    expect(await label.textContent()).toContain(`Test image ${expected[0]}`);
+    expect(await label.textContent()).toContain("Shirt");
   });
 
   it("redraws the curves when the run log grows (auto-refresh)", async () => {

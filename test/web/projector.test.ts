@@ -6,6 +6,7 @@ import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 
 import type {Page} from "playwright-core";
+import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it, inject} from "vitest";
 
 // The hook's type also declares window.__projector for the page functions below.
@@ -29,6 +30,17 @@ const attr = (page: Page, name: string) => page.getAttribute(stage, name);
 async function drawn(page: Page, after: number): Promise<number> {
   await page.waitForFunction((n) => (window.__projector?.renders() ?? 0) > n, after);
   return page.evaluate(() => window.__projector?.renders() ?? 0);
+}
+
+/** Classify shows test image `i`: its label line names the image and its true class (from metadata.tsv). */
+async function expectClassifyShows(page: Page, i: number): Promise<void> {
+  await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
+  expect(await page.evaluate(() => location.hash)).toBe(`#/classify?test=${i}`);
+  const label = page.locator('[data-testid="test-image-label"]');
+  await label.waitFor({state: "visible"});
+  const text = await label.textContent();
+  expect(text).toContain(`Test image ${i}`);
+  expect(text).toContain(metadataRows[i].split("\t")[0]);
 }
 
 /** The point farthest from its nearest neighbour in a 2-D layout: clicking it cannot hit another point. */
@@ -141,8 +153,7 @@ describe("embedding projector", () => {
     expect(await link.getAttribute("href")).toBe(`#/classify?test=${i}`);
     await screenshot(page, "projector-selected");
     await link.click();
-    await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
-    expect(await page.evaluate(() => location.hash)).toBe(`#/classify?test=${i}`);
+    await expectClassifyShows(page, i);
 
     // Back in the projector, a double-click opens a point directly.
     await page.goto(`${app.url}#/projector`);
@@ -150,9 +161,48 @@ describe("embedding projector", () => {
     await drawn(page, 0);
     const again = await pointOnScreen(page, i);
     await page.mouse.dblclick(again.x, again.y);
-    await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
-    expect(await page.evaluate(() => location.hash)).toBe(`#/classify?test=${i}`);
+    await expectClassifyShows(page, i);
     await page.goto(`${app.url}#/projector`);
+    await page.waitForSelector(`${stage} canvas`);
+    await drawn(page, 0);
+  });
+
+  it("zooms and pans from the keyboard, and shows the test images once zoomed in", async () => {
+    const {page} = app;
+    // Searching for an index selects that image.
+    const i = 42;
+    await page.fill("#projector-search", String(i));
+    await page.fill("#projector-search", "");
+    expect(await attr(page, "data-selected")).toBe(String(i));
+    await page.click(`button:text("Reset view")`);
+    // Distinct colours in a screenshot of the plot: dots give tens, the sprite's grey levels hundreds.
+    const colours = async () => {
+      const png = await page.locator(`${stage} canvas`).screenshot();
+      const {data} = await sharp(png).removeAlpha().raw().toBuffer({resolveWithObject: true});
+      const seen = new Set<number>();
+      for (let k = 0; k < data.length; k += 3) seen.add((data[k] << 16) | (data[k + 1] << 8) | data[k + 2]);
+      return seen.size;
+    };
+    const dots = await colours();
+    await page.focus(`${stage} canvas`);
+    const before = await pointOnScreen(page, i);
+    for (let k = 0; k < 14; k++) await page.keyboard.press("+");
+    await drawn(page, (await page.evaluate(() => window.__projector?.renders() ?? 0)) - 1);
+    const zoomed = await pointOnScreen(page, i);
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await drawn(page, (await page.evaluate(() => window.__projector?.renders() ?? 0)) - 1);
+    const panned = await pointOnScreen(page, i);
+    expect(Math.abs(panned.x - zoomed.x)).toBeGreaterThan(20);
+    expect(zoomed).not.toEqual(before);
+    await screenshot(page, "projector-zoomed");
+    const images = await colours();
+    process.stdout.write(`projector: ${dots} distinct colours with dots, ${images} with images\n`);
+    expect(images).toBeGreaterThan(Math.max(3 * dots, 200));
+    // Enter opens the selection in Classify; Escape (back in the projector) clears it.
+    await page.keyboard.press("Enter");
+    await expectClassifyShows(page, i);
+    await page.goBack();
     await page.waitForSelector(`${stage} canvas`);
     await drawn(page, 0);
   });
@@ -234,16 +284,16 @@ describe("embedding projector", () => {
     if (!box) throw new Error("no canvas");
     const x0 = box.x + box.width * 0.3;
     const y0 = box.y + box.height * 0.5;
-    const rendersBefore = await page.evaluate(() => window.__projector?.renders() ?? 0);
+    // Every animation frame's time and the scatter's render count, for 2 s of dragging.
     const recording = page.evaluate(
       (ms) =>
-        new Promise<number[]>((resolve) => {
-          const times: number[] = [];
+        new Promise<{t: number; renders: number}[]>((resolve) => {
+          const ticks: {t: number; renders: number}[] = [];
           const start = performance.now();
           const tick = (t: number) => {
-            times.push(t);
+            ticks.push({t, renders: window.__projector?.renders() ?? 0});
             if (t - start < ms) requestAnimationFrame(tick);
-            else resolve(times.slice(1).map((v, k) => v - times[k]));
+            else resolve(ticks);
           };
           requestAnimationFrame(tick);
         }),
@@ -252,22 +302,32 @@ describe("embedding projector", () => {
     await page.mouse.move(x0, y0);
     await page.mouse.down();
     const t0 = Date.now();
-    for (let k = 0; Date.now() - t0 < 2000; k++) {
-      await page.mouse.move(x0 + 200 * Math.sin(k / 10), y0 + 80 * Math.cos(k / 13));
+    let moves = 0;
+    for (; Date.now() - t0 < 2000; moves++) {
+      await page.mouse.move(x0 + 200 * Math.sin(moves / 10), y0 + 80 * Math.cos(moves / 13));
     }
     await page.mouse.up();
-    const intervals = await recording;
-    const renders = (await page.evaluate(() => window.__projector?.renders() ?? 0)) - rendersBefore;
-    const sorted = [...intervals].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    const ticks = await recording;
+    const intervals = ticks.slice(1).map((v, k) => v.t - ticks[k].t);
+    // Frames in which the scatter was drawn (the others only waited for the next mouse event).
+    const drawnIntervals = ticks.slice(1).flatMap((v, k) => (v.renders > ticks[k].renders ? [v.t - ticks[k].t] : []));
+    const renders = ticks[ticks.length - 1].renders - ticks[0].renders;
+    const stats = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+      return {median: Number(at(0.5).toFixed(2)), p95: Number(at(0.95).toFixed(2)), max: Number(at(1).toFixed(2))};
+    };
+    const all = stats(intervals);
+    const withRender = stats(drawnIntervals);
     const result = {
       points: 10000,
+      seconds: Number(((ticks[ticks.length - 1].t - ticks[0].t) / 1000).toFixed(2)),
+      mouseMoves: moves,
       frames: intervals.length,
       renders,
-      medianMs: Number(at(0.5).toFixed(2)),
-      p95Ms: Number(at(0.95).toFixed(2)),
-      maxMs: Number(sorted[sorted.length - 1].toFixed(2)),
-      fps: Number((1000 / at(0.5)).toFixed(1)),
+      frameMs: all,
+      fps: Number((1000 / all.median).toFixed(1)),
+      renderedFrameMs: withRender,
       renderer: await page.evaluate(() => {
         const gl = document.createElement("canvas").getContext("webgl2");
         const info = gl?.getExtension("WEBGL_debug_renderer_info");
@@ -277,10 +337,13 @@ describe("embedding projector", () => {
     mkdirSync(ARTIFACTS, {recursive: true});
     writeFileSync(join(ARTIFACTS, "projector-frames.json"), `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(
-      `projector panning: median ${result.medianMs} ms, p95 ${result.p95Ms} ms (${result.fps} fps), ${renders} renders in ${intervals.length} frames on ${result.renderer}\n`
+      `projector panning: frame time median ${all.median} ms, p95 ${all.p95} ms (${result.fps} fps); frames with a render: median ${withRender.median} ms, p95 ${withRender.p95} ms; ${renders} renders in ${intervals.length} frames, ${moves} mouse moves, on ${result.renderer}\n`
     );
     expect(renders).toBeGreaterThan(5);
-    expect(result.medianMs).toBeLessThan(100);
+    // Loose: headless Chromium rasterises on the CPU (SwiftShader) on a shared 2-core machine; the
+    // numbers above are the measurement. A render-per-frame bug (texture re-upload, a layout
+    // recomputed on the main thread) would take seconds per frame.
+    expect(withRender.median).toBeLessThan(250);
     expect(app.errors).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export const BACKGROUND = "#15181d";
 const WORLD_SIZE = 0.016;
 /** Points at least this many CSS pixels wide show their image. */
 const THUMB_CSS_PX = 15;
+/** Points never grow beyond this (CSS pixels): zooming further spreads the images apart. */
+const MAX_CSS_PX = 60;
 /** Half the height of the 2-D view at zoom 1, in layout units. */
 const VIEW_HALF = 1.08;
 
@@ -85,7 +87,7 @@ export class ProjectorScene {
         uWorldSize: {value: WORLD_SIZE},
         uViewHeight: {value: 1},
         uMinPx: {value: 3},
-        uMaxPx: {value: 160},
+        uMaxPx: {value: MAX_CSS_PX},
         uThumbPx: {value: THUMB_CSS_PX},
         uSprite: {value: this.texture},
         uCells: {value: sprite.cells},
@@ -144,7 +146,7 @@ export class ProjectorScene {
     const uniforms = this.material.uniforms;
     uniforms.uViewHeight.value = height * ratio;
     uniforms.uMinPx.value = 3 * ratio;
-    uniforms.uMaxPx.value = 160 * ratio;
+    uniforms.uMaxPx.value = MAX_CSS_PX * ratio;
     uniforms.uThumbPx.value = THUMB_CSS_PX * ratio;
     this.requestRender();
   }
@@ -277,12 +279,15 @@ export class ProjectorScene {
     };
   }
 
-  /** A point's current size on screen in CSS pixels (for the picking radius). */
+  /** A point's current size on screen in CSS pixels, at the view's centre (for the picking radius). */
   pointPixels(): number {
     const h = this.canvas.clientHeight;
-    if (this.dim === 2) return Math.max(3, (WORLD_SIZE * this.ortho.zoom * h) / (this.ortho.top - this.ortho.bottom));
-    const distance = this.perspective.position.distanceTo(this.controls.target);
-    return Math.max(3, (WORLD_SIZE * this.perspective.projectionMatrix.elements[5] * 0.5 * h) / distance);
+    const px =
+      this.dim === 2
+        ? (WORLD_SIZE * this.ortho.zoom * h) / (this.ortho.top - this.ortho.bottom)
+        : (WORLD_SIZE * this.perspective.projectionMatrix.elements[5] * 0.5 * h) /
+          this.perspective.position.distanceTo(this.controls.target);
+    return Math.min(Math.max(3, px), MAX_CSS_PX);
   }
 
   dispose(): void {

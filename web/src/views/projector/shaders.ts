@@ -57,7 +57,7 @@ void main() {
     // A frame in the point's colour, about 2 px wide whatever the size.
     vec2 edge = min(pc, 1.0 - pc) * vSize;
     float frame = vState > 2.5 ? 3.0 : 1.5;
-    colour = min(edge.x, edge.y) < frame ? (vState > 2.5 ? vec3(1.0) : vColor) : vec3(grey) * mix(vec3(1.0), vColor, 0.25);
+    colour = min(edge.x, edge.y) < frame ? (vState > 2.5 ? vec3(1.0) : vColor) : vec3(grey) * mix(vec3(1.0), vColor, 0.12);
   } else {
     vec2 d = pc - 0.5;
     float r = length(d) * 2.0;
