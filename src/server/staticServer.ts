@@ -68,6 +68,7 @@ export interface StaticServerOptions {
 /** The running server. */
 export class StaticServer {
   private readonly gzipCache = new Map<string, Buffer>();
+  private readonly gzipPending = new Map<string, Promise<Buffer>>();
   private gzipCacheBytes = 0;
 
   private constructor(
@@ -217,6 +218,17 @@ export class StaticServer {
     const key = `${path}\0${tag}`;
     const hit = this.gzipCache.get(key);
     if (hit) return hit;
+    // Requests arriving while a file is being compressed wait for that compression instead of
+    // each starting their own (a burst on a cold cache would otherwise compress it N times).
+    let pending = this.gzipPending.get(key);
+    if (!pending) {
+      pending = this.compress(path, key).finally(() => this.gzipPending.delete(key));
+      this.gzipPending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async compress(path: string, key: string): Promise<Buffer> {
     const body = await gzip(await readFile(path), {level: 6});
     if (body.length <= GZIP_CACHE_BYTES) {
       while (this.gzipCacheBytes + body.length > GZIP_CACHE_BYTES && this.gzipCache.size > 0) {

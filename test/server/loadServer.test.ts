@@ -1,0 +1,61 @@
+/**
+ * A short load test of the static server (bench/loadServer.ts): concurrent requests for a
+ * Projector config.json and a 10,000-row embedding TSV, with and without gzip, must all succeed.
+ * Throughput is measured by `npx tsx bench/loadServer.ts`, not asserted here.
+ */
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+
+import {loadTest} from "../../bench/loadServer.js";
+import {createRandom} from "../../src/random.js";
+import {StaticServer} from "../../src/server/staticServer.js";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "fmnist-load-"));
+  const random = createRandom(7);
+  const rows = Array.from({length: 10_000}, () =>
+    Array.from({length: 64}, () => (random() * 4 - 2).toFixed(5)).join("\t")
+  );
+  writeFileSync(join(dir, "embedding_tensors.tsv"), rows.join("\n") + "\n");
+  const config = {embeddings: [{tensorName: "test", tensorShape: [10_000, 64], tensorPath: "embedding_tensors.tsv"}]};
+  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+});
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+describe("the static server under concurrent load", () => {
+  it("answers a cold burst of 8 gzip requests for the same file with the same compressed body", async () => {
+    const server = await StaticServer.start({root: dir, port: 0});
+    try {
+      const responses = await Promise.all(
+        Array.from({length: 8}, () =>
+          fetch(`${server.url}/embedding_tensors.tsv`, {headers: {"accept-encoding": "gzip"}})
+        )
+      );
+      for (const r of responses) {
+        expect(r.status).toBe(200);
+        expect(r.headers.get("content-encoding")).toBe("gzip");
+      }
+      const lengths = new Set(responses.map((r) => r.headers.get("content-length")));
+      expect(lengths.size).toBe(1);
+      const texts = await Promise.all(responses.map((r) => r.text())); // fetch gunzips
+      expect(new Set(texts).size).toBe(1);
+      expect(texts[0]).toBe(readFileSync(join(dir, "embedding_tensors.tsv"), "utf8"));
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  for (const gzip of [false, true]) {
+    it(`answers every request with 2xx and no errors (8 connections, 0.5 s per file, ${gzip ? "gzip" : "identity"})`, async () => {
+      const results = await loadTest(dir, {durationSeconds: 0.5, connections: 8, gzip});
+      for (const r of results) {
+        expect(r.requests, r.path).toBeGreaterThan(0);
+        expect([r.errors, r.timeouts, r.non2xx], r.path).toEqual([0, 0, 0]);
+      }
+    }, 30_000);
+  }
+});
