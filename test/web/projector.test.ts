@@ -142,6 +142,9 @@ describe("embedding projector", () => {
     if (!rows) throw new Error("the export has no 2-D UMAP");
     const i = loneliestPoint(rows);
     const at = await pointOnScreen(page, i);
+    await page.mouse.move(at.x, at.y);
+    await page.waitForSelector(".point-tooltip:not([hidden])");
+    expect(await page.textContent(".point-tooltip")).toMatch(new RegExp(`^Test image ${i}: `));
     await page.mouse.click(at.x, at.y);
     await page.waitForFunction(
       (n) => document.querySelector<HTMLElement>(".projector-stage")?.dataset.selected === String(n),
@@ -275,6 +278,25 @@ describe("embedding projector", () => {
     await page.click(".recompute button:text('Cancel')");
     expect(await page.textContent(".recompute-status")).toBe("Cancelled.");
     expect(await attr(page, "data-checksum")).toBe(before);
+  });
+
+  it("recomputes a quick 3-D UMAP in the worker and shows it", async () => {
+    const {page} = app;
+    await page.click(`button[data-method="umap"]`);
+    await page.click(`button[data-dim="3"]`);
+    const before = await attr(page, "data-checksum");
+    await page.selectOption("#recompute-steps", "quick");
+    await page.click(".recompute-start");
+    await page.waitForFunction(
+      () => document.querySelector(".recompute-status")?.textContent?.startsWith("UMAP 3-D recomputed here in"),
+      undefined,
+      {timeout: 120_000}
+    );
+    expect(await attr(page, "data-checksum")).not.toBe(before);
+    expect(await page.textContent("#projector-summary")).toContain("Layout recomputed in this browser");
+    await page.click(`button[data-dim="2"]`);
+    // The 2-D UMAP is still the export's.
+    expect(await page.textContent("#projector-summary")).toMatch(/Trustworthiness 0\.\d{3}/);
   });
 
   it("stays responsive while panning 10,000 points (frame times written to test-artifacts)", async () => {

@@ -322,7 +322,8 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     openSelection: () => {
       if (state.selection.length > 0) navigate("classify", {test: state.selection[0]});
     },
-    clearSelection: () => select([])
+    clearSelection: () => select([]),
+    describe: (i) => `Test image ${i}: ${describePoint(data, i, CLASS_NAMES)}`
   });
 
   applyColours();

@@ -1,6 +1,6 @@
 /**
  * Mouse and keyboard on the scatter, beyond OrbitControls' pan/zoom/orbit: click selects the
- * nearest point, shift-drag draws a lasso, double-click opens a point, +/- zoom, Enter opens the
+ * nearest point, hovering names it, shift-drag draws a lasso, double-click opens a point, +/- zoom, Enter opens the
  * selection, Escape clears it.
  */
 import type {ProjectorScene} from "./scene.js";
@@ -11,6 +11,8 @@ export interface PointerActions {
   open(index: number): void;
   openSelection(): void;
   clearSelection(): void;
+  /** One line about a point, for the hover tooltip. */
+  describe(index: number): string;
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -24,6 +26,27 @@ export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, ac
   const outline = document.createElementNS(SVG_NS, "polygon");
   overlay.append(outline);
   stage.append(overlay);
+  // Mouse users' preview; keyboard and screen-reader users get the same text from the selection.
+  const tooltip = document.createElement("div");
+  tooltip.className = "point-tooltip";
+  tooltip.hidden = true;
+  tooltip.setAttribute("aria-hidden", "true");
+  stage.append(tooltip);
+  let hoverFrame = 0;
+  let hoverX = 0;
+  let hoverY = 0;
+  const hover = () => {
+    hoverFrame = 0;
+    scene.projectAll(screen);
+    const i = nearestPoint(screen, scene.count, hoverX, hoverY, Math.max(8, scene.pointPixels() * 0.6));
+    tooltip.hidden = i < 0;
+    if (i < 0) return;
+    tooltip.textContent = actions.describe(i);
+    // Beside the cursor, kept inside the plot.
+    const right = hoverX + 14 + tooltip.offsetWidth > stage.clientWidth;
+    tooltip.style.left = `${right ? hoverX - 14 - tooltip.offsetWidth : hoverX + 14}px`;
+    tooltip.style.top = `${Math.max(4, hoverY - 30)}px`;
+  };
 
   let lasso: number[] | undefined;
   let down: {x: number; y: number; t: number} | undefined;
@@ -57,9 +80,23 @@ export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, ac
     {capture: true}
   );
   stage.addEventListener("pointermove", (event) => {
-    if (!lasso) return;
+    if (!lasso) {
+      // Only while no button is down: dragging pans, and the tooltip would trail behind.
+      if (event.buttons !== 0 || event.target !== scene.canvas) {
+        tooltip.hidden = true;
+        return;
+      }
+      [hoverX, hoverY] = local(event);
+      hoverFrame ||= requestAnimationFrame(hover);
+      return;
+    }
     lasso.push(...local(event));
     outline.setAttribute("points", lasso.join(" "));
+  });
+  stage.addEventListener("pointerleave", () => {
+    cancelAnimationFrame(hoverFrame);
+    hoverFrame = 0;
+    tooltip.hidden = true;
   });
   const endLasso = (event: PointerEvent) => {
     if (!lasso) return;
