@@ -16,7 +16,7 @@ const PREDICTION = '[data-testid="prediction"]';
 let app: AppSession;
 beforeAll(async () => {
   // WASM: on this CPU-only machine Chromium's WebGL is SwiftShader, 10 to 70 times slower than
-  // WASM for this model (the webcam test below keeps the default WebGL path covered).
+  // WASM for this model, and with the webcam's 4 frames a second it starves the page.
   app = await openApp({query: "?backend=wasm"});
 });
 afterAll(async () => app?.close());
@@ -168,12 +168,18 @@ describe("classify view", () => {
     expect(await waitForPrediction(page)).toBe("Bag");
     expect(await page.textContent(".file-info")).toBe("black_bag.jpg: 584×520 pixels");
     expect(await page.isHidden('[data-testid="ood-warning"]')).toBe(true);
+    await settled(page);
+    const tensors = await page.getAttribute("#view", "data-tensors");
+    expect(tensors).toMatch(/^\d+$/);
 
     await page.setInputFiles("#file-input", "sample_images/not_fashion_chessboard.png");
     await page.waitForSelector('[data-testid="ood-warning"]:not([hidden])');
     expect(await page.textContent('[data-testid="ood-warning"]')).toMatch(
       /looks unlike Fashion-MNIST: (low confidence|embedding far from the class centroid)/
     );
+    // Every tensor of a prediction, its CAM and its feature maps is freed: only the model's stay.
+    await settled(page);
+    expect(await page.getAttribute("#view", "data-tensors")).toBe(tensors);
     expect(app.errors).toEqual([]);
   });
 
@@ -261,7 +267,8 @@ describe("classify view with Chromium's fake webcam", () => {
         "--use-fake-device-for-media-stream",
         `--use-file-for-fake-video-capture=${clip}`
       ],
-      permissions: ["camera"]
+      permissions: ["camera"],
+      query: "?backend=wasm"
     });
   });
   afterAll(async () => {

@@ -40,6 +40,24 @@ describe("latestRunner", () => {
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(55);
   });
 
+  it("reads a function minGap before each run", async () => {
+    const times: number[] = [];
+    let gap = 0;
+    const runner = latestRunner<number>(
+      () => {
+        times.push(performance.now());
+        gap = 80;
+      },
+      () => gap
+    );
+    runner.push(1);
+    await sleep(5);
+    runner.push(2);
+    await sleep(250);
+    expect(times).toHaveLength(2);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(75);
+  });
+
   it("keeps going after a failed run and stops for good when told", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const done: number[] = [];

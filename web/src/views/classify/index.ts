@@ -3,8 +3,8 @@
  * goes through the preprocessing steps into the model; the view shows the prediction with every
  * class's probability and the OOD flag, where the model looks (CAM / Grad-CAM), and each layer's
  * feature maps. The quick forward pass runs for every input (latest only, never two at once); the
- * heavier explanations run for the latest input at most every 500 ms, and for a drawing only
- * once the pen has rested.
+ * heavier explanations (synchronous) run for the latest input at most every 500 ms or three times
+ * their own duration, and for a drawing only once the pen has rested.
  */
 import "./classify.css";
 
@@ -60,6 +60,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
 
   const timing = h("p", {class: "muted small timing", "data-testid": "timing"});
   let forwardMs = 0;
+  let explainMs = 0;
   // Inputs are numbered; data-input-seq / data-explained-seq on the root tell (tests, too) when
   // the explanations show the latest input.
   let seq = 0;
@@ -68,18 +69,23 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     root.dataset.inputSeq = String(seq);
     classify.push({seq, prepare});
   };
-  const explain = latestRunner<{seq: number; input: Float32Array; predicted: number}>(({seq, input, predicted}) => {
-    if (signal.aborted) return;
-    const t0 = performance.now();
-    camView.update(input, predicted);
-    const t1 = performance.now();
-    features.update(activations(model, input));
-    const t2 = performance.now();
-    timing.textContent =
-      `Forward pass ${forwardMs.toFixed(0)} ms, class activation map ${(t1 - t0).toFixed(0)} ms, ` +
-      `feature maps ${(t2 - t1).toFixed(0)} ms (TF.js ${tf.getBackend()}).`;
-    root.dataset.explainedSeq = String(seq);
-  }, 500);
+  const explain = latestRunner<{seq: number; input: Float32Array; predicted: number}>(
+    ({seq, input, predicted}) => {
+      if (signal.aborted) return;
+      const t0 = performance.now();
+      camView.update(input, predicted);
+      const t1 = performance.now();
+      features.update(activations(model, input));
+      const t2 = performance.now();
+      timing.textContent =
+        `Forward pass ${forwardMs.toFixed(0)} ms, class activation map ${(t1 - t0).toFixed(0)} ms, ` +
+        `feature maps ${(t2 - t1).toFixed(0)} ms (TF.js ${tf.getBackend()}, ${tf.memory().numTensors} tensors held).`;
+      root.dataset.tensors = String(tf.memory().numTensors);
+      root.dataset.explainedSeq = String(seq);
+      explainMs = t2 - t0;
+    },
+    () => Math.max(500, 3 * explainMs)
+  ); // the page keeps at least two thirds of its time
   let settle: ReturnType<typeof setTimeout> | undefined;
   const classify = latestRunner<{seq: number; prepare: () => Prepared}>(async ({seq, prepare}) => {
     if (signal.aborted) return;

@@ -1,7 +1,8 @@
 /**
  * Keeping live updates smooth: work on the latest input only, never two runs at once. A new input
  * while a run is busy replaces any waiting one; when the run ends, the waiting input (if any) goes
- * next. `minGap` spaces heavy runs out (e.g. CAM and feature maps while drawing).
+ * next. `minGap` (milliseconds, or a function read before each run) spaces heavy runs out, e.g.
+ * CAM and feature maps while drawing.
  */
 export interface LatestRunner<T> {
   /** Offers an input; it runs now, or after the current run (replacing older waiting inputs). */
@@ -10,7 +11,10 @@ export interface LatestRunner<T> {
   stop(): void;
 }
 
-export function latestRunner<T>(run: (input: T) => Promise<void> | void, minGap = 0): LatestRunner<T> {
+export function latestRunner<T>(
+  run: (input: T) => Promise<void> | void,
+  minGap: number | (() => number) = 0
+): LatestRunner<T> {
   let busy = false;
   let stopped = false;
   let waiting: {input: T} | undefined;
@@ -18,7 +22,7 @@ export function latestRunner<T>(run: (input: T) => Promise<void> | void, minGap 
   let lastStart = -Infinity;
   const next = () => {
     if (stopped || busy || !waiting || timer !== undefined) return;
-    const delay = lastStart + minGap - performance.now();
+    const delay = lastStart + (typeof minGap === "number" ? minGap : minGap()) - performance.now();
     if (delay > 0) {
       timer = setTimeout(() => {
         timer = undefined;
