@@ -10,7 +10,7 @@ import sharp from "sharp";
 
 import {IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Points} from "../embed/points.js";
-import {CliError} from "../errors.js";
+import {CliError, UsageError} from "../errors.js";
 
 /** The Projector refuses sprites larger than this per side (MAX_SPRITE_IMAGE_SIZE_PX). */
 export const MAX_SPRITE_SIDE = 8192;
@@ -133,10 +133,10 @@ export function parseBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new CliError(`--base-url must be an absolute URL such as http://localhost:8000; got "${raw}"`);
+    throw new UsageError(`--base-url must be an absolute URL such as http://localhost:8000; got "${raw}"`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new CliError(`--base-url must use http or https; got "${raw}"`);
+    throw new UsageError(`--base-url must use http or https; got "${raw}"`);
   }
   return raw.replace(/\/+$/, "");
 }

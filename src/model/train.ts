@@ -144,7 +144,12 @@ export async function trainModel(
         accuracy: correctSum / seen,
         imagesPerSecond: seen / elapsed
       });
-      if (effects.shouldStop?.()) return {state, interrupted: true};
+      if (effects.shouldStop) {
+        // A training step is synchronous: without this pause a Ctrl-C handler would only run at
+        // the end of the epoch (minutes on the full data set).
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (effects.shouldStop()) return {state, interrupted: true};
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     const val = await predictAll(model, validation, 500);
