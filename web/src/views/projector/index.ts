@@ -303,7 +303,7 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
           h(
             "p",
             {class: "muted projector-help"},
-            "Drag to pan (3-D: to orbit; right-drag pans), wheel to zoom, shift-drag to lasso, click to select, double-click to open in Classify. Keyboard on the plot: arrows pan, + and − zoom, Enter opens the selection, Escape clears it. Zoom in to see the images."
+            "Drag to pan (3-D: to orbit; right-drag pans), wheel to zoom, shift-drag to lasso, click to select, double-click to open in Classify. Keyboard on the plot: arrows pan, + and − zoom, C centres on the selection, Enter opens it, Escape clears it. Zoom in to see the images."
           ),
           legendBox,
           recompute.element,
@@ -321,6 +321,9 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     open: (i) => navigate("classify", {test: i}),
     openSelection: () => {
       if (state.selection.length > 0) navigate("classify", {test: state.selection[0]});
+    },
+    centreSelection: () => {
+      if (state.selection.length > 0) scene.centreOn(state.selection[0]);
     },
     clearSelection: () => select([]),
     describe: (i) => `Test image ${i}: ${describePoint(data, i, CLASS_NAMES)}`

@@ -1,7 +1,7 @@
 /**
  * Mouse and keyboard on the scatter, beyond OrbitControls' pan/zoom/orbit: click selects the
  * nearest point, hovering names it, shift-drag draws a lasso, double-click opens a point, +/- zoom, Enter opens the
- * selection, Escape clears it.
+ * selection, C centres on it, Escape clears it.
  */
 import type {ProjectorScene} from "./scene.js";
 import {nearestPoint, pointsInPolygon} from "./screenGeometry.js";
@@ -10,6 +10,8 @@ export interface PointerActions {
   select(indices: number[], additive: boolean): void;
   open(index: number): void;
   openSelection(): void;
+  /** Centres the view on the selection (key C). */
+  centreSelection(): void;
   clearSelection(): void;
   /** One line about a point, for the hover tooltip. */
   describe(index: number): string;
@@ -133,6 +135,10 @@ export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, ac
       case "-":
       case "_":
         scene.zoom(1 / 1.25);
+        break;
+      case "c":
+      case "C":
+        actions.centreSelection();
         break;
       case "Enter":
         actions.openSelection();

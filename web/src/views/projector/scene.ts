@@ -209,6 +209,17 @@ export class ProjectorScene {
     this.requestRender();
   }
 
+  /** Moves the view (not the zoom) so that point `i` is in the middle. */
+  centreOn(i: number): void {
+    const p = this.positions.array as Float32Array;
+    const target = this.controls.target;
+    this.offset.set(p[i * 3] - target.x, p[i * 3 + 1] - target.y, p[i * 3 + 2] - target.z);
+    this.camera.position.add(this.offset);
+    target.add(this.offset);
+    this.controls.update();
+    this.requestRender();
+  }
+
   /** Enables or disables the mouse controls (off while lassoing). */
   setControlsEnabled(enabled: boolean): void {
     this.controls.enabled = enabled;
