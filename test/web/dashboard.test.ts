@@ -78,6 +78,8 @@ describe("training dashboard", () => {
     const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(hrefs).toEqual(expected.map((i) => `#/classify?test=${i}`));
     expect(await page.locator(".pair-images canvas").count()).toBe(expected.length);
+    // From the top, so the sticky header is not painted over the middle of the full-page picture.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "dashboard-cell");
     await links.first().click();
     await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "classify");
