@@ -10,7 +10,7 @@ import {USAGE, parseBenchArgs} from "./args.js";
 import {measureColdClassify} from "./coldClassify.js";
 import {measureOurs} from "./ours.js";
 import {runPeer} from "./peer.js";
-import {formatReport, ratios, type BenchReport} from "./report.js";
+import {formatReport, ratios, round, type BenchReport} from "./report.js";
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -24,12 +24,18 @@ async function main(argv: readonly string[]): Promise<string> {
     // Nothing but the result may reach stdout.
     console.log = console.info = console.debug = (...data: unknown[]) => console.error(...data);
   }
+  const loadStart = os.loadavg()[0];
   const peer = args.peer ? await runPeer(args.steps, os.availableParallelism(), log) : null;
   if (!args.peer) log("peer skipped: --no-peer");
   const ours = await measureOurs(args.steps, log);
   // Child processes after our in-process timings, so they never compete with them.
   ours.coldClassify = args.coldRuns > 0 ? await measureColdClassify(args.coldRuns, log) : null;
-  const report: BenchReport = {ours, peer: peer?.result ?? null, ratio: peer ? ratios(ours, peer.result) : null};
+  const report: BenchReport = {
+    ours,
+    peer: peer?.result ?? null,
+    ratio: peer ? ratios(ours, peer.result) : null,
+    machine: {cpus: os.availableParallelism(), loadStart: round(loadStart, 2), loadEnd: round(os.loadavg()[0], 2)}
+  };
   return args.json ? `${JSON.stringify(report)}\n` : `${formatReport(report, peer?.info ?? null, args.steps)}\n`;
 }
 

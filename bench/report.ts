@@ -61,10 +61,31 @@ export interface Ratio {
   scaling: Record<ScalingBatch, number>;
 }
 
+/** Conditions of the run: other processes on the cores make every figure slower and noisier. */
+export interface MachineLoad {
+  cpus: number;
+  /** 1-minute load averages when the bench started and when it ended. */
+  loadStart: number;
+  loadEnd: number;
+}
+
 export interface BenchReport {
   ours: OursResult;
   peer: PeerResult | null;
   ratio: Ratio | null;
+  /** Absent in reports made before it was recorded. */
+  machine?: MachineLoad;
+}
+
+/** A warning when other processes kept the cores busy (1-minute load average above the core count). */
+export function loadWarning(machine: MachineLoad | undefined): string | null {
+  if (!machine) return null;
+  const worst = Math.max(machine.loadStart, machine.loadEnd);
+  if (worst <= machine.cpus) return null;
+  return (
+    `warning: load average ${worst.toFixed(1)} on ${machine.cpus} cores: other processes competed for the CPU, ` +
+    "so times are inflated and noisy; ratios from the same run are the more robust figures"
+  );
 }
 
 export function round(value: number, digits = 1): number {
@@ -184,8 +205,11 @@ export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, ste
     SCALING_BATCHES.map(
       (b) => `${b}: ${times[`${b}`].toFixed(0)} ms (${perS(imagesPerSecond(b, times[`${b}`]))} img/s)`
     ).join(", ");
+  const load = report.machine
+    ? `; load average ${report.machine.loadStart.toFixed(1)} -> ${report.machine.loadEnd.toFixed(1)} on ${report.machine.cpus} cores`
+    : "";
   const lines = [
-    `ours: tfjs ${ours.backend}${threads}; ${peerLine}; median of ${steps} timed step${steps === 1 ? "" : "s"}`,
+    `ours: tfjs ${ours.backend}${threads}; ${peerLine}; median of ${steps} timed step${steps === 1 ? "" : "s"}${load}`,
     "",
     ...alignedTable(rows),
     "",
@@ -203,6 +227,8 @@ export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, ste
         `(min ${ms(cold.minMs)}, max ${ms(cold.maxMs)})`
     );
   }
+  const warning = loadWarning(report.machine);
+  if (warning) lines.push(warning);
   lines.push(
     `epoch estimate: ${EPOCH_TRAIN_IMAGES.toLocaleString("en")} training images at batch ${TRAIN_BATCH} + ` +
       `${EPOCH_VALIDATION_IMAGES.toLocaleString("en")} validation predictions at batch 256; ratio > 1: faster than pytorch`

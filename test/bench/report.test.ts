@@ -7,6 +7,7 @@ import {
   epochSeconds,
   formatReport,
   imagesPerSecond,
+  loadWarning,
   ratios,
   speedRatio,
   type OursResult
@@ -136,6 +137,24 @@ describe("formatReport()", () => {
     expect(text).toContain("scaling, train step by batch (ours):    32: 400 ms (80 img/s)");
     expect(text).toContain("scaling, ratio by batch: 32: 0.28x, 64: 0.27x, 128: 0.27x, 256: 0.27x");
     expect(text).toContain("median of 5 (min 980.0 ms, max 1200.0 ms)");
+  });
+
+  it("states the load average, and warns when it exceeded the cores", () => {
+    const quiet = formatReport(
+      {ours: OURS, peer: null, ratio: null, machine: {cpus: 2, loadStart: 0.5, loadEnd: 1.9}},
+      null,
+      1
+    );
+    expect(quiet.split("\n")[0]).toContain("; load average 0.5 -> 1.9 on 2 cores");
+    expect(quiet).not.toContain("warning");
+    expect(loadWarning({cpus: 2, loadStart: 0.5, loadEnd: 1.9})).toBeNull();
+    expect(loadWarning(undefined)).toBeNull();
+    const busy = formatReport(
+      {ours: OURS, peer: null, ratio: null, machine: {cpus: 2, loadStart: 7.44, loadEnd: 3}},
+      null,
+      1
+    );
+    expect(busy).toContain("warning: load average 7.4 on 2 cores");
   });
 
   it("without a peer, peer columns are dashes and there is no peer scaling line", () => {
