@@ -52,7 +52,7 @@ export function resolveDataDir(options: DataDirOptions = {}): string {
   for (const dir of [DEBIAN_DATA_DIR, cacheDir()]) if (hasAllFiles(dir)) return dir;
   throw new CliError(
     `Fashion-MNIST not found in ${DEBIAN_DATA_DIR} or ${cacheDir()}. ` +
-      "Install it with `sudo apt-get install dataset-fashion-mnist`, run `fmnist download`, or pass --data-dir DIR."
+      "Install it with `sudo apt-get install dataset-fashion-mnist` or pass --data-dir DIR (a folder with the four *-ubyte.gz files)."
   );
 }
 

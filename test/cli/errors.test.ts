@@ -8,11 +8,16 @@ import {createServer, type Server} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
+import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+
+import {selectBackend} from "../../src/backend/selectBackend.js";
 
 import {DATASET_FILES} from "../../src/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
 import {writeDirAtomic} from "../../src/export/outputDir.js";
+import {saveModel} from "../../src/model/io.js";
+import {EventFileWriter} from "../../src/train/tensorboard/eventWriter.js";
 import {makeIdx} from "../data/makeIdx.js";
 import {collect, escapeRegExp, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
 
@@ -92,6 +97,11 @@ describe("usage errors: exit 2", () => {
     expectError(scheme, 2, '--base-url must use http or https; got "ftp://example.org"');
   });
 
+  it.concurrent("logs with two folders", async () => {
+    const r = await runCli(["logs", "a", "b"]);
+    expectError(r, 2, "expected one run folder; got 2 arguments");
+  });
+
   it.concurrent("classify without images", async () => {
     const r = await runCli(["classify"]);
     expectError(r, 2, "classify needs at least one image file");
@@ -122,11 +132,47 @@ describe("errors: exit 1", () => {
     );
   });
 
+  it.concurrent("--backend node without @tensorflow/tfjs-node installed", async () => {
+    const r = await runCli(["evaluate", "--backend", "node", "--limit", "10"]);
+    expectError(
+      r,
+      1,
+      "--backend node needs @tensorflow/tfjs-node, which is not installed (`npm install @tensorflow/tfjs-node`, needs internet). Use --backend wasm."
+    );
+  });
+
   it.concurrent("evaluate on a folder without model.json", async () => {
     const empty = join(root, "empty-model");
     mkdirSync(empty);
     const r = await runCli(["evaluate", "--model", empty]);
     expectError(r, 1, `No model at ${empty} (missing model.json); train one with \`fmnist train\`.`);
+  });
+
+  it.concurrent("export with a model that has no global average pooling layer", async () => {
+    const dir = join(root, "flat-model");
+    await selectBackend("cpu");
+    const model = tf.sequential({
+      name: "flat",
+      layers: [tf.layers.flatten({inputShape: [28, 28, 1]}), tf.layers.dense({units: 10, activation: "softmax"})]
+    });
+    await saveModel(model, dir);
+    model.dispose();
+    const r = await runCli([
+      "export",
+      "--model",
+      dir,
+      "--count",
+      "16",
+      "--projections",
+      "pca",
+      "--out",
+      join(root, "x")
+    ]);
+    expectError(
+      r,
+      1,
+      "model flat has no GlobalAveragePooling2D layer to take embeddings from (its layers: Flatten, Dense)"
+    );
   });
 
   it.concurrent("calibrate on a Keras .h5 file", async () => {
@@ -180,6 +226,32 @@ describe("errors: exit 1", () => {
       blocker.close();
     }
   });
+});
+
+describe("fmnist logs on damaged event files", () => {
+  it("warns about a torn last record with exit 0, and about a corrupt record with exit 1", async () => {
+    const run = join(root, "tb-run");
+    const writer = await EventFileWriter.open(join(run, "logs", "train"), {hostname: "test"});
+    writer.scalar("epoch_loss", 0.5, 1);
+    writer.scalar("epoch_loss", 0.25, 2);
+    await writer.close();
+    const bytes = readFileSync(writer.path);
+    writeFileSync(writer.path, bytes.subarray(0, bytes.length - 3));
+    const torn = await runCli(["logs", run]);
+    expect(torn.code, torn.stderr).toBe(0);
+    expect(torn.stdout).toContain("epoch_loss");
+    expect(torn.stderr).toMatch(
+      /^fmnist: warning: .*: record at byte \d+: length is \d+ bytes but only \d+ follow; stopped there\n$/
+    );
+    const flipped = Uint8Array.from(bytes);
+    flipped[flipped.length - 10] ^= 1;
+    writeFileSync(writer.path, flipped);
+    const corrupt = await runCli(["logs", run]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toMatch(
+      /^fmnist: warning: .*: record at byte \d+: data CRC mismatch \(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\); stopped there\n$/
+    );
+  }, 60_000);
 });
 
 describe("interrupted: exit 130", () => {

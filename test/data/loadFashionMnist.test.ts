@@ -275,6 +275,8 @@ describe("resolveDataDir(options)", () => {
       const freshErrors = await import("../../src/errors.js");
       expect(() => fresh.resolveDataDir({env: {}})).toThrow(freshErrors.CliError);
       expect(() => fresh.resolveDataDir({env: {}})).toThrow(/Fashion-MNIST not found in .*--data-dir DIR/);
+      // Only ways that exist: there is no `fmnist download` command.
+      expect(() => fresh.resolveDataDir({env: {}})).not.toThrow(/fmnist download/);
     } finally {
       vi.doUnmock("node:fs");
       vi.resetModules();
