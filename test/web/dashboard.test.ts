@@ -100,6 +100,15 @@ describe("training dashboard", () => {
     await page.waitForSelector(`.curves-chart[data-epochs="${epochLines.length + 1}"]`, {timeout: 15_000});
     expect(await markers(page)).toBe(4 * (epochLines.length + 1));
     expect(await page.textContent(".run-summary")).toContain(`best validation loss`);
+    // Leaving the view stops the polling.
+    let fetches = 0;
+    page.on("request", (request) => {
+      if (request.url().endsWith("/runs/metrics.jsonl")) fetches++;
+    });
+    await page.click('nav a[data-view="model"]');
+    await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "model");
+    await page.waitForTimeout(6000);
+    expect(fetches).toBe(0);
     expect(app.errors).toEqual([]);
   });
 });

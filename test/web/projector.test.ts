@@ -158,6 +158,19 @@ describe("embedding projector", () => {
     expect(await page.getAttribute("#projector-search", "aria-invalid")).toBe("true");
     await page.fill("#projector-search", "");
     expect(await attr(page, "data-match-count")).toBe("0");
+    // Colouring by correct/wrong makes a two-entry legend; its buttons search.
+    await page.selectOption("#projector-colour", "correct");
+    const entries = page.locator(".legend .legend-entry");
+    expect(await entries.allTextContents()).toEqual([
+      `Correct ${(10000 - wrong).toLocaleString("en")}`,
+      `Wrong ${wrong.toLocaleString("en")}`
+    ]);
+    await entries.nth(1).click();
+    expect(await page.inputValue("#projector-search")).toBe("wrong");
+    expect(await attr(page, "data-match-count")).toBe(String(wrong));
+    await page.fill("#projector-search", "");
+    await page.selectOption("#projector-colour", "label");
+    expect(await entries.count()).toBe(10);
   });
 
   it("selects a clicked point, lists its neighbours, and opens it in Classify", async () => {
@@ -174,6 +187,9 @@ describe("embedding projector", () => {
     );
     expect(await page.textContent(".projector-panel h2")).toBe(`Test image ${i}`);
     expect(await page.locator(".projector-panel .neighbours .thumb-button").count()).toBe(10);
+    await page.selectOption("#projector-k", "20");
+    expect(await page.locator(".projector-panel .neighbours .thumb-button").count()).toBe(20);
+    await page.selectOption("#projector-k", "10");
     const link = page.locator(".projector-panel a.explain-link");
     expect(await link.getAttribute("href")).toBe(`#/classify?test=${i}`);
     // Zoomed in around the selection, where points turn into their images (the README's picture).

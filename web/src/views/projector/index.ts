@@ -316,7 +316,7 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     )
   );
 
-  attachPointerInput(stage, scene, {
+  const detachPointer = attachPointerInput(stage, scene, {
     select: (indices, additive) => select(indices, additive),
     open: (i) => navigate("classify", {test: i}),
     openSelection: () => {
@@ -347,6 +347,7 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
 
   return () => {
     recompute.stop();
+    detachPointer();
     scene.dispose();
     delete window.__projector;
   };

@@ -19,8 +19,8 @@ export interface PointerActions {
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-/** Wires the stage (its listeners go with its elements when the view is left). */
-export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, actions: PointerActions): void {
+/** Wires the stage (its listeners go with its elements); the returned function cancels a pending hover frame. */
+export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, actions: PointerActions): () => void {
   const screen = new Float32Array(scene.count * 2);
   const overlay = document.createElementNS(SVG_NS, "svg");
   overlay.setAttribute("class", "lasso-overlay");
@@ -88,7 +88,9 @@ export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, ac
         tooltip.hidden = true;
         return;
       }
-      [hoverX, hoverY] = local(event);
+      const rect = scene.canvas.getBoundingClientRect();
+      hoverX = event.clientX - rect.left;
+      hoverY = event.clientY - rect.top;
       hoverFrame ||= requestAnimationFrame(hover);
       return;
     }
@@ -151,4 +153,5 @@ export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, ac
     }
     event.preventDefault();
   });
+  return () => cancelAnimationFrame(hoverFrame);
 }

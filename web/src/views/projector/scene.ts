@@ -57,7 +57,14 @@ export class ProjectorScene {
     sprite: SpriteSheet
   ) {
     this.count = count;
-    this.renderer = new THREE.WebGLRenderer({antialias: true, preserveDrawingBuffer: true});
+    try {
+      this.renderer = new THREE.WebGLRenderer({antialias: true, preserveDrawingBuffer: true});
+    } catch (error) {
+      throw new Error(
+        `The projector needs WebGL, which this browser did not give (${(error as Error).message}). Enable hardware acceleration or use a current Chromium or Firefox.`,
+        {cause: error}
+      );
+    }
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.setClearColor(new THREE.Color(BACKGROUND));
     this.canvas = this.renderer.domElement;
@@ -153,14 +160,16 @@ export class ProjectorScene {
 
   /** Draws on the next animation frame (several requests in one frame draw once). */
   requestRender(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.renderer.render(this.scene, this.camera);
-      this.renders++;
-      this.onRender?.();
-    });
+    if (!this.frame) this.frame = requestAnimationFrame(this.draw);
   }
+
+  /** One frame (a bound field, so requesting a frame allocates nothing). */
+  private readonly draw = (): void => {
+    this.frame = 0;
+    this.renderer.render(this.scene, this.camera);
+    this.renders++;
+    this.onRender?.();
+  };
 
   /** Switches between the 2-D (orthographic, pan and zoom) and 3-D (perspective, orbit) cameras. */
   setDim(dim: Dim): void {
