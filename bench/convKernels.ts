@@ -15,6 +15,7 @@ import {runCommand} from "./command.js";
 import {PEER_PYTHON, REPO_ROOT} from "./peer.js";
 import {median} from "./timing.js";
 
+// The first layer's input gradient is left out: training never needs the gradient of the images.
 const LAYERS: {size: number; cin: number; pad: "valid" | "same"}[] = [
   {size: 28, cin: 1, pad: "valid"},
   {size: 26, cin: 64, pad: "same"},
@@ -51,17 +52,19 @@ function measureOurs(into: Times[]): void {
     const out = pad === "same" ? size : size - 2;
     const attrs = {strides: 1, pad, dataFormat: "NHWC"};
     into[i].forward.push(...timeAll(() => tf.conv2d(x, filter, 1, pad)));
-    into[i].inputGrad.push(
-      ...timeAll(() => {
-        // A fresh dy each time, as in training (XNNPACK caches what it packs per tensor).
-        const dy = tf.randomUniform([BATCH, out, out, 64]);
-        const dx = tf
-          .engine()
-          .runKernel<tf.Tensor>("Conv2DBackpropInput", {dy, filter}, {...attrs, inputShape: x.shape});
-        dy.dispose();
-        return dx;
-      })
-    );
+    if (i > 0) {
+      into[i].inputGrad.push(
+        ...timeAll(() => {
+          // A fresh dy each time, as in training (XNNPACK caches what it packs per tensor).
+          const dy = tf.randomUniform([BATCH, out, out, 64]);
+          const dx = tf
+            .engine()
+            .runKernel<tf.Tensor>("Conv2DBackpropInput", {dy, filter}, {...attrs, inputShape: x.shape});
+          dy.dispose();
+          return dx;
+        })
+      );
+    }
     into[i].filterGrad.push(
       ...timeAll(() => {
         const dy = tf.randomUniform([BATCH, out, out, 64]);
@@ -89,7 +92,8 @@ async function measurePeer(into: Times[], threads: number): Promise<string> {
   const parsed = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as {version: string; layers: PeerLayer[]};
   // The peer reports median and minimum only: keep both as samples.
   parsed.layers.forEach((layer, i) => {
-    for (const kind of KINDS) into[i][kind].push(layer[kind].median, layer[kind].min);
+    for (const kind of KINDS)
+      if (i > 0 || kind !== "inputGrad") into[i][kind].push(layer[kind].median, layer[kind].min);
   });
   return parsed.version;
 }
@@ -117,6 +121,7 @@ const lines = [
 const totals = {ours: 0, peer: 0};
 LAYERS.forEach(({size, cin, pad}, i) => {
   for (const kind of KINDS) {
+    if (ours[i][kind].length === 0) continue;
     const o = Math.min(...ours[i][kind]);
     const p = Math.min(...peer[i][kind]);
     totals.ours += o;

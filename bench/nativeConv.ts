@@ -51,6 +51,7 @@ interface DnnlConv {
 }
 
 const ADDON = `${REPO_ROOT}native/build/dnnl_conv.node`;
+// The first layer's input gradient is left out: training never needs the gradient of the images.
 const LAYERS: {size: number; cin: number; pad: "valid" | "same"}[] = [
   {size: 28, cin: 1, pad: "valid"},
   {size: 26, cin: 64, pad: "same"},
@@ -126,6 +127,7 @@ for (const {size, cin, pad} of LAYERS) {
     ]
   ];
   for (const [kind, wasmFn, nativeFn] of kernels) {
+    if (cin === 1 && kind === "inputGrad") continue;
     const a = wasmFn();
     const b = nativeFn();
     const diff = relDiff(b, a);
