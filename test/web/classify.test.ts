@@ -33,10 +33,11 @@ async function waitForPrediction(page: Page, notText = "—"): Promise<string> {
 }
 
 /** A fresh Classify view (a full load: going to the same hash would keep the old view). */
-async function openClassify(page: Page, hash = "#/classify"): Promise<void> {
+async function openClassify(page: Page, hash = "#/classify", url = app.url): Promise<void> {
   await page.goto("about:blank");
-  await page.goto(`${app.url}${hash}`);
-  await page.waitForSelector(".source-switch");
+  await page.goto(`${url}${hash}`);
+  // The first mount waits for TF.js and the model: slow when other processes load the machine.
+  await page.waitForSelector(".source-switch", {timeout: 90_000});
 }
 
 /** Waits until the explanations (CAM, feature maps) show the latest input: no more work is pending. */
@@ -278,7 +279,7 @@ describe("classify view with Chromium's fake webcam", () => {
 
   it("classifies the webcam's frames and stops the stream", async () => {
     const {page} = session;
-    await page.goto(`${session.url}#/classify`);
+    await openClassify(page, "#/classify", session.url);
     await page.click('button[data-source="webcam"]');
     await page.click("text=Start webcam");
     expect(await waitForPrediction(page)).toBe("Trouser");

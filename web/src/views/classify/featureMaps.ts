@@ -1,10 +1,11 @@
 /**
  * Every layer's output for the current input: feature-map layers as a grid of tiles (one per
- * channel, one colour scale per layer, so weak maps look dark), vectors as a strip. Each tile is a
- * button that opens it enlarged with its own value range.
+ * channel, one colour scale per layer, so weak maps look dark), vectors as a strip. Over each tile
+ * lies a button that opens the map enlarged with its own value range.
  */
 import type {LayerActivation} from "../../../../src/viz/activations.js";
 import {applyColormap, maxOf, minOf} from "../../../../src/viz/colormap.js";
+import {featureGrid} from "../../../../src/viz/featureGrid.js";
 import {formatWeight} from "../../../../src/viz/weightCharts.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
@@ -23,7 +24,7 @@ export function channelOf(values: Float32Array, shape: number[], c: number): Flo
   return out;
 }
 
-function paint(
+function paintStrip(
   canvas: HTMLCanvasElement,
   values: Float32Array,
   width: number,
@@ -43,46 +44,43 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
   const [height, width, channels] = first.shape;
   let current = first;
   const range = h("span", {class: "muted small"});
-  const tiles = Array.from({length: channels}, (_, c) => {
-    const canvas = h("canvas", {width, height, class: "pixelated"});
-    const button = h(
-      "button",
-      {type: "button", class: "feature-tile", "aria-label": `${first.name} channel ${c}: enlarge`},
-      canvas
-    );
+  // One canvas per layer (not one per map): a page of 700 canvases composites slowly without a GPU.
+  const canvas = h("canvas", {class: "pixelated feature-grid-canvas", "aria-hidden": "true"});
+  const scale = Math.max(1, Math.round(40 / Math.max(width, height))); // tiles of about 40 px
+  const gap = 2;
+  const columns = Math.ceil(Math.sqrt(channels));
+  const buttons = Array.from({length: channels}, (_, c) => {
+    const button = h("button", {
+      type: "button",
+      class: "feature-tile",
+      "aria-label": `${first.name} channel ${c}: enlarge`
+    });
     button.addEventListener("click", () => {
       dialog.open(`${current.name}, channel ${c}`, channelOf(current.values, current.shape, c), width, height);
     });
-    return canvas;
+    return button;
   });
-  const tileSize = Math.max(28, Math.min(56, Math.round((width * 112) / 28)));
-  const grid = h(
+  const overlay = h(
     "div",
-    {class: "feature-grid", style: `--tile: ${tileSize}px`},
-    ...tiles.map((t) => t.parentElement ?? t)
+    {
+      class: "feature-tiles",
+      style: `grid-template-columns: repeat(${columns}, ${width * scale}px); grid-auto-rows: ${height * scale}px; gap: ${gap}px`
+    },
+    ...buttons
   );
   return {
     element: h(
       "section",
       {class: "feature-layer", "data-layer": first.name},
-      h(
-        "h3",
-        {},
-        `${first.name} `,
-        h("span", {class: "muted"}, `${first.className} · ${height}×${width}×${channels}`),
-        " ",
-        range
-      ),
-      grid
+      h("h3", {}, `${first.name} `, h("span", {class: "muted"}, `${first.className} · ${height}×${width}×${channels}`)),
+      range,
+      h("div", {class: "feature-grid"}, canvas, overlay)
     ),
     update(activation) {
       current = activation;
-      const min = minOf(activation.values);
-      const max = maxOf(activation.values);
-      range.textContent = `values ${formatWeight(min)} to ${formatWeight(max)}`;
-      tiles.forEach((canvas, c) =>
-        paint(canvas, channelOf(activation.values, activation.shape, c), width, height, min, max)
-      );
+      const grid = featureGrid(activation.values, [height, width, channels], {cell: scale, gap, background: 255});
+      range.textContent = `values ${formatWeight(grid.min)} to ${formatWeight(grid.max)}`;
+      drawRaster(canvas, grid.raster);
     }
   };
 }
@@ -101,8 +99,9 @@ function vectorLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock 
   return {
     element: h(
       "section",
-      {class: "feature-layer", "data-layer": first.name},
-      h("h3", {}, `${first.name} `, h("span", {class: "muted"}, `${first.className} · ${n} values`), " ", range),
+      {class: "feature-layer feature-vector", "data-layer": first.name},
+      h("h3", {}, `${first.name} `, h("span", {class: "muted"}, `${first.className} · ${n} values`)),
+      range,
       button
     ),
     update(activation) {
@@ -110,7 +109,7 @@ function vectorLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock 
       const min = minOf(activation.values);
       const max = maxOf(activation.values);
       range.textContent = `values ${formatWeight(min)} to ${formatWeight(max)}`;
-      paint(canvas, activation.values, n, 1, min, max);
+      paintStrip(canvas, activation.values, n, 1, min, max);
     }
   };
 }
