@@ -134,7 +134,11 @@ describe("embedding projector", () => {
       expect(await page.getAttribute(`button[data-method="${method}"]`, "aria-pressed")).toBe("true");
       seen.set(`${method}-${dim}`, (await attr(page, "data-checksum")) ?? "");
       await drawn(page, (await page.evaluate(() => window.__projector?.renders() ?? 0)) - 1);
-      if (method === "umap" && dim === "3") await screenshot(page, "projector-3d");
+      if (method === "umap" && dim === "3") {
+        // After the points' move to the new layout (0.45 s).
+        await page.waitForTimeout(700);
+        await screenshot(page, "projector-3d");
+      }
     }
     expect(new Set(seen.values()).size).toBe(seen.size);
     await page.click(`button[data-dim="2"]`);

@@ -90,7 +90,8 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
   const key = (method: Method, dim: Dim) => `${method}-${dim}`;
   const currentLayout = () => layouts.get(key(state.method, state.dim));
 
-  const applyLayout = () => {
+  /** Shows the current method and dimension; `animate` moves the points there instead of jumping. */
+  const applyLayout = (animate = false) => {
     let entry = currentLayout();
     if (!entry && state.method !== "custom") {
       entry = {positions: precomputedLayout(data.projections, state.method, state.dim), recomputed: false};
@@ -98,7 +99,7 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     }
     if (!entry) return;
     scene.setDim(state.dim);
-    scene.setPositions(entry.positions);
+    scene.setPositions(entry.positions, animate);
     stage.dataset.method = state.method;
     stage.dataset.dim = String(state.dim);
     stage.dataset.checksum = layoutChecksum(entry.positions);
@@ -189,9 +190,10 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
 
   const setView = (method: Method, dim: Dim) => {
     if (!methodAvailable(data, method, dim, layouts.has(key("custom", 2)))) return;
+    const changed = method !== state.method || dim !== state.dim;
     state.method = method;
     state.dim = dim;
-    applyLayout();
+    applyLayout(changed);
   };
 
   const refreshButtons = () => {
@@ -215,9 +217,9 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     },
     done: (method, dim, layout) => {
       layouts.set(key(method, dim), {positions: normaliseLayout(layout, dim, data.count), recomputed: true});
-      if (state.method === method && state.dim === dim) applyLayout();
+      if (state.method === method && state.dim === dim) applyLayout(true);
     },
-    cancelled: () => applyLayout()
+    cancelled: () => applyLayout(true)
   });
 
   const custom = customControls(data, CLASS_NAMES, (layout, description, xName, yName) => {

@@ -16,6 +16,8 @@ const WORLD_SIZE = 0.016;
 const THUMB_CSS_PX = 15;
 /** Points never grow beyond this (CSS pixels): zooming further spreads the images apart. */
 const MAX_CSS_PX = 60;
+/** How long points take to move to a new layout. */
+const TRANSITION_MS = 450;
 /** Half the height of the 2-D view at zoom 1, in layout units. */
 const VIEW_HALF = 1.08;
 
@@ -34,6 +36,9 @@ export class ProjectorScene {
   private readonly material: THREE.ShaderMaterial;
   private readonly texture: THREE.DataTexture;
   private readonly positions: THREE.BufferAttribute;
+  /** Where each point was when the layout last changed (the start of the transition). */
+  private readonly from: THREE.BufferAttribute;
+  private transitionStart = -Infinity;
   private readonly colours: THREE.BufferAttribute;
   private readonly states: THREE.BufferAttribute;
   private readonly ortho = new THREE.OrthographicCamera(-1, 1, 1, -1, -10, 10);
@@ -72,11 +77,13 @@ export class ProjectorScene {
     container.append(this.canvas);
 
     this.positions = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
+    this.from = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
     this.colours = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
     this.states = new THREE.BufferAttribute(new Float32Array(count), 1);
     const index = new Float32Array(count);
     for (let i = 0; i < count; i++) index[i] = i;
     this.geometry.setAttribute("position", this.positions);
+    this.geometry.setAttribute("aFrom", this.from);
     this.geometry.setAttribute("color", this.colours);
     this.geometry.setAttribute("aIndex", new THREE.BufferAttribute(index, 1));
     this.geometry.setAttribute("aState", this.states);
@@ -92,6 +99,7 @@ export class ProjectorScene {
       fragmentShader: FRAGMENT_SHADER,
       uniforms: {
         uWorldSize: {value: WORLD_SIZE},
+        uMix: {value: 1},
         uViewHeight: {value: 1},
         uMinPx: {value: 3},
         uMaxPx: {value: MAX_CSS_PX},
@@ -164,8 +172,12 @@ export class ProjectorScene {
   }
 
   /** One frame (a bound field, so requesting a frame allocates nothing). */
-  private readonly draw = (): void => {
+  private readonly draw = (now: number): void => {
     this.frame = 0;
+    const t = Math.min(1, (now - this.transitionStart) / TRANSITION_MS);
+    // Ease in and out; keep drawing until the points have arrived.
+    this.material.uniforms.uMix.value = t * t * (3 - 2 * t);
+    if (t < 1) this.requestRender();
     this.renderer.render(this.scene, this.camera);
     this.renders++;
     this.onRender?.();
@@ -234,9 +246,21 @@ export class ProjectorScene {
     this.controls.enabled = enabled;
   }
 
-  /** Copies positions (count × 3) into the buffer. */
-  setPositions(positions: Float32Array): void {
-    (this.positions.array as Float32Array).set(positions);
+  /** Copies positions (count × 3) into the buffer; with `animate`, points move there from where they are drawn now. */
+  setPositions(positions: Float32Array, animate = false): void {
+    const to = this.positions.array as Float32Array;
+    if (animate) {
+      const from = this.from.array as Float32Array;
+      const m = this.material.uniforms.uMix.value as number;
+      for (let i = 0; i < from.length; i++) from[i] += (to[i] - from[i]) * m;
+      this.from.needsUpdate = true;
+      this.transitionStart = performance.now();
+      this.material.uniforms.uMix.value = 0;
+    } else {
+      this.transitionStart = -Infinity;
+      this.material.uniforms.uMix.value = 1;
+    }
+    to.set(positions);
     this.positions.needsUpdate = true;
     this.requestRender();
   }

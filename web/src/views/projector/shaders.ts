@@ -7,9 +7,12 @@
 
 export const VERTEX_SHADER = /* glsl */ `
 attribute vec3 color;
+attribute vec3 aFrom;
 attribute float aIndex;
 attribute float aState;
 uniform float uWorldSize;
+// 0 → 1 while points move from aFrom to position after a change of layout.
+uniform float uMix;
 uniform float uViewHeight;
 uniform float uMinPx;
 uniform float uMaxPx;
@@ -19,7 +22,7 @@ varying float vState;
 varying float vSize;
 
 void main() {
-  vec4 clip = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+  vec4 clip = projectionMatrix * modelViewMatrix * vec4(mix(aFrom, position, uMix), 1.0);
   // Pixels per layout unit at this depth (w is 1 for the orthographic camera).
   float px = uWorldSize * projectionMatrix[1][1] * 0.5 * uViewHeight / clip.w;
   float size = clamp(px, uMinPx, uMaxPx);
