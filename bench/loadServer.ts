@@ -22,6 +22,8 @@ export const LOAD_PATHS = ["config.json", "embedding_tensors.tsv"] as const;
 export interface LoadOptions {
   /** Seconds per file (default 10). */
   durationSeconds?: number;
+  /** Send exactly this many requests per file instead of running for a duration. */
+  amount?: number;
   /** Concurrent connections (default 10). */
   connections?: number;
   /** Ask for gzip (Accept-Encoding: gzip) like a browser (default false: identity). */
@@ -49,7 +51,7 @@ export async function loadUrls(baseUrl: string, options: LoadOptions = {}): Prom
     const r = await autocannon({
       url: `${baseUrl}/${path}`,
       connections: options.connections ?? 10,
-      duration: options.durationSeconds ?? 10,
+      ...(options.amount === undefined ? {duration: options.durationSeconds ?? 10} : {amount: options.amount}),
       headers: options.gzip ? {"accept-encoding": "gzip"} : {}
     });
     results.push({
