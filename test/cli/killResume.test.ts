@@ -91,7 +91,7 @@ interface Outcome {
 /** Runs the CLI and SIGKILLs it `delayMs` after the trigger fires; resolves when it is gone. */
 async function runAndKill(args: string[], trigger: Trigger): Promise<Outcome> {
   const started = performance.now();
-  const child = spawnCli(args);
+  const child = spawnCli(args, 300_000);
   const done = collect(child);
   let fired = false;
   const fire = () => {
@@ -208,7 +208,7 @@ describe("fmnist train killed with SIGKILL and resumed", () => {
 
     // 5. The last resume completes the run.
     const started = performance.now();
-    const last = await collect(spawnCli(resume));
+    const last = await collect(spawnCli(resume, 300_000));
     report("finished", {result: last, seconds: (performance.now() - started) / 1000});
     console.log(`kill-and-resume timings:\n  ${timings.join("\n  ")}`);
     expect(last.code, last.stderr).toBe(0);
@@ -232,5 +232,5 @@ describe("fmnist train killed with SIGKILL and resumed", () => {
       for (const file of logRun.files) expect(file.error?.kind ?? "none").toMatch(/^(none|truncated)$/);
     }
     expect(existsSync(join(run, "curves.png"))).toBe(true);
-  }, 180_000);
+  }, 600_000);
 });
