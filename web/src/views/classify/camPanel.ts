@@ -101,6 +101,11 @@ export function camPanel(model: tf.LayersModel): CamPanel {
       labelled("cam-layer", "Layer", layer),
       labelled("cam-class", "Class", classPick)
     ),
+    h(
+      "p",
+      {class: "muted small"},
+      "The layer applies to Grad-CAM; CAM uses the maps that global average pooling reads."
+    ),
     canvas,
     legend,
     caption
