@@ -30,6 +30,17 @@ describe("model view", () => {
       document.querySelector('[data-testid="kernel-grid"]')?.getAttribute("aria-label")?.startsWith("conv2d_2 kernels")
     );
     expect(await app.page.getAttribute('.layer-box[data-layer="conv2d_2"]', "aria-pressed")).toBe("true");
+    // Arrow keys move between layers.
+    await app.page.keyboard.press("ArrowDown");
+    await app.page.keyboard.press("ArrowDown");
+    expect(await app.page.evaluate(() => (document.activeElement as HTMLElement).dataset.layer)).toBe(
+      "max_pooling2d_1"
+    );
+    await app.page.keyboard.press("ArrowUp");
+    await app.page.keyboard.press("Space");
+    await app.page.waitForFunction(() =>
+      document.querySelector('[data-testid="kernel-grid"]')?.getAttribute("aria-label")?.startsWith("conv2d_3 kernels")
+    );
     await app.page.click('.layer-box[data-layer="conv2d_1"]');
     const grid = '[data-testid="kernel-grid"]';
     await app.page.waitForSelector(grid);

@@ -33,11 +33,21 @@ export function layerDiagram(summary: ModelSummary, onSelect: (name: string) => 
     buttons.set(layer.name, button);
     return h("li", {}, button);
   });
+  // Arrow keys (and Home/End) move between the layers; Enter or Space shows one.
+  const list = [...buttons.values()];
+  const onKey = (event: KeyboardEvent) => {
+    const at = list.indexOf(event.target as HTMLButtonElement);
+    if (at < 0) return;
+    const to = {ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: list.length - 1}[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    list[Math.max(0, Math.min(list.length - 1, to))].focus();
+  };
   const element = h(
     "nav",
     {class: "panel layer-diagram", "aria-label": "Layers"},
     h("h2", {}, "Layers"),
-    h("ol", {class: "layer-list"}, ...items),
+    h("ol", {class: "layer-list", onkeydown: onKey}, ...items),
     h(
       "p",
       {class: "layer-total"},
