@@ -3,8 +3,8 @@
  *
  * The WASM backend reduces only innermost axes, so summing [128, 26, 26, 64] over the batch and
  * spatial axes (every bias gradient and batch-norm statistic) first transposes the whole tensor:
- * 27-90 ms here. Seen as a [rows, C] matrix the same sum is one sequential pass, ~14-25 ms, with
- * float64 accumulators. (A matrix product with a row of ones is slower: XNNPACK repacks the
+ * ~33-53 ms here. Seen as a [rows, C] matrix the same sum is one sequential pass, ~13-20 ms
+ * (bench/kernelPairs.ts), with float64 accumulators. (A matrix product with a row of ones is slower: XNNPACK repacks the
  * [rows, C] operand on every call.) Other reductions go to the backend's own kernels.
  */
 import * as tf from "@tensorflow/tfjs";

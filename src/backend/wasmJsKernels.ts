@@ -2,11 +2,12 @@
  * Two WASM kernels written as JavaScript loops over the backend's heap (no copies in or out):
  *
  * - `MaxPoolGrad`: TF.js' WASM kernel walks every input position and searches the windows that
- *   cover it (~110 ms for 26x26x64 -> 13x13 at batch 128). Here each window's first maximum gets
- *   its dy added in one pass over the windows (~50 ms), the same rule as the cpu backend.
+ *   cover it (~115 ms for 26x26x64 -> 13x13 at batch 128). Here each window's first maximum gets
+ *   its dy added in one pass over the windows (~55 ms), the same rule as the cpu backend.
  * - `Transpose` with perm [3, 1, 2, 0], which the filter gradient uses to make the batch the
- *   channel axis: the backend's generic loop takes ~100 ms for [128, 28, 28, 64]; the loop below,
- *   ordered so the writes are sequential, ~30 ms. Other permutations go to the backend's kernel.
+ *   channel axis: the backend's generic loop takes ~65 ms for [128, 28, 28, 64]; the loop below,
+ *   one cache-sized block per position, ~33 ms. Other permutations go to the backend's kernel.
+ * (Medians of alternating calls, bench/kernelPairs.ts.)
  */
 import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
@@ -87,8 +88,10 @@ function transposeOuterInner(backend: BackendWasm, xInfo: tf.TensorInfo): tf.Ten
   const dst = heapF32(backend, out);
   const P = B * C;
   const srcStride = P * D;
-  for (let d = 0; d < D; d++) {
-    for (let p = 0; p < P; p++) {
+  // Position-major: the A x D block read for one position (32 KB for the model) stays in cache
+  // while it is written out as D runs of A contiguous values.
+  for (let p = 0; p < P; p++) {
+    for (let d = 0; d < D; d++) {
       let s = p * D + d;
       const base = (d * P + p) * A;
       for (let a = 0; a < A; a++, s += srcStride) dst[base + a] = src[s];
