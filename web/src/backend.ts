@@ -1,6 +1,7 @@
 /**
  * TF.js in the browser: WebGL when the page gets a GPU context, else WASM (SIMD, threads when the
- * page is cross-origin isolated), served from this app's own assets. `?backend=wasm|webgl|cpu` in
+ * page is cross-origin isolated), served from this app's own assets; WASM also when WebGL is only
+ * emulated in software. `?backend=wasm|webgl|cpu` in
  * the page URL (before the #) forces one, e.g. for tests.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -22,6 +23,18 @@ async function trySet(name: BrowserBackend): Promise<boolean> {
   }
 }
 
+/**
+ * True when WebGL is rendered in software (SwiftShader, llvmpipe: a machine without a usable GPU).
+ * TF.js on it is far slower than WASM (for our CNN about 300 ms against 5 ms per image), so WASM goes first.
+ */
+function softwareWebGl(): boolean {
+  const gl = document.createElement("canvas").getContext("webgl");
+  const info = gl?.getExtension("WEBGL_debug_renderer_info");
+  const renderer = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+  gl?.getExtension("WEBGL_lose_context")?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
+
 async function init(): Promise<BrowserBackend> {
   setWasmPaths({
     "tfjs-backend-wasm.wasm": wasmPlain,
@@ -30,8 +43,9 @@ async function init(): Promise<BrowserBackend> {
   });
   tf.enableProdMode();
   const forced = new URLSearchParams(location.search).get("backend");
-  const order = PREFERRED.filter((b) => forced === null || b === forced);
-  for (const name of order.length > 0 ? order : PREFERRED) {
+  const preferred = softwareWebGl() ? (["wasm", "webgl", "cpu"] as const) : PREFERRED;
+  const order = preferred.filter((b) => forced === null || b === forced);
+  for (const name of order.length > 0 ? order : preferred) {
     if (await trySet(name)) {
       await tf.ready();
       return name;
