@@ -155,6 +155,8 @@ export function kernelTiles(values: ArrayLike<number>, shape: number[], channel:
   });
 }
 
+const GAP_GREY = 160;
+
 export interface KernelGrid {
   raster: Raster;
   columns: number;
@@ -169,7 +171,8 @@ export function kernelGrid(tiles: Float32Array[], kh: number, kw: number, cell =
   const rows = Math.ceil(tiles.length / columns);
   let limit = 0;
   for (const tile of tiles) for (const v of tile) limit = Math.max(limit, Math.abs(v));
-  const raster = createRaster(columns * (kw * cell + gap) - gap, rows * (kh * cell + gap) - gap, 3, 255);
+  // Mid-grey gaps: white ones would merge with near-zero (white) weights.
+  const raster = createRaster(columns * (kw * cell + gap) - gap, rows * (kh * cell + gap) - gap, 3, GAP_GREY);
   tiles.forEach((tile, t) => {
     const ox = (t % columns) * (kw * cell + gap);
     const oy = Math.floor(t / columns) * (kh * cell + gap);

@@ -98,8 +98,8 @@ describe("kernelTiles and kernelGrid", () => {
     // The first weight of filter 0 is the top-left tile's top-left 8×8 block.
     const pixel = Array.from(grid.raster.data.subarray(0, 3));
     expect(pixel).toEqual(divergingColor(tiles[0][0], grid.limit));
-    // Gaps stay white.
-    expect(Array.from(grid.raster.data.subarray(24 * 3, 24 * 3 + 3))).toEqual([255, 255, 255]);
+    // Gaps are mid-grey, so tiles of near-zero (white) weights stay apart.
+    expect(Array.from(grid.raster.data.subarray(24 * 3, 24 * 3 + 3))).toEqual([160, 160, 160]);
   });
 
   it("colours negative blue, zero near white and positive red", () => {
