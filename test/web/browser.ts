@@ -52,7 +52,7 @@ const BASE_ARGS = [
 
 export async function openApp(options: OpenOptions = {}): Promise<AppSession> {
   const server = await serveCommand(
-    {dir: inject("exportDir"), run: options.run, port: 0},
+    {dir: inject("exportDir"), app: inject("appDir"), run: options.run, port: 0},
     {logger: {info: () => {}, warn: (m) => process.stderr.write(`serve: ${m}\n`)}}
   );
   const browser = await chromium.launch({
