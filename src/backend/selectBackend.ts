@@ -3,8 +3,8 @@
  *
  * - `node`: `@tensorflow/tfjs-node` (native libtensorflow), used automatically when the user has it
  *   installed; it cannot be installed offline, so it is an optional peer, never a dependency.
- * - `wasm`: the default here, with the project's convolution-gradient kernels registered so it can
- *   train (see convGradKernels.ts).
+ * - `wasm`: the default here, with the project's kernels registered so it can train, and faster
+ *   (see registerWasmKernels.ts and ../../docs/performance.md).
  * - `cpu`: the pure-JS reference backend; correct but ~30x slower, used by the kernel tests.
  */
 import * as tf from "@tensorflow/tfjs";
