@@ -67,7 +67,8 @@ export function attachPointerInput(stage: HTMLElement, scene: ProjectorScene, ac
   stage.addEventListener(
     "pointerdown",
     (event) => {
-      if (event.button !== 0) return;
+      // Only on the plot itself: the zoom buttons over it are buttons, not places to pick.
+      if (event.button !== 0 || event.target !== scene.canvas) return;
       if (event.shiftKey) {
         event.stopPropagation();
         event.preventDefault();
