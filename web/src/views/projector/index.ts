@@ -12,17 +12,9 @@ import {navigate} from "../../router.js";
 import {h} from "../../ui/dom.js";
 import type {Unmount, ViewContext} from "../view.js";
 import {legend, writeColours, COLOURING_NAMES, type Colouring} from "./colouring.js";
+import {renderLegend} from "./legendView.js";
 import {customControls} from "./customControls.js";
-import {
-  hasLayout,
-  layoutChecksum,
-  METHOD_NAMES,
-  normaliseLayout,
-  precomputedLayout,
-  PRECOMPUTED,
-  type Dim,
-  type Method
-} from "./layouts.js";
+import {hasLayout, layoutChecksum, normaliseLayout, precomputedLayout, type Dim, type Method} from "./layouts.js";
 import {attachPointerInput} from "./pointerInput.js";
 import {runQuery} from "./queries.js";
 import {recomputeControls} from "./recomputeControls.js";
@@ -30,6 +22,7 @@ import {ProjectorScene} from "./scene.js";
 import {describePoint, renderSelection} from "./selectionPanel.js";
 import {projectorSummary} from "./summary.js";
 import {testHooksWanted} from "./testHook.js";
+import {viewSwitch} from "./viewSwitch.js";
 
 export const title = "Embedding projector";
 
@@ -79,8 +72,6 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     autocomplete: "off"
   });
   const searchStatus = h("span", {class: "search-status muted", "aria-live": "polite"});
-  const methodButtons = new Map<Method, HTMLButtonElement>();
-  const dimButtons = new Map<Dim, HTMLButtonElement>();
 
   const scene = new ProjectorScene(stage, data.count, data.sprite);
   scene.canvas.setAttribute("aria-label", "Scatter plot of the test images; described below the plot");
@@ -126,29 +117,10 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
   const applyColours = () => {
     writeColours(state.colouring, data, scene.colourArray);
     scene.coloursChanged();
-    legendBox.replaceChildren(
-      ...legend(state.colouring, data, CLASS_NAMES).map((entry) =>
-        h(
-          "li",
-          {},
-          h(
-            "button",
-            {
-              type: "button",
-              class: "legend-entry",
-              title: `Search for ${entry.query}`,
-              onclick: () => {
-                searchInput.value = entry.query;
-                runSearch();
-              }
-            },
-            h("span", {class: "swatch", style: `background:${entry.colour}`, "aria-hidden": "true"}),
-            `${entry.name} `,
-            h("span", {class: "muted"}, entry.count.toLocaleString("en"))
-          )
-        )
-      )
-    );
+    renderLegend(legendBox, legend(state.colouring, data, CLASS_NAMES), (query) => {
+      searchInput.value = query;
+      runSearch();
+    });
   };
 
   const select = (indices: number[], additive = false) => {
@@ -188,25 +160,18 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
     applyStates();
   };
 
+  const available = (method: Method, dim: Dim) => methodAvailable(data, method, dim, layouts.has(key("custom", 2)));
   const setView = (method: Method, dim: Dim) => {
-    if (!methodAvailable(data, method, dim, layouts.has(key("custom", 2)))) return;
+    if (!available(method, dim)) return;
     const changed = method !== state.method || dim !== state.dim;
     state.method = method;
     state.dim = dim;
     applyLayout(changed);
   };
-
-  const refreshButtons = () => {
-    const customReady = layouts.has(key("custom", 2));
-    for (const [m, b] of methodButtons) {
-      b.setAttribute("aria-pressed", String(m === state.method));
-      b.disabled = !methodAvailable(data, m, state.dim, customReady) && !(m === "custom" && customReady);
-    }
-    for (const [d, b] of dimButtons) {
-      b.setAttribute("aria-pressed", String(d === state.dim));
-      b.disabled = !methodAvailable(data, state.method, d, customReady);
-    }
-  };
+  const switcher = viewSwitch((method, dim) =>
+    method ? setView(method, method === "custom" ? 2 : state.dim) : setView(state.method, dim ?? state.dim)
+  );
+  const refreshButtons = () => switcher.refresh(state.method, state.dim, available);
 
   const recompute = recomputeControls(data, {
     live: (method, dim, layout) => {
@@ -231,22 +196,6 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
   });
 
   // Toolbar
-  const methodGroup = h("div", {class: "button-group", role: "group", "aria-label": "Projection method"});
-  for (const m of [...PRECOMPUTED, "custom"] as Method[]) {
-    const b = h(
-      "button",
-      {type: "button", "data-method": m, onclick: () => setView(m, m === "custom" ? 2 : state.dim)},
-      METHOD_NAMES[m]
-    );
-    methodButtons.set(m, b);
-    methodGroup.append(b);
-  }
-  const dimGroup = h("div", {class: "button-group", role: "group", "aria-label": "Dimensions"});
-  for (const d of [2, 3] as Dim[]) {
-    const b = h("button", {type: "button", "data-dim": d, onclick: () => setView(state.method, d)}, `${d}-D`);
-    dimButtons.set(d, b);
-    dimGroup.append(b);
-  }
   const colourSelect = h(
     "select",
     {
@@ -274,8 +223,8 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
   const toolbar = h(
     "div",
     {class: "projector-toolbar"},
-    methodGroup,
-    dimGroup,
+    switcher.methods,
+    switcher.dims,
     h("label", {for: "projector-colour"}, "Colour by ", colourSelect),
     h("label", {for: "projector-search"}, "Search ", searchInput),
     searchStatus
