@@ -116,10 +116,15 @@ export async function loadFashionMnist(split: SplitName, options: LoadOptions = 
   const dir = resolveDataDir(options);
   const spec = DATASET_FILES[split];
   const verify = options.verify ?? true;
-  const [imageFile, labelFile] = await Promise.all([
+  // Read in parallel, but when both fail report the images file: Promise.all would report
+  // whichever failed first, which varies from run to run.
+  const [imageRead, labelRead] = await Promise.allSettled([
     readDatasetFileWithPath(dir, spec.images, verify),
     readDatasetFileWithPath(dir, spec.labels, verify)
   ]);
+  if (imageRead.status === "rejected") throw imageRead.reason;
+  if (labelRead.status === "rejected") throw labelRead.reason;
+  const [imageFile, labelFile] = [imageRead.value, labelRead.value];
   const images = parseIdx(imageFile.bytes, {name: imageFile.path, rank: 3, innerShape: [IMAGE_SIZE, IMAGE_SIZE]});
   const labels = parseIdx(labelFile.bytes, {name: labelFile.path, rank: 1});
   if (images.shape[0] !== labels.shape[0]) {
