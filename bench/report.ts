@@ -83,8 +83,8 @@ export function loadWarning(machine: MachineLoad | undefined): string | null {
   const worst = Math.max(machine.loadStart, machine.loadEnd);
   if (worst <= machine.cpus) return null;
   return (
-    `warning: load average ${worst.toFixed(1)} on ${machine.cpus} cores: other processes competed for the CPU, ` +
-    "so times are inflated and noisy; ratios from the same run are the more robust figures"
+    `warning: load average ${worst.toFixed(1)} on ${machine.cpus} cores: other processes competed for the CPU; ` +
+    "times are inflated and ratios skewed (PyTorch's OpenMP threads suffer more than ours), rerun on a quiet machine"
   );
 }
 
