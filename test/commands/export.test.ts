@@ -48,8 +48,13 @@ beforeAll(async () => {
   // Serve the (empty) output folder first so that config.json can name this server's port.
   mkdirSync(out);
   server = await serveCommand({dir: out, port: 0}, {logger});
-  summary = await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: server.url}, {logger});
+  summary = await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, {logger});
 }, 240_000);
+
+/** Where `fmnist serve` puts the export: /projector/ (beside the web app at /). */
+function base(): string {
+  return `${server.url}/projector`;
+}
 
 afterAll(async () => {
   await server?.close();
@@ -181,7 +186,7 @@ describe("exportCommand({count: 200})", () => {
   });
 
   it("serves config.json and every file it names with a CORS header", async () => {
-    const configUrl = `${server.url}/config.json`;
+    const configUrl = `${base()}/config.json`;
     const config = await fetch(configUrl);
     expect(config.status).toBe(200);
     expect(config.headers.get("access-control-allow-origin")).toBe("*");
@@ -204,12 +209,12 @@ describe("exportCommand({count: 200})", () => {
       const bytes = Buffer.from(await r.arrayBuffer());
       expect(bytes.equals(read(url.slice(url.lastIndexOf("/") + 1)))).toBe(true);
     }
-    expect(lines.some((l) => l.includes(`projector.tensorflow.org/?config=${server.url}/config.json`))).toBe(true);
+    expect(lines.some((l) => l.includes(`projector.tensorflow.org/?config=${base()}/config.json`))).toBe(true);
   });
 
   it("is byte-identical on a re-run with the same seed", async () => {
     const before = sha(out);
-    await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: server.url}, {logger});
+    await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, {logger});
     expect(sha(out)).toEqual(before);
   }, 240_000);
 });
