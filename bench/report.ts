@@ -77,13 +77,17 @@ export interface BenchReport {
   machine?: MachineLoad;
 }
 
-/** A warning when other processes kept the cores busy (1-minute load average above the core count). */
+/**
+ * A warning when other processes kept the cores busy: a 1-minute load average above the core count
+ * at the start, or above twice the core count at the end (where the bench's own threads, one per
+ * core, are part of the figure).
+ */
 export function loadWarning(machine: MachineLoad | undefined): string | null {
   if (!machine) return null;
-  const worst = Math.max(machine.loadStart, machine.loadEnd);
+  const worst = Math.max(machine.loadStart, machine.loadEnd - machine.cpus);
   if (worst <= machine.cpus) return null;
   return (
-    `warning: load average ${worst.toFixed(1)} on ${machine.cpus} cores: other processes competed for the CPU; ` +
+    `warning: load average ${Math.max(machine.loadStart, machine.loadEnd).toFixed(1)} on ${machine.cpus} cores: other processes competed for the CPU; ` +
     "times are inflated and ratios skewed (PyTorch's OpenMP threads suffer more than ours), rerun on a quiet machine"
   );
 }

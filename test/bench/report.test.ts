@@ -148,6 +148,10 @@ describe("formatReport()", () => {
     expect(quiet.split("\n")[0]).toContain("; load average 0.5 -> 1.9 on 2 cores");
     expect(quiet).not.toContain("warning");
     expect(loadWarning({cpus: 2, loadStart: 0.5, loadEnd: 1.9})).toBeNull();
+    // The bench's own two threads raise the end figure by about 2.
+    expect(loadWarning({cpus: 2, loadStart: 1.1, loadEnd: 3.9})).toBeNull();
+    expect(loadWarning({cpus: 2, loadStart: 1.1, loadEnd: 4.5})).toMatch(/^warning: load average 4\.5 on 2 cores/);
+    expect(loadWarning({cpus: 2, loadStart: 2.5, loadEnd: 2.5})).toMatch(/^warning: load average 2\.5/);
     expect(loadWarning(undefined)).toBeNull();
     const busy = formatReport(
       {ours: OURS, peer: null, ratio: null, machine: {cpus: 2, loadStart: 7.44, loadEnd: 3}},
