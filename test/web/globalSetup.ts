@@ -11,8 +11,8 @@ import {join} from "node:path";
 import {build} from "vite";
 import type {TestProject} from "vitest/node";
 
-import {exportCommand} from "../../src/commands/export.js";
 import {hasExport} from "../../src/commands/start.js";
+import {runCli} from "../helpers/cli.js";
 import {CHROMIUM} from "./browser.js";
 
 declare module "vitest" {
@@ -39,10 +39,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const tmp = mkdtempSync(join(tmpdir(), "fmnist-web-export-"));
   const dir = join(tmp, "projector");
   const t0 = performance.now();
-  await exportCommand(
-    {out: dir, tsneIterations: 300},
-    {logger: {info: () => {}, warn: (m) => process.stderr.write(`export: ${m}\n`)}}
-  );
+  // In a child process: TF.js' WASM worker threads would otherwise keep vitest's main process alive.
+  const result = await runCli(["export", "--out", dir, "--tsne-iterations", "300", "--no-progress"], 30 * 60_000);
+  if (result.code !== 0) throw new Error(`fmnist export for the web tests failed (${result.code}):\n${result.stderr}`);
   process.stderr.write(
     `web tests: export of 10,000 test images made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`
   );
