@@ -12,13 +12,15 @@ export interface BenchArgs {
   peer: boolean;
   /** Cold `classify` processes to time (0: skip). */
   coldRuns: number;
+  /** Also run the memory soak (3 epochs on 2,000 images, RSS per epoch). */
+  soak: boolean;
   help: boolean;
 }
 
 export const DEFAULT_STEPS = 8;
 export const DEFAULT_COLD_RUNS = 5;
 
-export const USAGE = `usage: npm run bench -- [--steps N] [--cold N] [--json] [--no-peer] [--help]
+export const USAGE = `usage: npm run bench -- [--steps N] [--cold N] [--soak] [--json] [--no-peer] [--help]
 
 Times the Fashion-MNIST CNN on this machine: training steps (Adam, batch 128), inference
 (batch 128, 256 and 1) and train-step scaling over batch 32..256, against the same model in
@@ -28,6 +30,7 @@ first with \`npm run build\`). Ratios above 1 mean we are faster than PyTorch.
 
   --steps N   timed steps per measurement, after warm-up (default ${DEFAULT_STEPS})
   --cold N    cold classify processes to time, median reported (default ${DEFAULT_COLD_RUNS}; 0 skips)
+  --soak      also train 3 epochs on 2,000 images and report RSS per epoch (flat within +15%)
   --json      print one JSON object on stdout (progress goes to stderr)
   --no-peer   skip the PyTorch peer (peer and ratio are null)
   --help      show this help`;
@@ -43,13 +46,14 @@ function integerFlag(name: string, value: string | undefined, fallback: number, 
 
 /** Parses `argv` (without node and script); throws {@link UsageError} on bad flags. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values: {steps?: string; cold?: string; json?: boolean; "no-peer"?: boolean; help?: boolean};
+  let values: {steps?: string; cold?: string; soak?: boolean; json?: boolean; "no-peer"?: boolean; help?: boolean};
   try {
     ({values} = parseArgs({
       args: [...argv],
       options: {
         steps: {type: "string"},
         cold: {type: "string"},
+        soak: {type: "boolean"},
         json: {type: "boolean"},
         "no-peer": {type: "boolean"},
         help: {type: "boolean", short: "h"}
@@ -66,6 +70,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   return {
     steps,
     coldRuns,
+    soak: values.soak ?? false,
     json: values.json ?? false,
     peer: !(values["no-peer"] ?? false),
     help: values.help ?? false

@@ -10,6 +10,7 @@ import {USAGE, parseBenchArgs} from "./args.js";
 import {measureColdClassify} from "./coldClassify.js";
 import {measureOurs} from "./ours.js";
 import {runPeer} from "./peer.js";
+import {formatSoak, soak} from "./soak.js";
 import {formatReport, ratios, round, type BenchReport} from "./report.js";
 
 function log(line: string): void {
@@ -30,13 +31,17 @@ async function main(argv: readonly string[]): Promise<string> {
   const ours = await measureOurs(args.steps, log);
   // Child processes after our in-process timings, so they never compete with them.
   ours.coldClassify = args.coldRuns > 0 ? await measureColdClassify(args.coldRuns, log) : null;
+  const soakResult = args.soak ? await soak(log) : null;
   const report: BenchReport = {
     ours,
     peer: peer?.result ?? null,
     ratio: peer ? ratios(ours, peer.result) : null,
-    machine: {cpus: os.availableParallelism(), loadStart: round(loadStart, 2), loadEnd: round(os.loadavg()[0], 2)}
+    machine: {cpus: os.availableParallelism(), loadStart: round(loadStart, 2), loadEnd: round(os.loadavg()[0], 2)},
+    soak: soakResult
   };
-  return args.json ? `${JSON.stringify(report)}\n` : `${formatReport(report, peer?.info ?? null, args.steps)}\n`;
+  if (args.json) return `${JSON.stringify(report)}\n`;
+  const table = formatReport(report, peer?.info ?? null, args.steps);
+  return `${table}\n${soakResult ? `\n${formatSoak(soakResult)}\n` : ""}`;
 }
 
 // The WASM thread pool keeps Node alive, so exit explicitly once stdout is flushed.

@@ -1,4 +1,5 @@
 /** Derived figures and the human-readable report. */
+import type {SoakResult} from "./soak.js";
 import {median} from "./timing.js";
 
 /** Training images per epoch (60,000 minus the 6,000 held out for validation) and validation images. */
@@ -75,6 +76,8 @@ export interface BenchReport {
   ratio: Ratio | null;
   /** Absent in reports made before it was recorded. */
   machine?: MachineLoad;
+  /** The memory soak, with --soak. */
+  soak?: SoakResult | null;
 }
 
 /**

@@ -174,13 +174,15 @@ describe("parseBenchArgs()", () => {
     expect(parseBenchArgs([])).toEqual({
       steps: DEFAULT_STEPS,
       coldRuns: DEFAULT_COLD_RUNS,
+      soak: false,
       json: false,
       peer: true,
       help: false
     });
-    expect(parseBenchArgs(["--steps", "4", "--cold", "0", "--json", "--no-peer"])).toEqual({
+    expect(parseBenchArgs(["--steps", "4", "--cold", "0", "--soak", "--json", "--no-peer"])).toEqual({
       steps: 4,
       coldRuns: 0,
+      soak: true,
       json: true,
       peer: false,
       help: false
