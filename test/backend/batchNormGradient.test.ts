@@ -4,26 +4,13 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {originalBatchNormGradient, registerBatchNormGradient} from "../../src/backend/batchNormGradient.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createRandom} from "../../src/random.js";
+import {expectClose} from "../helpers/kernelCheck.js";
 
 const GRADIENT_BEFORE = tf.getGradient("FusedBatchNorm");
 
 function values(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const random = createRandom(seed);
   return Float32Array.from({length: n}, () => lo + random() * (hi - lo));
-}
-
-/** max |a - b| <= 1e-4 * (1 + max |b|), and b is not all zeros. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, label).toBe(expected.length);
-  let maxDiff = 0;
-  let maxAbs = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
-    maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
-  }
-  expect(maxAbs, `${label}: reference is all zeros`).toBeGreaterThan(0);
-  expect(maxDiff, `${label}: max abs diff`).toBeLessThanOrEqual(1e-4 * (1 + maxAbs));
 }
 
 const INPUTS = ["x", "mean", "variance", "scale", "offset"] as const;

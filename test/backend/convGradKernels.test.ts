@@ -12,6 +12,7 @@ import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
 import {createCnn} from "../../src/model/cnn.js";
 import {batchTensor, sparseCategoricalCrossentropy} from "../../src/model/metrics.js";
 import {createRandom, type Random} from "../../src/random.js";
+import {expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
@@ -27,34 +28,6 @@ function randomValues(n: number, random: Random): number[] {
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** Runs `fn` with `backend` active and returns to wasm; `fn` must return plain data, not tensors. */
-async function onBackend<T>(backend: "wasm" | "cpu", fn: () => T): Promise<T> {
-  await tf.setBackend(backend);
-  try {
-    const before = tf.memory().numTensors;
-    const result = fn();
-    expect(tf.memory().numTensors, `tensors leaked on ${backend}`).toBe(before);
-    return result;
-  } finally {
-    await tf.setBackend("wasm");
-  }
-}
-
-/** Stated tolerance: max |actual - expected| <= 1e-3 * (1 + max |expected|); also rejects all-zero references. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  let maxDiff = 0;
-  let maxAbs = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    // NaN must fail, so compare with a negated <=.
-    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
-    maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
-  }
-  expect(maxAbs, `${label}: reference is all zeros`).toBeGreaterThan(0);
-  expect(maxDiff, `${label}: max abs diff (max abs value ${maxAbs})`).toBeLessThanOrEqual(1e-3 * (1 + maxAbs));
-}
 
 interface ConvCase {
   xShape: Shape4;
@@ -228,8 +201,8 @@ describe("gradients of tf.conv2d on wasm", () => {
       const data = caseData(c, 1000 + i);
       const wasm = await onBackend("wasm", () => conv2dGradients(c, data));
       const cpu = await onBackend("cpu", () => conv2dGradients(c, data));
-      expectClose(wasm.dw, cpu.dw, "filter gradient");
-      expectClose(wasm.dx, cpu.dx, "input gradient");
+      expectClose(wasm.dw, cpu.dw, "filter gradient", 1e-3);
+      expectClose(wasm.dx, cpu.dx, "input gradient", 1e-3);
     });
   });
 });
@@ -240,7 +213,7 @@ describe("Conv2DBackpropFilter kernel on wasm", () => {
       const data = caseData(c, 2000 + i);
       const wasm = await onBackend("wasm", () => filterKernel(c, data));
       const cpu = await onBackend("cpu", () => filterKernel(c, data));
-      expectClose(wasm, cpu, "filter gradient");
+      expectClose(wasm, cpu, "filter gradient", 1e-3);
     });
   });
 });
@@ -251,7 +224,7 @@ describe("Conv2DBackpropInput kernel on wasm", () => {
       const data = caseData(c, 3000 + i);
       const wasm = await onBackend("wasm", () => inputKernel(c, data));
       const cpu = await onBackend("cpu", () => inputKernel(c, data));
-      expectClose(wasm, cpu, "input gradient");
+      expectClose(wasm, cpu, "input gradient", 1e-3);
     });
   });
 });
@@ -276,7 +249,7 @@ describe("conv2dFilterGradient(x, dy, filterShape, strides, pad) on cpu", () => 
         })
       );
       const kernel = await onBackend("cpu", () => filterKernel(c, data));
-      expectClose(formula, kernel, "filter gradient");
+      expectClose(formula, kernel, "filter gradient", 1e-3);
     });
   });
 });
@@ -313,7 +286,7 @@ describe("conv2dInputGradient(inputShape, dy, filter, pad) on cpu", () => {
               .dataSync() as Float32Array
         )
       );
-      expectClose(formula, transpose, "input gradient");
+      expectClose(formula, transpose, "input gradient", 1e-3);
     });
   });
 });

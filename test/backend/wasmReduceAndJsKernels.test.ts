@@ -4,6 +4,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {leadingAxesMatrix} from "../../src/backend/leadingAxesReduce.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createRandom} from "../../src/random.js";
+import {expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape = number[];
 
@@ -19,33 +20,6 @@ function randomValues(n: number, seed: number, reluShare = 0): Float32Array {
   const random = createRandom(seed);
   // reluShare of the values are 0, as after a ReLU: max-pool windows then have ties.
   return Float32Array.from({length: n}, () => (random() < reluShare ? 0 : random() * 2 - 1));
-}
-
-/** Runs `fn` on `backend` (then back to wasm); `fn` returns plain data and must not leak tensors. */
-async function onBackend<T>(backend: "wasm" | "cpu", fn: () => T): Promise<T> {
-  await tf.setBackend(backend);
-  try {
-    const before = tf.memory().numTensors;
-    const result = fn();
-    expect(tf.memory().numTensors, `tensors leaked on ${backend}`).toBe(before);
-    return result;
-  } finally {
-    await tf.setBackend("wasm");
-  }
-}
-
-/** max |a - b| <= 1e-4 * (1 + max |b|), and b is not all zeros. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, label).toBe(expected.length);
-  let maxDiff = 0;
-  let maxAbs = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
-    maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
-  }
-  expect(maxAbs, `${label}: reference is all zeros`).toBeGreaterThan(0);
-  expect(maxDiff, `${label}: max abs diff`).toBeLessThanOrEqual(1e-4 * (1 + maxAbs));
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import {dirname} from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
+import {LAYER_NAMES} from "../../src/model/cnn.js";
 import {openApp, screenshot, type AppSession} from "./browser.js";
 import {writeFakeWebcamClip} from "./fakeWebcam.js";
 
@@ -109,22 +110,7 @@ describe("classify view", () => {
     expect(cam.spread).toBeGreaterThan(100);
     await page.waitForSelector(".feature-layer");
     const layers = await page.$$eval(".feature-layer", (els) => els.map((e) => (e as HTMLElement).dataset.layer));
-    expect(layers).toEqual([
-      "conv2d",
-      "conv2d_1",
-      "max_pooling2d",
-      "batch_normalization",
-      "conv2d_2",
-      "conv2d_3",
-      "max_pooling2d_1",
-      "batch_normalization_1",
-      "conv2d_4",
-      "conv2d_5",
-      "batch_normalization_2",
-      "global_average_pooling2d",
-      "dropout",
-      "dense"
-    ]);
+    expect(layers).toEqual([...LAYER_NAMES]);
     expect(await page.$$eval('.feature-layer[data-layer="conv2d"] .feature-tile', (t) => t.length)).toBe(64);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "classify-upload");
