@@ -218,6 +218,35 @@ describe("classify view", () => {
     expect(app.errors).toEqual([]);
   });
 
+  it("draws from the keyboard: arrow keys move the pen, Space lowers it, Delete clears", async () => {
+    const {page} = app;
+    await openClassify(page);
+    await page.click('button[data-source="draw"]');
+    await page.focus('[data-testid="draw-pad"]');
+    await page.keyboard.press("Delete");
+    const press = async (key: string, times = 1) => {
+      for (let i = 0; i < times; i++) await page.keyboard.press(key);
+    };
+    // The same upside-down V as the mouse test, in image pixels from the centre (14, 14):
+    // pen up to (10, 25), down, up to (12, 3), across to (16, 3), down to (18, 25).
+    await press("ArrowLeft", 4);
+    await press("ArrowDown", 11);
+    expect(await page.isVisible(".draw-cursor")).toBe(true);
+    await press(" ");
+    for (let i = 0; i < 22; i++) await press(i % 11 === 5 ? "ArrowRight" : "ArrowUp");
+    await press("ArrowRight", 4);
+    for (let i = 0; i < 22; i++) await press(i % 11 === 5 ? "ArrowRight" : "ArrowDown");
+    await press(" ");
+    await settled(page);
+    expect(await page.textContent(PREDICTION)).toBe("Trouser");
+    const drawn = await canvasStats(page, '[data-testid="draw-pad"]');
+    expect(drawn.spread).toBe(255);
+    await press("Delete");
+    await settled(page);
+    expect((await canvasStats(page, '[data-testid="draw-pad"]')).spread).toBe(0);
+    expect(app.errors).toEqual([]);
+  });
+
   it("says so when no camera can be used", async () => {
     const {page} = app;
     await openClassify(page);

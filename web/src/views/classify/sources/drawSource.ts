@@ -1,11 +1,20 @@
 /**
  * A drawing pad that looks like a 28×28 image: bright strokes on black, drawn with mouse, touch or
- * pen (pointer events). Changes are reported at most once per animation frame.
+ * pen (pointer events), or from the keyboard (arrow keys move a pen shown as a ring, Space lowers
+ * or lifts it, Delete clears). Changes are reported at most once per animation frame.
  */
 import {h} from "../../../ui/dom.js";
 
 const SIZE = 280;
 const BRUSH = 20;
+/** One keyboard step: one pixel of the 28×28 image (Shift: three). */
+const KEY_STEP = SIZE / 28;
+const KEY_MOVES: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1]
+};
 
 export interface DrawSource {
   element: HTMLElement;
@@ -20,9 +29,14 @@ export function drawSource(onChange: (canvas: HTMLCanvasElement) => void): DrawS
     height: SIZE,
     class: "draw-pad",
     "data-testid": "draw-pad",
-    role: "img",
-    "aria-label": "Drawing pad: draw a garment with the mouse, a finger or a pen"
+    tabindex: 0,
+    role: "application",
+    "aria-roledescription": "drawing pad",
+    "aria-label":
+      "Drawing pad: draw a garment with the mouse, a finger or a pen, or with the keyboard: " +
+      "arrow keys move the pen (Shift: faster), Space lowers or lifts it, Delete clears"
   });
+  const ring = h("div", {class: "draw-cursor", "aria-hidden": "true"});
   const context = canvas.getContext("2d", {willReadFrequently: true});
   let frame = 0;
   let last: {x: number; y: number} | undefined;
@@ -67,6 +81,40 @@ export function drawSource(onChange: (canvas: HTMLCanvasElement) => void): DrawS
   const end = () => (last = undefined);
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
+
+  // Keyboard drawing: a pen position of its own, shown by a ring over the canvas (never drawn into it).
+  const pen = {x: SIZE / 2, y: SIZE / 2, down: false};
+  const placeRing = () => {
+    ring.style.left = `${(pen.x / SIZE) * 100}%`;
+    ring.style.top = `${(pen.y / SIZE) * 100}%`;
+    ring.classList.toggle("down", pen.down);
+  };
+  canvas.addEventListener("keydown", (event) => {
+    const move = KEY_MOVES[event.key];
+    if (move) {
+      const step = KEY_STEP * (event.shiftKey ? 3 : 1);
+      pen.x = Math.min(SIZE, Math.max(0, pen.x + move[0] * step));
+      pen.y = Math.min(SIZE, Math.max(0, pen.y + move[1] * step));
+      if (pen.down) stroke({x: pen.x, y: pen.y});
+    } else if (event.key === " ") {
+      pen.down = !pen.down;
+      last = undefined;
+      if (pen.down) stroke({x: pen.x, y: pen.y});
+    } else if (event.key === "Delete" || event.key === "Backspace") {
+      clear();
+      notify();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    placeRing();
+  });
+  canvas.addEventListener("blur", () => {
+    pen.down = false;
+    last = undefined;
+    placeRing();
+  });
+  placeRing();
   clear();
   const clearButton = h("button", {type: "button", class: "clear-button"}, "Clear");
   clearButton.addEventListener("click", () => {
@@ -76,8 +124,13 @@ export function drawSource(onChange: (canvas: HTMLCanvasElement) => void): DrawS
   const element = h(
     "div",
     {class: "draw-source"},
-    canvas,
-    h("div", {class: "row"}, clearButton, h("span", {class: "muted"}, "Predictions update while you draw."))
+    h("div", {class: "draw-frame"}, canvas, ring),
+    h(
+      "div",
+      {class: "row"},
+      clearButton,
+      h("span", {class: "muted"}, "Predictions update while you draw. Keyboard: arrows, Space, Delete.")
+    )
   );
   return {
     element,
