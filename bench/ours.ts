@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
-import {selectBackend} from "../src/backend/selectBackend.js";
+import {describeBackend, selectBackend} from "../src/backend/selectBackend.js";
 import {createCnn} from "../src/model/cnn.js";
 import {sparseCategoricalCrossentropy} from "../src/model/metrics.js";
 import {IMAGE_SIZE, NUM_CLASSES} from "../src/data/fashionMnist.js";
@@ -80,8 +80,10 @@ function timePredict(model: tf.LayersModel, batch: number, steps: number, warmup
 
 /** Runs all our in-process measurements (coldClassify is left null); progress goes to `log`. */
 export async function measureOurs(steps: number, log: (line: string) => void): Promise<OursResult> {
-  const backend = await selectBackend();
-  const threads = backend === "wasm" ? getThreadsCount() : backend === "cpu" ? 1 : null;
+  const selected = await selectBackend();
+  const threads = selected === "wasm" ? getThreadsCount() : selected === "cpu" ? 1 : null;
+  // "wasm+onednn" when the native convolutions are active.
+  const backend = describeBackend() ?? selected;
   log(`ours: tfjs ${tf.version.tfjs} on ${backend}${threads === null ? "" : ` with ${threads} thread(s)`}`);
   const model = createCnn();
   const optimizer = tf.train.adam(1e-3);

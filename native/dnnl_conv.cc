@@ -1,6 +1,7 @@
-// Feasibility prototype (not part of the product): 3x3-style 2D convolutions for TF.js tensors
-// computed by oneDNN (Debian's libdnnl 2.6), directly on the WASM backend's heap (NHWC data,
-// HWIO filters), so a kernel needs no copies in or out. Primitives are created once per shape.
+// Optional native convolutions (registered by src/backend/nativeConv.ts, built by
+// scripts/buildNative.mjs): 2D convolutions for TF.js tensors computed by oneDNN (Debian's
+// libdnnl 2.6), directly on the WASM backend's heap (NHWC data, HWIO filters), so a kernel
+// needs no copies in or out. Primitives are created once per shape.
 //
 // JS API (all arrays Float32Array, shapes as [n, h, w, c] / [kh, kw, ci, co]):
 //   forward(x, xShape, w, wShape, y, yShape, padTop, padLeft)

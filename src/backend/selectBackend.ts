@@ -12,6 +12,7 @@ import "@tensorflow/tfjs-backend-wasm";
 
 import {CliError} from "../errors.js";
 import type {BackendName} from "./backendName.js";
+import {nativeConvActive} from "./nativeConv.js";
 import {registerWasmKernels} from "./registerWasmKernels.js";
 import {initWasmWithThreads} from "./wasmThreads.js";
 
@@ -56,4 +57,10 @@ export async function selectBackend(requested?: BackendName, threads?: number): 
   await tf.ready();
   active = name;
   return name;
+}
+
+/** The backend in use, with "+onednn" when WASM runs the native convolutions; undefined before selectBackend. */
+export function describeBackend(): string | undefined {
+  if (!active) return undefined;
+  return active === "wasm" && nativeConvActive() ? "wasm+onednn" : active;
 }

@@ -464,7 +464,14 @@ async function main(argv: string[]): Promise<number> {
 
 const debug = process.argv.includes("--debug");
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  async (code) => {
+    if (debug) {
+      // Says whether the optional native convolutions ran (see docs/performance.md).
+      const {describeBackend} = await import("../backend/selectBackend.js");
+      process.stderr.write(`fmnist: backend ${describeBackend() ?? "(none initialised)"}\n`);
+    }
+    process.exit(code);
+  },
   (error: unknown) => {
     if (error instanceof CliError) {
       process.stderr.write(`fmnist: ${error.message}\n`);

@@ -18,6 +18,9 @@ type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
 type Rounding = "floor" | "round" | "ceil";
 
+// The WASM formulations are under test here, so the native convolutions (tested in nativeConv.test.ts) stay off.
+process.env.FMNIST_NATIVE = "0";
+
 // Captured at import, before anything registers the project's kernels (each test file is its own process).
 const FILTER_KERNEL_BEFORE = tf.getKernel("Conv2DBackpropFilter", "wasm");
 const NATIVE_INPUT_KERNEL = tf.getKernel("Conv2DBackpropInput", "wasm");

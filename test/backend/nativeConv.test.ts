@@ -1,0 +1,151 @@
+import {existsSync} from "node:fs";
+
+import * as tf from "@tensorflow/tfjs";
+import {beforeAll, describe, expect, it} from "vitest";
+
+import {NATIVE_ADDON_PATH, nativeConvActive} from "../../src/backend/nativeConv.js";
+import {selectBackend} from "../../src/backend/selectBackend.js";
+import {normalise} from "../../src/data/dataset.js";
+import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
+import {createCnn} from "../../src/model/cnn.js";
+import {batchTensor, sparseCategoricalCrossentropy} from "../../src/model/metrics.js";
+import {createRandom} from "../../src/random.js";
+import {expectClose, onBackend} from "../helpers/kernelCheck.js";
+
+type Shape4 = [number, number, number, number];
+interface Layer {
+  size: number;
+  cin: number;
+  pad: "same" | "valid";
+  stride: number;
+}
+
+// The model's six convolutions (createCnn: 64 filters of 3x3), at batch 2 to keep the cpu side short.
+const MODEL_LAYERS: Layer[] = [
+  {size: 28, cin: 1, pad: "valid", stride: 1},
+  {size: 26, cin: 64, pad: "same", stride: 1},
+  {size: 13, cin: 64, pad: "valid", stride: 1},
+  {size: 11, cin: 64, pad: "same", stride: 1},
+  {size: 5, cin: 64, pad: "valid", stride: 1},
+  {size: 3, cin: 64, pad: "same", stride: 1}
+];
+// Not covered by the addon: must give the same results through the WASM fallback.
+const FALLBACK: Layer = {size: 13, cin: 8, pad: "same", stride: 2};
+const BATCH = 2;
+const COUT = 64;
+
+// Without oneDNN's headers the addon cannot be built; with them, `npm run build` must have built it.
+const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));
+const title = (l: Layer) =>
+  `x ${BATCH}x${l.size}x${l.size}x${l.cin}, filter 3x3x${l.cin}x${COUT}, stride ${l.stride}, ${l.pad}`;
+
+/** Seeded input, filter, bias and upstream gradient for a layer. */
+function layerData(l: Layer, seed: number) {
+  const random = createRandom(seed);
+  const values = (n: number) => Array.from({length: n}, () => random() * 2 - 1);
+  const out = l.pad === "same" ? Math.ceil(l.size / l.stride) : Math.ceil((l.size - 2) / l.stride);
+  const xShape: Shape4 = [BATCH, l.size, l.size, l.cin];
+  const wShape: Shape4 = [3, 3, l.cin, COUT];
+  const yShape: Shape4 = [BATCH, out, out, COUT];
+  return {
+    xShape,
+    wShape,
+    yShape,
+    x: values(BATCH * l.size * l.size * l.cin),
+    w: values(9 * l.cin * COUT),
+    bias: values(COUT),
+    dy: values(BATCH * out * out * COUT)
+  };
+}
+
+/** The four kernels' outputs for a layer on the active backend. */
+function kernels(l: Layer, d: ReturnType<typeof layerData>) {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(d.x, d.xShape);
+    const w = tf.tensor4d(d.w, d.wShape);
+    const dy = tf.tensor4d(d.dy, d.yShape);
+    const attrs = {strides: l.stride, pad: l.pad, dataFormat: "NHWC"};
+    const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
+    return {
+      forward: read(tf.conv2d(x, w, l.stride, l.pad)),
+      fused: read(
+        tf.fused.conv2d({x, filter: w, strides: l.stride, pad: l.pad, bias: tf.tensor1d(d.bias), activation: "relu"})
+      ),
+      inputGrad: read(
+        tf.engine().runKernel<tf.Tensor>("Conv2DBackpropInput", {dy, filter: w}, {...attrs, inputShape: d.xShape})
+      ),
+      filterGrad: read(
+        tf.engine().runKernel<tf.Tensor>("Conv2DBackpropFilter", {x, dy}, {...attrs, filterShape: d.wShape})
+      )
+    };
+  });
+}
+
+async function expectLayerMatchesCpu(l: Layer, seed: number): Promise<void> {
+  const data = layerData(l, seed);
+  const wasm = await onBackend("wasm", () => kernels(l, data));
+  const cpu = await onBackend("cpu", () => kernels(l, data));
+  expectClose(wasm.forward, cpu.forward, "Conv2D", 1e-4);
+  expectClose(wasm.fused, cpu.fused, "FusedConv2D (bias, relu)", 1e-4);
+  expectClose(wasm.inputGrad, cpu.inputGrad, "Conv2DBackpropInput", 1e-4);
+  expectClose(wasm.filterGrad, cpu.filterGrad, "Conv2DBackpropFilter", 1e-4);
+}
+
+const suite = DNNL_INSTALLED ? describe : describe.skip;
+
+suite(`native convolutions on wasm${DNNL_INSTALLED ? "" : " (skipped: libdnnl-dev is not installed)"}`, () => {
+  beforeAll(async () => {
+    expect(await selectBackend("wasm")).toBe("wasm");
+  });
+
+  it("are active (the addon is built by `npm run build`)", () => {
+    expect(existsSync(NATIVE_ADDON_PATH), `${NATIVE_ADDON_PATH} missing: run \`npm run build\``).toBe(true);
+    expect(nativeConvActive(), "native convolutions not active: run `npm run build`").toBe(true);
+  });
+
+  MODEL_LAYERS.forEach((l, i) => {
+    it(`match the cpu backend's Conv2D, FusedConv2D and both gradients for ${title(l)}`, async () => {
+      await expectLayerMatchesCpu(l, 100 + i);
+    });
+  });
+
+  it(`fall back to the WASM kernels and still match cpu for ${title(FALLBACK)}`, async () => {
+    await expectLayerMatchesCpu(FALLBACK, 200);
+  });
+
+  it("give the cpu backend's loss and gradients for a training step of createCnn() on 2 real images", async () => {
+    const examples = normalise(await loadFashionMnist("train", {limit: 2}));
+    const labels = tf.tensor1d([examples.ys[0], examples.ys[1]], "int32");
+    // dropout 0 makes the step deterministic on both backends.
+    const step = (weights?: number[][]) => {
+      const model = createCnn({filters: 16, dropout: 0});
+      if (weights) {
+        const tensors = weights.map((w, i) => tf.tensor(w, model.weights[i].shape as number[]));
+        model.setWeights(tensors);
+        tf.dispose(tensors);
+      }
+      const initial = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const {value, grads} = tf.variableGrads(() => {
+        const probs = model.apply(batchTensor(examples, 0, 2), {training: true}) as tf.Tensor2D;
+        return sparseCategoricalCrossentropy(probs, labels);
+      }, vars);
+      const result = {
+        initial,
+        loss: value.dataSync()[0],
+        names: model.trainableWeights.map((w) => w.originalName),
+        grads: vars.map((v) => grads[v.name].dataSync() as Float32Array)
+      };
+      tf.dispose([value, ...Object.values(grads)]);
+      model.dispose();
+      return result;
+    };
+    const wasm = await onBackend("wasm", () => step());
+    const cpu = await onBackend("cpu", () => step(wasm.initial));
+    labels.dispose();
+    expect(wasm.names).toEqual(cpu.names);
+    expect(wasm.names).toHaveLength(20);
+    expect(wasm.loss).toBeCloseTo(cpu.loss, 4);
+    wasm.names.forEach((name, i) => expectClose(wasm.grads[i], cpu.grads[i], name, 1e-3));
+  });
+});
