@@ -9,10 +9,8 @@ import {
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {batchTensor, sparseCategoricalCrossentropy} from "../../src/model/metrics.js";
 import {createRandom, type Random} from "../../src/random.js";
-import {expectClose, onBackend} from "../helpers/kernelCheck.js";
+import {cnnTrainingStep, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];
 type Pad = "same" | "valid" | number;
@@ -299,29 +297,7 @@ describe("a training step of createCnn() on wasm", () => {
     const examples = normalise(await loadFashionMnist("train", {limit: 8}));
     const labels = [examples.ys[0], examples.ys[1]];
     // 16 filters keep the cpu side to a few seconds; dropout 0 makes the step deterministic on both backends.
-    const step = (weights?: number[][]) => {
-      const model = createCnn({filters: 16, dropout: 0});
-      if (weights) {
-        const tensors = weights.map((w, i) => tf.tensor(w, model.weights[i].shape as number[]));
-        model.setWeights(tensors);
-        tf.dispose(tensors);
-      }
-      const initial = model.getWeights().map((w) => Array.from(w.dataSync()));
-      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-      const {value, grads} = tf.variableGrads(() => {
-        const probs = model.apply(batchTensor(examples, 0, 2), {training: true}) as tf.Tensor2D;
-        return sparseCategoricalCrossentropy(probs, tf.tensor1d(labels, "int32"));
-      }, vars);
-      const result = {
-        initial,
-        loss: value.dataSync()[0],
-        names: model.trainableWeights.map((w) => w.originalName),
-        grads: vars.map((v) => grads[v.name].dataSync() as Float32Array)
-      };
-      tf.dispose([value, ...Object.values(grads)]);
-      model.dispose();
-      return result;
-    };
+    const step = (weights?: number[][]) => cnnTrainingStep(examples, labels, weights);
     await tf.setBackend("wasm");
     const wasm = step();
     const cpu = await onBackend("cpu", () => step(wasm.initial));

@@ -7,10 +7,8 @@ import {NATIVE_ADDON_PATH, nativeConvActive} from "../../src/backend/nativeConv.
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {batchTensor, sparseCategoricalCrossentropy} from "../../src/model/metrics.js";
 import {createRandom} from "../../src/random.js";
-import {expectClose, onBackend} from "../helpers/kernelCheck.js";
+import {cnnTrainingStep, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];
 interface Layer {
@@ -115,34 +113,11 @@ suite(`native convolutions on wasm${DNNL_INSTALLED ? "" : " (skipped: libdnnl-de
 
   it("give the cpu backend's loss and gradients for a training step of createCnn() on 2 real images", async () => {
     const examples = normalise(await loadFashionMnist("train", {limit: 2}));
-    const labels = tf.tensor1d([examples.ys[0], examples.ys[1]], "int32");
+    const labels = [examples.ys[0], examples.ys[1]];
     // dropout 0 makes the step deterministic on both backends.
-    const step = (weights?: number[][]) => {
-      const model = createCnn({filters: 16, dropout: 0});
-      if (weights) {
-        const tensors = weights.map((w, i) => tf.tensor(w, model.weights[i].shape as number[]));
-        model.setWeights(tensors);
-        tf.dispose(tensors);
-      }
-      const initial = model.getWeights().map((w) => Array.from(w.dataSync()));
-      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-      const {value, grads} = tf.variableGrads(() => {
-        const probs = model.apply(batchTensor(examples, 0, 2), {training: true}) as tf.Tensor2D;
-        return sparseCategoricalCrossentropy(probs, labels);
-      }, vars);
-      const result = {
-        initial,
-        loss: value.dataSync()[0],
-        names: model.trainableWeights.map((w) => w.originalName),
-        grads: vars.map((v) => grads[v.name].dataSync() as Float32Array)
-      };
-      tf.dispose([value, ...Object.values(grads)]);
-      model.dispose();
-      return result;
-    };
+    const step = (weights?: number[][]) => cnnTrainingStep(examples, labels, weights);
     const wasm = await onBackend("wasm", () => step());
     const cpu = await onBackend("cpu", () => step(wasm.initial));
-    labels.dispose();
     expect(wasm.names).toEqual(cpu.names);
     expect(wasm.names).toHaveLength(20);
     expect(wasm.loss).toBeCloseTo(cpu.loss, 4);
