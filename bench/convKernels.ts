@@ -13,17 +13,9 @@ import * as tf from "@tensorflow/tfjs";
 import {selectBackend} from "../src/backend/selectBackend.js";
 import {runCommand} from "./command.js";
 import {PEER_PYTHON, REPO_ROOT} from "./peer.js";
+import {MODEL_CONV_LAYERS} from "./convLayers.js";
 import {median} from "./timing.js";
 
-// The first layer's input gradient is left out: training never needs the gradient of the images.
-const LAYERS: {size: number; cin: number; pad: "valid" | "same"}[] = [
-  {size: 28, cin: 1, pad: "valid"},
-  {size: 26, cin: 64, pad: "same"},
-  {size: 13, cin: 64, pad: "valid"},
-  {size: 11, cin: 64, pad: "same"},
-  {size: 5, cin: 64, pad: "valid"},
-  {size: 3, cin: 64, pad: "same"}
-];
 const KINDS = ["forward", "inputGrad", "filterGrad"] as const;
 type Kind = (typeof KINDS)[number];
 type Times = Record<Kind, number[]>;
@@ -46,12 +38,13 @@ function timeAll(f: () => tf.Tensor): number[] {
 }
 
 function measureOurs(into: Times[]): void {
-  LAYERS.forEach(({size, cin, pad}, i) => {
+  MODEL_CONV_LAYERS.forEach(({size, cin, pad}, i) => {
     const x = tf.randomUniform([BATCH, size, size, cin]) as tf.Tensor4D;
     const filter = tf.randomUniform([3, 3, cin, 64], -0.5, 0.5) as tf.Tensor4D;
     const out = pad === "same" ? size : size - 2;
     const attrs = {strides: 1, pad, dataFormat: "NHWC"};
     into[i].forward.push(...timeAll(() => tf.conv2d(x, filter, 1, pad)));
+    // The first layer's input gradient is left out: training never needs the gradient of the images.
     if (i > 0) {
       into[i].inputGrad.push(
         ...timeAll(() => {
@@ -98,7 +91,7 @@ async function measurePeer(into: Times[], threads: number): Promise<string> {
   return parsed.version;
 }
 
-const empty = (): Times[] => LAYERS.map(() => ({forward: [], inputGrad: [], filterGrad: []}));
+const empty = (): Times[] => MODEL_CONV_LAYERS.map(() => ({forward: [], inputGrad: [], filterGrad: []}));
 const ours = empty();
 const peer = empty();
 await selectBackend("wasm");
@@ -119,7 +112,7 @@ const lines = [
   "|---|---|---:|---:|---:|"
 ];
 const totals = {ours: 0, peer: 0};
-LAYERS.forEach(({size, cin, pad}, i) => {
+MODEL_CONV_LAYERS.forEach(({size, cin, pad}, i) => {
   for (const kind of KINDS) {
     if (ours[i][kind].length === 0) continue;
     const o = Math.min(...ours[i][kind]);

@@ -14,6 +14,7 @@ import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 import {selectBackend} from "../src/backend/selectBackend.js";
 import {REPO_ROOT} from "./peer.js";
+import {MODEL_CONV_LAYERS} from "./convLayers.js";
 import {median} from "./timing.js";
 
 type Shape4 = [number, number, number, number];
@@ -51,15 +52,6 @@ interface DnnlConv {
 }
 
 const ADDON = `${REPO_ROOT}native/build/dnnl_conv.node`;
-// The first layer's input gradient is left out: training never needs the gradient of the images.
-const LAYERS: {size: number; cin: number; pad: "valid" | "same"}[] = [
-  {size: 28, cin: 1, pad: "valid"},
-  {size: 26, cin: 64, pad: "same"},
-  {size: 13, cin: 64, pad: "valid"},
-  {size: 11, cin: 64, pad: "same"},
-  {size: 5, cin: 64, pad: "valid"},
-  {size: 3, cin: 64, pad: "same"}
-];
 const BATCH = 128;
 
 const {values} = parseArgs({options: {steps: {type: "string"}, rounds: {type: "string"}}, strict: true});
@@ -87,7 +79,7 @@ function relDiff(a: tf.Tensor, b: tf.Tensor): number {
 const rows: string[] = [];
 let totalWasm = 0;
 let totalNative = 0;
-for (const {size, cin, pad} of LAYERS) {
+for (const {size, cin, pad} of MODEL_CONV_LAYERS) {
   const out = pad === "same" ? size : size - 2;
   const p = pad === "same" ? 1 : 0;
   const xs: Shape4 = [BATCH, size, size, cin];
@@ -127,6 +119,7 @@ for (const {size, cin, pad} of LAYERS) {
     ]
   ];
   for (const [kind, wasmFn, nativeFn] of kernels) {
+    // The first layer's input gradient is left out: training never needs the gradient of the images.
     if (cin === 1 && kind === "inputGrad") continue;
     const a = wasmFn();
     const b = nativeFn();

@@ -3,6 +3,7 @@ import {existsSync} from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
+import {MODEL_CONV_LAYERS} from "../../bench/convLayers.js";
 import {NATIVE_ADDON_PATH, nativeConvActive} from "../../src/backend/nativeConv.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
@@ -19,14 +20,7 @@ interface Layer {
 }
 
 // The model's six convolutions (createCnn: 64 filters of 3x3), at batch 2 to keep the cpu side short.
-const MODEL_LAYERS: Layer[] = [
-  {size: 28, cin: 1, pad: "valid", stride: 1},
-  {size: 26, cin: 64, pad: "same", stride: 1},
-  {size: 13, cin: 64, pad: "valid", stride: 1},
-  {size: 11, cin: 64, pad: "same", stride: 1},
-  {size: 5, cin: 64, pad: "valid", stride: 1},
-  {size: 3, cin: 64, pad: "same", stride: 1}
-];
+const MODEL_LAYERS: Layer[] = MODEL_CONV_LAYERS.map((l) => ({...l, stride: 1}));
 // Not covered by the addon: must give the same results through the WASM fallback.
 const FALLBACK: Layer = {size: 13, cin: 8, pad: "same", stride: 2};
 const BATCH = 2;
