@@ -94,6 +94,8 @@ async function measurePeer(into: Times[], threads: number): Promise<string> {
 const empty = (): Times[] => MODEL_CONV_LAYERS.map(() => ({forward: [], inputGrad: [], filterGrad: []}));
 const ours = empty();
 const peer = empty();
+// "Ours" means the WASM kernels: keep the product's native convolutions out of this comparison.
+process.env.FMNIST_NATIVE = "0";
 await selectBackend("wasm");
 let version = "";
 for (let r = 0; r < rounds; r++) {

@@ -59,6 +59,8 @@ const steps = Number(values.steps ?? 5);
 const rounds = Number(values.rounds ?? 3);
 if (!existsSync(ADDON)) throw new Error(`${ADDON} not built: run native/build.sh (needs libdnnl-dev)`);
 const dnnl = createRequire(import.meta.url)(ADDON) as DnnlConv;
+// "Ours" means the WASM kernels: keep the product's native convolutions out of this comparison.
+process.env.FMNIST_NATIVE = "0";
 await selectBackend("wasm");
 const backend = tf.backend() as BackendWasm;
 const heap = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
