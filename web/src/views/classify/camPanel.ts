@@ -10,6 +10,7 @@ import {resizeBilinear, upscaleNearest, type Raster} from "../../../../src/image
 import {cam, convLayerNames, gradCam, type HeatMap} from "../../../../src/viz/cam.js";
 import {cssColor} from "../../../../src/viz/colormap.js";
 import {overlayHeatmap} from "../../../../src/viz/featureGrid.js";
+import {colourLegend} from "../../ui/colourLegend.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
 
@@ -51,14 +52,8 @@ export function camPanel(model: tf.LayersModel): CamPanel {
     "aria-label": "Class activation map (none yet)"
   });
   const caption = h("p", {class: "muted small cam-caption"}, "");
-  const stops = Array.from({length: 11}, (_, i) => cssColor("jet", i / 10)).join(", ");
-  const legend = h(
-    "div",
-    {class: "colour-legend", "aria-hidden": "true"},
-    h("span", {}, "low"),
-    h("span", {class: "legend-bar", style: `background: linear-gradient(to right, ${stops})`}),
-    h("span", {}, "high")
-  );
+  const stops = Array.from({length: 11}, (_, i) => cssColor("jet", i / 10));
+  const legend = colourLegend(stops, "low", "high");
   let last: {input: Float32Array; predicted: number} | undefined;
 
   const draw = () => {

@@ -1,6 +1,7 @@
 /** One feature map enlarged in a modal dialog, with its value range and a colour bar. */
 import {applyColormap, cssColor, maxOf, minOf} from "../../../../src/viz/colormap.js";
 import {formatWeight} from "../../../../src/viz/weightCharts.js";
+import {colourLegend} from "../../ui/colourLegend.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
 
@@ -14,7 +15,7 @@ export function featureDialog(): FeatureDialog {
   const canvas = h("canvas", {class: "pixelated feature-large", role: "img"});
   const low = h("span", {});
   const high = h("span", {});
-  const stops = Array.from({length: 9}, (_, i) => cssColor("viridis", i / 8)).join(", ");
+  const stops = Array.from({length: 9}, (_, i) => cssColor("viridis", i / 8));
   const summary = h("p", {class: "small"});
   const close = h("button", {type: "button", class: "primary"}, "Close");
   const element = h(
@@ -22,13 +23,7 @@ export function featureDialog(): FeatureDialog {
     {class: "feature-dialog", "aria-labelledby": "feature-dialog-title", "data-testid": "feature-dialog"},
     heading,
     canvas,
-    h(
-      "div",
-      {class: "colour-legend"},
-      low,
-      h("span", {class: "legend-bar", style: `background: linear-gradient(to right, ${stops})`}),
-      high
-    ),
+    colourLegend(stops, low, high),
     summary,
     close
   );

@@ -15,6 +15,7 @@ import {
   kernelTiles,
   weightStats
 } from "../../../../src/viz/weightCharts.js";
+import {colourLegend} from "../../ui/colourLegend.js";
 import {h, svgFigure} from "../../ui/dom.js";
 import {rasterCanvas} from "../../ui/raster.js";
 
@@ -37,13 +38,9 @@ function readWeights(layer: tf.layers.Layer): NamedWeights[] {
 /** A legend bar for the diverging scale from -limit to +limit. */
 function divergingLegend(limit: number): HTMLElement {
   const stops = [-1, -0.5, 0, 0.5, 1].map((t) => `rgb(${divergingColor(t * limit, limit).join(",")})`);
-  return h(
-    "div",
-    {class: "diverging-legend", "aria-hidden": "true"},
-    h("span", {}, formatWeight(-limit)),
-    h("span", {class: "legend-bar", style: `background: linear-gradient(to right, ${stops.join(", ")})`}),
-    h("span", {}, formatWeight(limit))
-  );
+  const legend = colourLegend(stops, formatWeight(-limit), formatWeight(limit));
+  legend.classList.add("diverging-legend");
+  return legend;
 }
 
 function kernelSection(kernel: NamedWeights, layerName: string): HTMLElement {
