@@ -12,6 +12,21 @@ export default defineConfig({
     projects: [
       {extends: true, test: {name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/web/**"]}},
       {
+        // The WASM and JavaScript kernels that the native addon replaces when it is built: their
+        // tests again, with the addon switched off.
+        extends: true,
+        test: {
+          name: "wasm-only",
+          include: [
+            "test/backend/wasmReduceAndJsKernels.test.ts",
+            "test/backend/batchNormGradient.test.ts",
+            "test/backend/convGradKernels.test.ts",
+            "test/model/train.test.ts"
+          ],
+          env: {FMNIST_NATIVE: "0"}
+        }
+      },
+      {
         // End-to-end tests in Chromium: one file at a time, after the app is built and an export made.
         extends: true,
         test: {

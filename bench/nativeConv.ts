@@ -51,7 +51,7 @@ interface DnnlConv {
   ): void;
 }
 
-const ADDON = `${REPO_ROOT}native/build/dnnl_conv.node`;
+const ADDON = `${REPO_ROOT}native/build/fmnist_native.node`;
 const BATCH = 128;
 
 const {values} = parseArgs({options: {steps: {type: "string"}, rounds: {type: "string"}}, strict: true});

@@ -66,7 +66,7 @@ function timePredict(model: tf.LayersModel, batch: number, steps: number, warmup
   try {
     return medianMs(
       () => {
-        const probs = model.predict(xs) as tf.Tensor;
+        const probs = model.predict(xs, {batchSize: batch}) as tf.Tensor;
         probs.dataSync();
         probs.dispose();
       },

@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   const predictMs: number[] = [];
   for (let s = 0; s < steps + 2; s++) {
     const t0 = performance.now();
-    const probs = model.predict(xp) as tf.Tensor;
+    const probs = model.predict(xp, {batchSize: xp.shape[0]}) as tf.Tensor;
     probs.dataSync();
     probs.dispose();
     const totals = timer.take();

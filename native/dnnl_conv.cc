@@ -1,5 +1,5 @@
-// Optional native convolutions (registered by src/backend/nativeConv.ts, built by
-// scripts/buildNative.mjs): 2D convolutions for TF.js tensors computed by oneDNN (Debian's
+// Native convolutions (part of the addon in addon.cc, registered by src/backend/nativeConv.ts):
+// 2D convolutions for TF.js tensors computed by oneDNN (Debian's
 // libdnnl 2.6), directly on the WASM backend's heap (NHWC data, HWIO filters), so a kernel
 // needs no copies in or out. Primitives are created once per shape.
 //
@@ -8,16 +8,16 @@
 //   backwardData(dy, dyShape, w, wShape, dx, dxShape, padTop, padLeft)
 //   backwardWeights(x, xShape, dy, dyShape, dw, dwShape, padTop, padLeft)
 // Stride 1, no dilation. Bottom/right padding follows from the shapes.
-#include <node_api.h>
-
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "napi_args.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 using namespace dnnl;
+using fmnist::fail;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
@@ -42,16 +42,6 @@ struct Args {
   long padTop, padLeft;
 };
 
-bool typedArray(napi_env env, napi_value v, float** data, size_t* length) {
-  napi_typedarray_type type;
-  void* ptr;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &buffer, &offset) != napi_ok) return false;
-  *data = static_cast<float*>(ptr);
-  return type == napi_float32_array;
-}
-
 bool dims4(napi_env env, napi_value v, memory::dims* out) {
   out->assign(4, 0);
   for (uint32_t i = 0; i < 4; i++) {
@@ -74,11 +64,11 @@ bool parse(napi_env env, napi_callback_info info, Args* a, bool aIsFilter, bool 
   if (argc != 8) return false;
   size_t len;
   memory::dims s;
-  if (!typedArray(env, argv[0], &a->a, &len) || !dims4(env, argv[1], &s)) return false;
+  if (!fmnist::floatArray(env, argv[0], &a->a, &len) || !dims4(env, argv[1], &s)) return false;
   a->aDims = aIsFilter ? oihw(s) : nchw(s);
-  if (!typedArray(env, argv[2], &a->b, &len) || !dims4(env, argv[3], &s)) return false;
+  if (!fmnist::floatArray(env, argv[2], &a->b, &len) || !dims4(env, argv[3], &s)) return false;
   a->bDims = bIsFilter ? oihw(s) : nchw(s);
-  if (!typedArray(env, argv[4], &a->out, &len) || !dims4(env, argv[5], &s)) return false;
+  if (!fmnist::floatArray(env, argv[4], &a->out, &len) || !dims4(env, argv[5], &s)) return false;
   a->outDims = outIsFilter ? oihw(s) : nchw(s);
   int64_t t, l;
   napi_get_value_int64(env, argv[6], &t);
@@ -140,11 +130,6 @@ Prims& prims(const memory::dims& src, const memory::dims& wei, const memory::dim
   return ref;
 }
 
-napi_value fail(napi_env env, const char* message) {
-  napi_throw_error(env, nullptr, message);
-  return nullptr;
-}
-
 napi_value Forward(napi_env env, napi_callback_info info) {
   Args a;
   if (!parse(env, info, &a, false, true, false)) return fail(env, "forward: bad arguments");
@@ -193,16 +178,10 @@ napi_value BackwardWeights(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-      {"forward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"backwardData", nullptr, BackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"backwardWeights", nullptr, BackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, 3, props);
-  return exports;
-}
-
 }  // namespace
 
-NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
+void fmnist::registerConv(napi_env env, napi_value exports) {
+  exportFunction(env, exports, "forward", Forward);
+  exportFunction(env, exports, "backwardData", BackwardData);
+  exportFunction(env, exports, "backwardWeights", BackwardWeights);
+}

@@ -15,7 +15,7 @@ if (!header) {
   say("skipped (no g++); using the WASM kernels");
 } else {
   const result = spawnSync("sh", [script], {encoding: "utf8"});
-  if (result.status === 0) say("built native/build/dnnl_conv.node (oneDNN)");
+  if (result.status === 0) say("built native/build/fmnist_native.node (oneDNN)");
   else {
     const reason = (result.stderr || result.error?.message || `exit ${result.status}`).trim().split("\n")[0];
     say(`build failed (${reason}); using the WASM kernels`);

@@ -1,35 +1,15 @@
 /**
- * Optional native convolutions for the WASM backend (Node only): when `native/build/dnnl_conv.node`
- * was built (`npm run build` with libdnnl-dev installed), Conv2D, FusedConv2D and the two
+ * Optional native convolutions for the WASM backend (Node only): when the native addon
+ * (./nativeAddon.ts) was built, Conv2D, FusedConv2D and the two
  * convolution gradients run through oneDNN, in place on the WASM heap (no copies). Anything the
  * addon does not cover (strides or dilations other than 1, NCHW, uneven padding, single-channel
  * forward convolutions, where WASM is as fast) goes to the kernel registered before.
  * `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
  */
-import {existsSync} from "node:fs";
-import {createRequire} from "node:module";
-import {availableParallelism} from "node:os";
-import {fileURLToPath} from "node:url";
-
 import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
-type Shape4 = [number, number, number, number];
-type ConvCall = (
-  a: Float32Array,
-  aShape: Shape4,
-  b: Float32Array,
-  bShape: Shape4,
-  out: Float32Array,
-  outShape: Shape4,
-  padTop: number,
-  padLeft: number
-) => void;
-interface DnnlConv {
-  forward: ConvCall;
-  backwardData: ConvCall;
-  backwardWeights: ConvCall;
-}
+import {computeInto, heapView as heap, type NativeAddon, type Shape4} from "./nativeAddon.js";
 
 interface ConvAttrs {
   strides: [number, number] | number;
@@ -49,40 +29,6 @@ interface ConvInputs {
   dy: tf.TensorInfo;
   bias?: tf.TensorInfo;
   preluActivationWeights?: tf.TensorInfo;
-}
-
-/** Where the build puts the addon: the same path from src/backend and dist/backend. */
-export const NATIVE_ADDON_PATH = fileURLToPath(new URL("../../native/build/dnnl_conv.node", import.meta.url));
-
-let addon: DnnlConv | undefined;
-let active = false;
-
-/** Loads the addon; undefined when it is switched off, not built or fails to load (never throws). */
-export function loadNativeConv(): DnnlConv | undefined {
-  if (addon) return addon;
-  if (process.env.FMNIST_NATIVE === "0" || !existsSync(NATIVE_ADDON_PATH)) return undefined;
-  // Set before libdnnl's OpenMP starts: passive waiting keeps idle OpenMP threads from spinning
-  // against XNNPACK's pool, which runs the other kernels.
-  process.env.OMP_WAIT_POLICY ??= "passive";
-  process.env.OMP_NUM_THREADS ??= String(availableParallelism());
-  try {
-    const loaded = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as Partial<DnnlConv>;
-    if (
-      typeof loaded.forward !== "function" ||
-      typeof loaded.backwardData !== "function" ||
-      typeof loaded.backwardWeights !== "function"
-    )
-      return undefined;
-    addon = loaded as DnnlConv;
-    return addon;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the native convolutions are registered on the wasm backend. */
-export function nativeConvActive(): boolean {
-  return active;
 }
 
 const isOne = (v: [number, number] | number | undefined): boolean =>
@@ -139,23 +85,10 @@ function wrapKernel(
 }
 
 const allFloat = (...ts: (tf.TensorInfo | undefined)[]): boolean => ts.every((t) => t && t.dtype === "float32");
-const heap = (backend: BackendWasm, t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
-
-/** Allocates the output and runs `call` on it; if the addon throws, frees it and returns undefined (the fallback runs). */
-function compute(backend: BackendWasm, shape: Shape4, call: (out: tf.TensorInfo) => void): tf.TensorInfo | undefined {
-  const out = backend.makeOutput(shape, "float32");
-  try {
-    call(out);
-    return out;
-  } catch {
-    backend.disposeData(out.dataId);
-    return undefined;
-  }
-}
 
 /** The forward convolution, or undefined for the fallback. */
 function forward(
-  dnnl: DnnlConv,
+  dnnl: NativeAddon,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   a: ConvAttrs,
@@ -176,7 +109,7 @@ function forward(
   );
   const outShape: Shape4 = [x.shape[0], info.outHeight, info.outWidth, filter.shape[3]];
   // Views are taken after the allocation: growing the heap detaches earlier ones.
-  return compute(backend, outShape, (out) =>
+  return computeInto(backend, outShape, (out) =>
     dnnl.forward(
       heap(backend, x),
       x.shape as Shape4,
@@ -189,30 +122,11 @@ function forward(
   );
 }
 
-/** Adds the bias (one value per output channel) and applies ReLU, in one pass over the output. */
-function biasAndActivation(backend: BackendWasm, out: tf.TensorInfo, bias: tf.TensorInfo | undefined, relu: boolean) {
-  const y = heap(backend, out);
-  const b = bias ? heap(backend, bias) : new Float32Array(out.shape[3]);
-  const channels = b.length;
-  for (let i = 0; i < y.length; i += channels) {
-    for (let c = 0; c < channels; c++) {
-      const v = y[i + c] + b[c];
-      y[i + c] = relu && v < 0 ? 0 : v;
-    }
-  }
-}
-
-let registered = false;
-
 /**
- * Registers the native kernels over the wasm backend's current ones when the addon loads; returns
- * whether they are active. Call after the project's own kernels and before the backend is initialised.
+ * Registers the native convolutions over the wasm backend's current kernels. Call once, after the
+ * project's own kernels and before the backend is initialised.
  */
-export function registerNativeConvKernels(): boolean {
-  if (registered) return active;
-  registered = true;
-  const dnnl = loadNativeConv();
-  if (!dnnl) return false;
+export function registerNativeConvKernels(dnnl: NativeAddon): void {
   wrapKernel("Conv2D", ({x, filter}, a, backend) => forward(dnnl, x, filter, a, backend));
   wrapKernel("FusedConv2D", ({x, filter, bias, preluActivationWeights}, a, backend) => {
     const activation = a.activation ?? "linear";
@@ -222,7 +136,11 @@ export function registerNativeConvKernels(): boolean {
       return undefined;
     }
     const out = forward(dnnl, x, filter, a, backend);
-    if (out && (bias || activation === "relu")) biasAndActivation(backend, out, bias, activation === "relu");
+    if (out && (bias || activation === "relu")) {
+      // Bias and ReLU in one native pass over the output.
+      const zeros = new Float32Array(co);
+      dnnl.biasActivation(heap(backend, out), bias ? heap(backend, bias) : zeros, activation === "relu");
+    }
     return out;
   });
   wrapKernel("Conv2DBackpropInput", ({dy, filter}, a, backend) => {
@@ -230,7 +148,7 @@ export function registerNativeConvKernels(): boolean {
     if (!xShape || !allFloat(dy, filter)) return undefined;
     const pads = nativePads(xShape, filter.shape, a);
     if (!pads) return undefined;
-    return compute(backend, xShape, (dx) =>
+    return computeInto(backend, xShape, (dx) =>
       dnnl.backwardData(
         heap(backend, dy),
         dy.shape as Shape4,
@@ -247,7 +165,7 @@ export function registerNativeConvKernels(): boolean {
     if (!filterShape || !allFloat(x, dy)) return undefined;
     const pads = nativePads(x.shape, filterShape, a);
     if (!pads) return undefined;
-    return compute(backend, filterShape, (dw) =>
+    return computeInto(backend, filterShape, (dw) =>
       dnnl.backwardWeights(
         heap(backend, x),
         x.shape as Shape4,
@@ -259,6 +177,4 @@ export function registerNativeConvKernels(): boolean {
       )
     );
   });
-  active = true;
-  return true;
 }

@@ -12,7 +12,7 @@ import "@tensorflow/tfjs-backend-wasm";
 
 import {CliError} from "../errors.js";
 import type {BackendName} from "./backendName.js";
-import {nativeConvActive} from "./nativeConv.js";
+import {nativeKernelsActive} from "./nativeAddon.js";
 import {registerWasmKernels} from "./registerWasmKernels.js";
 import {initWasmWithThreads} from "./wasmThreads.js";
 
@@ -62,5 +62,5 @@ export async function selectBackend(requested?: BackendName, threads?: number): 
 /** The backend in use, with "+onednn" when WASM runs the native convolutions; undefined before selectBackend. */
 export function describeBackend(): string | undefined {
   if (!active) return undefined;
-  return active === "wasm" && nativeConvActive() ? "wasm+onednn" : active;
+  return active === "wasm" && nativeKernelsActive() ? "wasm+onednn" : active;
 }

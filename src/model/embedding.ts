@@ -79,7 +79,9 @@ export async function embedAll(
   const probabilities = new Float32Array(examples.count * NUM_CLASSES);
   for (let start = 0; start < examples.count; start += batchSize) {
     const n = Math.min(batchSize, examples.count - start);
-    const [emb, probs] = tf.tidy(() => twoHeads.predict(batchTensor(examples, start, n)) as tf.Tensor[]);
+    const [emb, probs] = tf.tidy(
+      () => twoHeads.predict(batchTensor(examples, start, n), {batchSize: n}) as tf.Tensor[]
+    );
     try {
       embeddings.set(await emb.data(), start * dim);
       probabilities.set(await probs.data(), start * NUM_CLASSES);

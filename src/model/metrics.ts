@@ -61,7 +61,7 @@ export async function predictAll(
   let lossSum = 0;
   for (let start = 0; start < examples.count; start += batchSize) {
     const n = Math.min(batchSize, examples.count - start);
-    const probs = tf.tidy(() => model.predict(batchTensor(examples, start, n)) as tf.Tensor2D);
+    const probs = tf.tidy(() => model.predict(batchTensor(examples, start, n), {batchSize: n}) as tf.Tensor2D);
     probabilities.set(await probs.data(), start * NUM_CLASSES);
     probs.dispose();
     onBatch?.(start + n, examples.count);

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {MODEL_CONV_LAYERS} from "../../bench/convLayers.js";
-import {NATIVE_ADDON_PATH, nativeConvActive} from "../../src/backend/nativeConv.js";
+import {NATIVE_ADDON_PATH, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
@@ -92,7 +92,7 @@ suite(`native convolutions on wasm${DNNL_INSTALLED ? "" : " (skipped: libdnnl-de
 
   it("are active (the addon is built by `npm run build`)", () => {
     expect(existsSync(NATIVE_ADDON_PATH), `${NATIVE_ADDON_PATH} missing: run \`npm run build\``).toBe(true);
-    expect(nativeConvActive(), "native convolutions not active: run `npm run build`").toBe(true);
+    expect(nativeKernelsActive(), "native convolutions not active: run `npm run build`").toBe(true);
   });
 
   MODEL_LAYERS.forEach((l, i) => {

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {leadingAxesMatrix} from "../../src/backend/leadingAxesReduce.js";
+import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createRandom} from "../../src/random.js";
 import {expectClose, onBackend} from "../helpers/kernelCheck.js";
@@ -24,6 +25,8 @@ function randomValues(n: number, seed: number, reluShare = 0): Float32Array {
 
 beforeAll(async () => {
   expect(await selectBackend("wasm")).toBe("wasm");
+  // The "wasm-only" test project runs this file with the native addon off: these kernels, not its.
+  if (process.env.FMNIST_NATIVE === "0") expect(nativeKernelsActive()).toBe(false);
 });
 
 describe("leadingAxesMatrix(shape, axes)", () => {
@@ -145,4 +148,19 @@ describe("Transpose on wasm", () => {
       expect(Array.from(wasm.data)).toEqual(Array.from(cpu.data));
     });
   }
+});
+
+describe("Identity on wasm", () => {
+  it("shares the input's memory (no copy) and keeps it alive after the input is disposed", () => {
+    const backend = tf.engine().backend;
+    const x = tf.tensor2d(randomValues(6, 7), [2, 3]);
+    const expected = x.dataSync().slice();
+    const buffers = backend.numDataIds();
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(buffers);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(Array.from(expected));
+    y.dispose();
+    expect(backend.numDataIds()).toBe(buffers - 1);
+  });
 });

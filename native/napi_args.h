@@ -1,0 +1,38 @@
+// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc).
+#pragma once
+#include <node_api.h>
+
+#include <cstdint>
+
+namespace fmnist {
+
+// The float32 data and length of a Float32Array argument; false for anything else.
+inline bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
+  napi_typedarray_type type;
+  void* ptr;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &buffer, &offset) != napi_ok) return false;
+  *data = static_cast<float*>(ptr);
+  return type == napi_float32_array;
+}
+
+// An integer argument; false when it is not a number.
+inline bool intArg(napi_env env, napi_value v, int64_t* out) { return napi_get_value_int64(env, v, out) == napi_ok; }
+
+inline napi_value fail(napi_env env, const char* message) {
+  napi_throw_error(env, nullptr, message);
+  return nullptr;
+}
+
+// Adds `fn` as exports[name].
+inline void exportFunction(napi_env env, napi_value exports, const char* name, napi_callback fn) {
+  napi_value f;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, nullptr, &f);
+  napi_set_named_property(env, exports, name, f);
+}
+
+void registerConv(napi_env env, napi_value exports);
+void registerHeapKernels(napi_env env, napi_value exports);
+
+}  // namespace fmnist

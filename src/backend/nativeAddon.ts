@@ -1,0 +1,114 @@
+/**
+ * The optional native addon (Node only): `native/build/fmnist_native.node`, built by `npm run build`
+ * when Debian's libdnnl-dev and g++ are installed (scripts/buildNative.mjs). It computes on
+ * Float32Array views of the WASM backend's heap, in place: oneDNN convolutions
+ * (native/dnnl_conv.cc) and a few memory-bound kernels (native/heap_kernels.cc). Without it the
+ * WASM and JavaScript kernels run. `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
+ */
+import {existsSync} from "node:fs";
+import {createRequire} from "node:module";
+import {availableParallelism} from "node:os";
+import {fileURLToPath} from "node:url";
+
+import type * as tf from "@tensorflow/tfjs";
+import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
+
+export type Shape4 = [number, number, number, number];
+type ConvCall = (
+  a: Float32Array,
+  aShape: Shape4,
+  b: Float32Array,
+  bShape: Shape4,
+  out: Float32Array,
+  outShape: Shape4,
+  padTop: number,
+  padLeft: number
+) => void;
+
+/** The addon's functions (native/addon.cc documents each). */
+export interface NativeAddon {
+  forward: ConvCall;
+  backwardData: ConvCall;
+  backwardWeights: ConvCall;
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, scale: number): void;
+  maxPoolGrad(
+    x: Float32Array,
+    xShape: Shape4,
+    dy: Float32Array,
+    dyShape: Shape4,
+    dx: Float32Array,
+    filterHeight: number,
+    filterWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number
+  ): void;
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  biasActivation(y: Float32Array, bias: Float32Array, relu: boolean): void;
+}
+
+const FUNCTIONS = [
+  "forward",
+  "backwardData",
+  "backwardWeights",
+  "sumRows",
+  "maxPoolGrad",
+  "reluGrad",
+  "biasActivation"
+] as const satisfies readonly (keyof NativeAddon)[];
+
+/** Where the build puts the addon: the same path from src/backend and dist/backend. */
+export const NATIVE_ADDON_PATH = fileURLToPath(new URL("../../native/build/fmnist_native.node", import.meta.url));
+
+let addon: NativeAddon | undefined;
+let active = false;
+
+/** Whether the native kernels are registered on the wasm backend. */
+export function nativeKernelsActive(): boolean {
+  return active;
+}
+
+/** Marks the native kernels as registered (./registerWasmKernels.ts). */
+export function markNativeKernelsActive(): void {
+  active = true;
+}
+
+/** Loads the addon; undefined when it is switched off, not built or fails to load (never throws). */
+export function loadNativeAddon(): NativeAddon | undefined {
+  if (addon) return addon;
+  if (process.env.FMNIST_NATIVE === "0" || !existsSync(NATIVE_ADDON_PATH)) return undefined;
+  // Set before libgomp starts: passive waiting keeps idle OpenMP threads from spinning against
+  // XNNPACK's pool, which runs the other kernels.
+  process.env.OMP_WAIT_POLICY ??= "passive";
+  process.env.OMP_NUM_THREADS ??= String(availableParallelism());
+  try {
+    const loaded = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
+    // An addon from an older build may lack functions: use none of it then.
+    if (FUNCTIONS.some((name) => typeof loaded[name] !== "function")) return undefined;
+    addon = loaded as NativeAddon;
+    return addon;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A float32 tensor's data as a view of the WASM heap (take views after allocating: growth detaches them). */
+export const heapView = (backend: BackendWasm, t: tf.TensorInfo): Float32Array =>
+  backend.typedArrayFromHeap(t) as Float32Array;
+
+/** Allocates an output and runs `call` on it; if the addon throws, frees it and returns undefined (the fallback runs). */
+export function computeInto(
+  backend: BackendWasm,
+  shape: number[],
+  call: (out: tf.TensorInfo) => void
+): tf.TensorInfo | undefined {
+  const out = backend.makeOutput(shape, "float32");
+  try {
+    call(out);
+    return out;
+  } catch {
+    backend.disposeData(out.dataId);
+    return undefined;
+  }
+}
