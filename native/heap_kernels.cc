@@ -10,6 +10,13 @@
 //   maxPoolGrad(x, xShape, dy, dyShape, dx, filterH, filterW, strideH, strideW, padTop, padLeft)
 //   reluGrad(dy, x, dx)                     dx = x > 0 ? dy : 0 (NaN in x gives NaN, as TF.js' step)
 //   biasActivation(y, bias, relu)           y[i] += bias[i % C], then max(y, 0) when relu
+//   binary(op, a, b, out, bIsFull, aIsFull)  out = a op b, op 0..4 = add, sub, mul, div, squared
+//                                           difference; a tensor that is not full repeats along rows
+//                                           (a per-channel vector, or a scalar)
+//   unary(op, x, out)                       op 0 = relu, 1 = square
+//   batchNorm(x, mean, variance, offset, scale, epsilon, out)
+//                                           out = (x - mean) / sqrt(variance + eps) * scale + offset,
+//                                           per channel (offset/scale may be empty: 0 and 1)
 #include <omp.h>
 
 #include <cmath>
@@ -165,6 +172,118 @@ napi_value BiasActivation(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kSquaredDifference };
+
+template <BinaryOp op>
+inline float apply(float a, float b) {
+  if constexpr (op == kAdd) return a + b;
+  if constexpr (op == kSub) return a - b;
+  if constexpr (op == kMul) return a * b;
+  if constexpr (op == kDiv) return a / b;
+  const float d = a - b;
+  return d * d;
+}
+
+// out[r * C + c] = a[r * C + c or c] op b[r * C + c or c], whichever of a and b is full.
+template <BinaryOp op>
+void binaryRows(const float* a, const float* b, float* out, size_t n, size_t C, bool aFull, bool bFull) {
+  const int64_t rows = static_cast<int64_t>(n / C);
+  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  if (aFull && bFull) {
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++) out[i] = apply<op>(a[i], b[i]);
+  } else if (C == 1) {
+    const float s = aFull ? b[0] : a[0];
+    const float* full = aFull ? a : b;
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++) out[i] = aFull ? apply<op>(full[i], s) : apply<op>(s, full[i]);
+  } else {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* ar = aFull ? a + r * C : a;
+      const float* br = bFull ? b + r * C : b;
+      float* o = out + r * C;
+      for (size_t c = 0; c < C; c++) o[c] = apply<op>(ar[c], br[c]);
+    }
+  }
+}
+
+napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  int64_t op;
+  float *a, *b, *out;
+  size_t aLen, bLen, n;
+  bool bFull, aFull;
+  if (!args(env, info, 6, argv) || !intArg(env, argv[0], &op) || !floatArray(env, argv[1], &a, &aLen) ||
+      !floatArray(env, argv[2], &b, &bLen) || !floatArray(env, argv[3], &out, &n) ||
+      napi_get_value_bool(env, argv[4], &bFull) != napi_ok || napi_get_value_bool(env, argv[5], &aFull) != napi_ok) {
+    return fail(env, "binary: bad arguments");
+  }
+  const size_t C = aFull ? bLen : aLen;
+  if ((!aFull && !bFull) || (aFull && aLen != n) || (bFull && bLen != n) || C == 0 || n % C != 0) {
+    return fail(env, "binary: inconsistent lengths");
+  }
+  switch (op) {
+    case kAdd: binaryRows<kAdd>(a, b, out, n, C, aFull, bFull); break;
+    case kSub: binaryRows<kSub>(a, b, out, n, C, aFull, bFull); break;
+    case kMul: binaryRows<kMul>(a, b, out, n, C, aFull, bFull); break;
+    case kDiv: binaryRows<kDiv>(a, b, out, n, C, aFull, bFull); break;
+    case kSquaredDifference: binaryRows<kSquaredDifference>(a, b, out, n, C, aFull, bFull); break;
+    default: return fail(env, "binary: unknown op");
+  }
+  return nullptr;
+}
+
+napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int64_t op;
+  float *x, *out;
+  size_t n, outLen;
+  if (!args(env, info, 3, argv) || !intArg(env, argv[0], &op) || !floatArray(env, argv[1], &x, &n) ||
+      !floatArray(env, argv[2], &out, &outLen) || outLen != n || op < 0 || op > 1) {
+    return fail(env, "unary: bad arguments");
+  }
+  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  if (op == 0) {
+    // NaN stays NaN, as in TF.js' Relu.
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++) out[i] = x[i] < 0 ? 0.0f : x[i];
+  } else {
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i];
+  }
+  return nullptr;
+}
+
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  float *x, *mean, *variance, *offset, *scale, *out;
+  size_t n, C, varLen, offLen, scaleLen, outLen;
+  double eps;
+  if (!args(env, info, 7, argv) || !floatArray(env, argv[0], &x, &n) || !floatArray(env, argv[1], &mean, &C) ||
+      !floatArray(env, argv[2], &variance, &varLen) || !floatArray(env, argv[3], &offset, &offLen) ||
+      !floatArray(env, argv[4], &scale, &scaleLen) || napi_get_value_double(env, argv[5], &eps) != napi_ok ||
+      !floatArray(env, argv[6], &out, &outLen) || C == 0 || varLen != C || (offLen != C && offLen != 0) ||
+      (scaleLen != C && scaleLen != 0) || outLen != n || n % C != 0) {
+    return fail(env, "batchNorm: bad arguments");
+  }
+  // Per channel: out = x * k + d with k = scale / sqrt(var + eps), d = offset - mean * k.
+  std::vector<float> k(C), d(C);
+  for (size_t c = 0; c < C; c++) {
+    k[c] = (scaleLen ? scale[c] : 1.0f) / std::sqrt(variance[c] + static_cast<float>(eps));
+    d[c] = (offLen ? offset[c] : 0.0f) - mean[c] * k[c];
+  }
+  const int64_t rows = static_cast<int64_t>(n / C);
+  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * C;
+    float* o = out + r * C;
+    for (size_t c = 0; c < C; c++) o[c] = xr[c] * k[c] + d[c];
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void fmnist::registerHeapKernels(napi_env env, napi_value exports) {
@@ -172,4 +291,7 @@ void fmnist::registerHeapKernels(napi_env env, napi_value exports) {
   exportFunction(env, exports, "maxPoolGrad", MaxPoolGrad);
   exportFunction(env, exports, "reluGrad", ReluGrad);
   exportFunction(env, exports, "biasActivation", BiasActivation);
+  exportFunction(env, exports, "binary", Binary);
+  exportFunction(env, exports, "unary", Unary);
+  exportFunction(env, exports, "batchNorm", BatchNorm);
 }

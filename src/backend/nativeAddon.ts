@@ -46,6 +46,17 @@ export interface NativeAddon {
   ): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   biasActivation(y: Float32Array, bias: Float32Array, relu: boolean): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, bIsFull: boolean, aIsFull: boolean): void;
+  unary(op: number, x: Float32Array, out: Float32Array): void;
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array,
+    scale: Float32Array,
+    epsilon: number,
+    out: Float32Array
+  ): void;
 }
 
 const FUNCTIONS = [
@@ -55,7 +66,10 @@ const FUNCTIONS = [
   "sumRows",
   "maxPoolGrad",
   "reluGrad",
-  "biasActivation"
+  "biasActivation",
+  "binary",
+  "unary",
+  "batchNorm"
 ] as const satisfies readonly (keyof NativeAddon)[];
 
 /** Where the build puts the addon: the same path from src/backend and dist/backend. */

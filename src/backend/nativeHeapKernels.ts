@@ -8,6 +8,10 @@
  * - The `Relu` gradient, dy * step(x): TF.js runs Step, Cast and Multiply (three passes and two
  *   temporaries); here one kernel, `FmnistReluGrad`, registered on wasm only. The replacement
  *   gradient falls back to TF.js' formula on backends without that kernel.
+ * - Element-wise `Add`, `Sub`, `Multiply`, `RealDiv`, `SquaredDifference` when both inputs have the
+ *   same shape or one is a per-channel vector or a scalar (bias adds, batch-norm arithmetic),
+ *   `Relu`, `Square`, and `FusedBatchNorm` with per-channel statistics: each one pass on both
+ *   cores (the WASM backend runs these on one thread).
  *
  * Each keeps the previous kernel as its fallback (other dtypes, shapes, or an addon error).
  */
@@ -108,6 +112,79 @@ function registerReluGrad(addon: NativeAddon): void {
   });
 }
 
+const BINARY_OPS = {Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4} as const;
+const UNARY_OPS = {Relu: 0, Square: 1} as const;
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** A shape that repeats along the rows of `out`: all ones but the last, which is out's last (or 1). */
+function isRowVector(shape: readonly number[], out: readonly number[]): boolean {
+  if (shape.length > out.length || shape.slice(0, -1).some((d) => d !== 1)) return false;
+  const last = shape.length === 0 ? 1 : shape[shape.length - 1];
+  return last === 1 || last === out[out.length - 1];
+}
+
+function registerBinary(addon: NativeAddon, kernelName: keyof typeof BINARY_OPS): void {
+  wrapWasmKernel(kernelName, (args) => {
+    const {a, b} = args.inputs as {a: tf.TensorInfo; b: tf.TensorInfo};
+    if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const aFull = tf.util.arraysEqual(a.shape, outShape);
+    const bFull = tf.util.arraysEqual(b.shape, outShape);
+    const fits = (aFull && (bFull || isRowVector(b.shape, outShape))) || (bFull && isRowVector(a.shape, outShape));
+    if (!fits || size(outShape) === 0) return undefined;
+    const backend = args.backend as BackendWasm;
+    return computeInto(backend, outShape, (out) =>
+      addon.binary(
+        BINARY_OPS[kernelName],
+        heapView(backend, a),
+        heapView(backend, b),
+        heapView(backend, out),
+        bFull,
+        aFull
+      )
+    );
+  });
+}
+
+function registerUnary(addon: NativeAddon, kernelName: keyof typeof UNARY_OPS): void {
+  wrapWasmKernel(kernelName, (args) => {
+    const {x} = args.inputs as {x: tf.TensorInfo};
+    if (x.dtype !== "float32" || size(x.shape) === 0) return undefined;
+    const backend = args.backend as BackendWasm;
+    return computeInto(backend, x.shape, (out) =>
+      addon.unary(UNARY_OPS[kernelName], heapView(backend, x), heapView(backend, out))
+    );
+  });
+}
+
+function registerBatchNorm(addon: NativeAddon): void {
+  wrapWasmKernel("FusedBatchNorm", (args) => {
+    const {x, mean, variance, offset, scale} = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    if (!x || !mean || !variance || x.shape.length === 0) return undefined;
+    const channels = x.shape[x.shape.length - 1];
+    const perChannel = (t: tf.TensorInfo | undefined) =>
+      !t || (t.dtype === "float32" && size(t.shape) === channels && isRowVector(t.shape, x.shape));
+    if (x.dtype !== "float32" || channels === 0 || ![mean, variance, offset, scale].every(perChannel)) {
+      return undefined;
+    }
+    const {varianceEpsilon} = args.attrs as unknown as {varianceEpsilon: number};
+    const backend = args.backend as BackendWasm;
+    const none = new Float32Array(0);
+    return computeInto(backend, x.shape, (out) =>
+      addon.batchNorm(
+        heapView(backend, x),
+        heapView(backend, mean),
+        heapView(backend, variance),
+        offset ? heapView(backend, offset) : none,
+        scale ? heapView(backend, scale) : none,
+        varianceEpsilon,
+        heapView(backend, out)
+      )
+    );
+  });
+}
+
 let registered = false;
 
 /** Registers the native kernels over the wasm backend's current ones (idempotent); call after the JS kernels. */
@@ -118,4 +195,7 @@ export function registerNativeHeapKernels(addon: NativeAddon): void {
   registerReduce(addon, "Mean");
   registerMaxPoolGrad(addon);
   registerReluGrad(addon);
+  for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) registerBinary(addon, name);
+  for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) registerUnary(addon, name);
+  registerBatchNorm(addon);
 }

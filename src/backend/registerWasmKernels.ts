@@ -2,6 +2,7 @@
 import {registerBatchNormGradient} from "./batchNormGradient.js";
 import {registerWasmConvGradients} from "./convGradKernels.js";
 import {registerWasmLeadingAxesReduce} from "./leadingAxesReduce.js";
+import {registerMeanGradient} from "./meanGradient.js";
 import {loadNativeAddon, markNativeKernelsActive} from "./nativeAddon.js";
 import {registerNativeConvKernels} from "./nativeConv.js";
 import {registerNativeHeapKernels} from "./nativeHeapKernels.js";
@@ -20,6 +21,7 @@ export function registerWasmKernels(): void {
   registerWasmLeadingAxesReduce();
   registerWasmJsKernels();
   registerBatchNormGradient();
+  registerMeanGradient();
   // Last: the native kernels fall back to the ones registered above.
   const addon = loadNativeAddon();
   if (addon) {
