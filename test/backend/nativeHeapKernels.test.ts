@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {RELU_GRAD_KERNEL} from "../../src/backend/nativeHeapKernels.js";
+import {nativeKernelCalls, RELU_GRAD_KERNEL} from "../../src/backend/nativeHeapKernels.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createRandom} from "../../src/random.js";
 import {expectClose, onBackend} from "../helpers/kernelCheck.js";
@@ -66,7 +66,9 @@ suite(`native heap kernels on wasm${DNNL_INSTALLED ? "" : " (skipped: libdnnl-de
             .grad(f)(input, dy as tf.Tensor4D)
             .dataSync() as Float32Array;
         });
+      const before = nativeKernelCalls("MaxPoolGrad");
       const wasm = await onBackend("wasm", run);
+      expect(nativeKernelCalls("MaxPoolGrad") - before, "native calls").toBe(1);
       const cpu = await onBackend("cpu", run);
       expectClose(wasm, cpu, "MaxPoolGrad", 1e-6);
     });
@@ -95,5 +97,86 @@ suite(`native heap kernels on wasm${DNNL_INSTALLED ? "" : " (skipped: libdnnl-de
     const kernels = profile.kernels.map((k) => k.name);
     expect(kernels).toContain(RELU_GRAD_KERNEL);
     expect(kernels).not.toContain("Step");
+  });
+
+  const binaryCases: {a: number[]; b: number[]}[] = [
+    {a: [16, 26, 26, 64], b: [16, 26, 26, 64]},
+    {a: [16, 26, 26, 64], b: [64]},
+    {a: [64], b: [16, 26, 26, 64]},
+    {a: [16, 13, 13, 64], b: [1, 1, 1, 64]},
+    {a: [16, 13, 13, 64], b: []},
+    {a: [], b: [5, 7]},
+    {a: [40, 1], b: [1, 30]} // outer product: not covered, the WASM kernel runs
+  ];
+  const KERNEL = {add: "Add", sub: "Sub", mul: "Multiply", div: "RealDiv", squaredDifference: "SquaredDifference"};
+  for (const op of ["add", "sub", "mul", "div", "squaredDifference"] as const) {
+    binaryCases.forEach((c, i) => {
+      it(`${op} of [${c.a}] and [${c.b}] matches cpu`, async () => {
+        const a = values(size(c.a), 80 + i);
+        // Divisors kept away from 0.
+        const b = values(size(c.b), 90 + i).map((v) => (op === "div" ? v + Math.sign(v || 1) * 0.5 : v));
+        const run = () => tf.tidy(() => tf[op](tf.tensor(a, c.a), tf.tensor(b, c.b)).dataSync() as Float32Array);
+        const before = nativeKernelCalls(KERNEL[op]);
+        const wasm = await onBackend("wasm", run);
+        expect(nativeKernelCalls(KERNEL[op]) - before, "native calls").toBe(i === binaryCases.length - 1 ? 0 : 1);
+        const cpu = await onBackend("cpu", run);
+        expectClose(wasm, cpu, `${op} [${c.a}] [${c.b}]`, 1e-6);
+      });
+    });
+  }
+
+  it("relu and square match cpu (NaN stays NaN through relu)", async () => {
+    const shape = [16, 26, 26, 64];
+    const x = values(size(shape), 100, 0.1);
+    x[3] = Number.NaN;
+    const run = () =>
+      tf.tidy(() => {
+        const t = tf.tensor(x, shape);
+        return {relu: tf.relu(t).dataSync() as Float32Array, square: tf.square(t).dataSync() as Float32Array};
+      });
+    const before = nativeKernelCalls("Relu") + nativeKernelCalls("Square");
+    const wasm = await onBackend("wasm", run);
+    expect(nativeKernelCalls("Relu") + nativeKernelCalls("Square") - before, "native calls").toBe(2);
+    const cpu = await onBackend("cpu", run);
+    for (const k of ["relu", "square"] as const) {
+      expect(Number.isNaN(wasm[k][3]), `${k}(NaN)`).toBe(true);
+      wasm[k][3] = cpu[k][3] = 0;
+      expectClose(wasm[k], cpu[k], k, 1e-6);
+    }
+  });
+
+  const bnCases: {stats: number[]; offset: boolean; scale: boolean}[] = [
+    {stats: [64], offset: true, scale: true},
+    {stats: [1, 1, 1, 64], offset: true, scale: true},
+    {stats: [64], offset: false, scale: true},
+    {stats: [64], offset: true, scale: false}
+  ];
+  bnCases.forEach((c, i) => {
+    const what = `${c.offset ? "with" : "without"} offset, ${c.scale ? "with" : "without"} scale`;
+    it(`batchNorm of 16x13x13x64 with [${c.stats}] statistics, ${what}, matches cpu`, async () => {
+      const shape = [16, 13, 13, 64];
+      const x = values(size(shape), 110 + i);
+      const stat = (seed: number, shift: number) => values(64, seed).map((v) => v + shift);
+      const [mean, variance, offset, scale] = [stat(120, 0), stat(121, 1.5), stat(122, 0), stat(123, 1)];
+      const run = () =>
+        tf.tidy(
+          () =>
+            tf
+              .batchNorm(
+                tf.tensor(x, shape),
+                tf.tensor(mean, c.stats),
+                tf.tensor(variance, c.stats),
+                c.offset ? tf.tensor(offset, c.stats) : undefined,
+                c.scale ? tf.tensor(scale, c.stats) : undefined,
+                1e-3
+              )
+              .dataSync() as Float32Array
+        );
+      const before = nativeKernelCalls("FusedBatchNorm");
+      const wasm = await onBackend("wasm", run);
+      expect(nativeKernelCalls("FusedBatchNorm") - before, "native calls").toBe(1);
+      const cpu = await onBackend("cpu", run);
+      expectClose(wasm, cpu, "batchNorm", 1e-5);
+    });
   });
 });

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {leadingAxesMatrix} from "../../src/backend/leadingAxesReduce.js";
+import {BROADCAST_ROWS_KERNEL} from "../../src/backend/meanGradient.js";
 import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createRandom} from "../../src/random.js";
@@ -162,5 +163,31 @@ describe("Identity on wasm", () => {
     expect(Array.from(y.dataSync())).toEqual(Array.from(expected));
     y.dispose();
     expect(backend.numDataIds()).toBe(buffers - 1);
+  });
+});
+
+describe("the Mean gradient", () => {
+  const cases: {shape: number[]; axis: number[]; broadcast: boolean}[] = [
+    {shape: [16, 13, 13, 64], axis: [0, 1, 2], broadcast: true},
+    {shape: [6, 5], axis: [0], broadcast: true},
+    {shape: [16, 3, 3, 64], axis: [1, 2], broadcast: false} // global average pooling: TF.js' gradient
+  ];
+  cases.forEach((c, i) => {
+    it(`over [${c.axis}] of ${c.shape.join("x")} matches cpu${c.broadcast ? ", without a full-size ones tensor" : ""}`, async () => {
+      const x = randomValues(size(c.shape), 300 + i);
+      // A weighted sum of the means, so each mean gets a different upstream gradient.
+      const grad = () =>
+        tf.grad((t: tf.Tensor) => {
+          const m = tf.mean(t, c.axis);
+          return tf.sum(tf.mul(m, tf.range(1, 1 + m.size).reshape(m.shape)));
+        });
+      const run = () => tf.tidy(() => grad()(tf.tensor(x, c.shape)).dataSync() as Float32Array);
+      const wasm = await onBackend("wasm", run);
+      const cpu = await onBackend("cpu", run);
+      expectClose(wasm, cpu, "Mean gradient", 1e-6);
+      const profile = await tf.profile(() => tf.tidy(() => grad()(tf.tensor(x, c.shape))));
+      tf.dispose(profile.result);
+      expect(profile.kernels.map((k) => k.name).includes(BROADCAST_ROWS_KERNEL)).toBe(c.broadcast);
+    });
   });
 });
