@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-type GradFunc = NonNullable<ReturnType<typeof tf.getGradient>>["gradFunc"];
+import {replaceGradient, type GradFunc} from "./replaceGradient.js";
 
 let original: GradFunc | undefined;
 
@@ -49,8 +49,5 @@ const gradFunc: GradFunc = (dy, saved, attrs) => {
 /** Replaces the FusedBatchNorm gradient (idempotent). */
 export function registerBatchNormGradient(): void {
   if (original) return;
-  const config = tf.getGradient("FusedBatchNorm");
-  if (!config) throw new Error("FusedBatchNorm has no gradient to replace");
-  original = config.gradFunc;
-  tf.registerGradient({...config, gradFunc});
+  original = replaceGradient("FusedBatchNorm", () => gradFunc);
 }

@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 import {leadingAxesMatrix} from "./leadingAxesReduce.js";
+import {replaceGradient} from "./replaceGradient.js";
 
 export const BROADCAST_ROWS_KERNEL = "FmnistBroadcastRows";
 
@@ -40,27 +41,20 @@ export function registerMeanGradient(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({kernelName: BROADCAST_ROWS_KERNEL, backendName: "wasm", kernelFunc: broadcastRowsKernel});
-  const config = tf.getGradient("Mean");
-  if (!config) throw new Error("Mean has no gradient to replace");
-  const original = config.gradFunc;
-  tf.registerGradient({
-    ...config,
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const {axis} = attrs as unknown as {axis: number | number[]};
-      const axes = tf.util.parseAxisParam(axis, x.shape);
-      const matrix = leadingAxesMatrix(x.shape, axes);
-      if (!matrix || x.dtype !== "float32" || !tf.getKernel(BROADCAST_ROWS_KERNEL, tf.getBackend())) {
-        return original(dy, saved, attrs);
-      }
-      const dyT = dy as tf.Tensor;
-      return {
-        x: () =>
-          tf.tidy(
-            () =>
-              tf.engine().runKernel(BROADCAST_ROWS_KERNEL, {x: tf.div(dyT, matrix[0])}, {shape: x.shape}) as tf.Tensor
-          )
-      };
+  replaceGradient("Mean", (original) => (dy, saved, attrs) => {
+    const [x] = saved;
+    const {axis} = attrs as unknown as {axis: number | number[]};
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    const matrix = leadingAxesMatrix(x.shape, axes);
+    if (!matrix || x.dtype !== "float32" || !tf.getKernel(BROADCAST_ROWS_KERNEL, tf.getBackend())) {
+      return original(dy, saved, attrs);
     }
+    const dyT = dy as tf.Tensor;
+    return {
+      x: () =>
+        tf.tidy(
+          () => tf.engine().runKernel(BROADCAST_ROWS_KERNEL, {x: tf.div(dyT, matrix[0])}, {shape: x.shape}) as tf.Tensor
+        )
+    };
   });
 }

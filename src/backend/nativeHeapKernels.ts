@@ -20,6 +20,7 @@ import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 import {leadingAxesMatrix} from "./leadingAxesReduce.js";
 import {computeInto, heapView, type NativeAddon, type Shape4} from "./nativeAddon.js";
+import {replaceGradient} from "./replaceGradient.js";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -112,18 +113,12 @@ function registerReluGrad(addon: NativeAddon): void {
       return out;
     }
   });
-  const config = tf.getGradient("Relu");
-  if (!config) throw new Error("Relu has no gradient to replace");
-  const original = config.gradFunc;
-  tf.registerGradient({
-    ...config,
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const dyT = dy as tf.Tensor;
-      const fused = x.dtype === "float32" && dyT.dtype === "float32" && tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend());
-      if (!fused || !tf.util.arraysEqual(x.shape, dyT.shape)) return original(dy, saved, attrs);
-      return {x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, {dy: dyT, x}) as tf.Tensor};
-    }
+  replaceGradient("Relu", (original) => (dy, saved, attrs) => {
+    const [x] = saved;
+    const dyT = dy as tf.Tensor;
+    const fused = x.dtype === "float32" && dyT.dtype === "float32" && tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend());
+    if (!fused || !tf.util.arraysEqual(x.shape, dyT.shape)) return original(dy, saved, attrs);
+    return {x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, {dy: dyT, x}) as tf.Tensor};
   });
 }
 
