@@ -4,6 +4,7 @@ import {getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
 import {describeBackend, selectBackend} from "../src/backend/selectBackend.js";
 import {createCnn} from "../src/model/cnn.js";
+import {createAdam} from "../src/model/fusedAdam.js";
 import {sparseCategoricalCrossentropy} from "../src/model/metrics.js";
 import {IMAGE_SIZE, NUM_CLASSES} from "../src/data/fashionMnist.js";
 import {medianMs} from "./timing.js";
@@ -86,7 +87,7 @@ export async function measureOurs(steps: number, log: (line: string) => void): P
   const backend = describeBackend() ?? selected;
   log(`ours: tfjs ${tf.version.tfjs} on ${backend}${threads === null ? "" : ` with ${threads} thread(s)`}`);
   const model = createCnn();
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = createAdam(1e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   try {
     log(`ours: train step at batch ${TRAIN_BATCH} (2 warm-up + ${steps} steps)`);

@@ -19,6 +19,7 @@ import {normalise} from "../src/data/dataset.js";
 import {loadFashionMnist} from "../src/data/loadFashionMnist.js";
 import {augmentBatch} from "../src/model/augment.js";
 import {createCnn} from "../src/model/cnn.js";
+import {createAdam} from "../src/model/fusedAdam.js";
 import {batchTensor, sparseCategoricalCrossentropy} from "../src/model/metrics.js";
 import {createRandom, permutation} from "../src/random.js";
 import {KernelTimer, type KernelCall} from "./kernelTimer.js";
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
   const train = normalise(await loadFashionMnist("train", {limit: 4096}));
   const model = createCnn();
   trackLayers(model);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = createAdam(1e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const xsBuffer = new Float32Array(batch * IMAGE_PIXELS);
   const ysBuffer = new Int32Array(batch);

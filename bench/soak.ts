@@ -18,6 +18,7 @@ import {selectBackend} from "../src/backend/selectBackend.js";
 import {normalise, splitValidation} from "../src/data/dataset.js";
 import {loadFashionMnist} from "../src/data/loadFashionMnist.js";
 import {createCnn} from "../src/model/cnn.js";
+import {createAdam} from "../src/model/fusedAdam.js";
 import {MODEL_DIR, appendEpochLog, ensureRunDir, saveModel, saveTrainState} from "../src/model/runDir.js";
 import {trainModel} from "../src/model/train.js";
 import {TensorBoardLogger} from "../src/train/tensorBoardLogger.js";
@@ -61,7 +62,7 @@ export async function soak(log: (line: string) => void = () => {}): Promise<Soak
   try {
     await ensureRunDir(run);
     const model = createCnn();
-    const optimizer = tf.train.adam(0.001);
+    const optimizer = createAdam(0.001);
     const tensorBoard = await TensorBoardLogger.open(run);
     const epochs: SoakEpoch[] = [];
     const startRssMiB = process.memoryUsage().rss / MIB;

@@ -14,6 +14,8 @@
 //                                           difference; a tensor that is not full repeats along rows
 //                                           (a per-channel vector, or a scalar)
 //   unary(op, x, out)                       op 0 = relu, 1 = square
+//   adamUpdate(value, m, v, g, newValue, newM, newV, [lr, beta1, beta2, epsilon, c1, c2])
+//                                           one Adam step in TF.js' float32 order (c = 1 - beta^t)
 //   batchNorm(x, mean, variance, offset, scale, epsilon, out)
 //                                           out = (x - mean) / sqrt(variance + eps) * scale + offset,
 //                                           per channel (offset/scale may be empty: 0 and 1)
@@ -292,6 +294,40 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  float* p[7];
+  size_t len[7];
+  if (!args(env, info, 8, argv)) return fail(env, "adamUpdate: bad arguments");
+  for (int i = 0; i < 7; i++) {
+    if (!floatArray(env, argv[i], &p[i], &len[i]) || len[i] != len[0]) return fail(env, "adamUpdate: bad arrays");
+  }
+  double h[6];
+  for (uint32_t i = 0; i < 6; i++) {
+    napi_value e;
+    if (napi_get_element(env, argv[7], i, &e) != napi_ok || napi_get_value_double(env, e, &h[i]) != napi_ok) {
+      return fail(env, "adamUpdate: bad hyperparameters");
+    }
+  }
+  const float negLr = static_cast<float>(-h[0]), b1 = static_cast<float>(h[1]), b2 = static_cast<float>(h[2]);
+  const float ob1 = static_cast<float>(1 - h[1]), ob2 = static_cast<float>(1 - h[2]);
+  const float eps = static_cast<float>(h[3]), c1 = static_cast<float>(h[4]), c2 = static_cast<float>(h[5]);
+  const float *x = p[0], *m = p[1], *v = p[2], *g = p[3];
+  float *xn = p[4], *mn = p[5], *vn = p[6];
+  const size_t n = len[0];
+  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float m1 = m[i] * b1 + gi * ob1;
+    const float v1 = v[i] * b2 + (gi * gi) * ob2;
+    mn[i] = m1;
+    vn[i] = v1;
+    xn[i] = ((m1 / c1) / (std::sqrt(v1 / c2) + eps)) * negLr + x[i];
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void fmnist::registerHeapKernels(napi_env env, napi_value exports) {
@@ -302,4 +338,5 @@ void fmnist::registerHeapKernels(napi_env env, napi_value exports) {
   exportFunction(env, exports, "binary", Binary);
   exportFunction(env, exports, "unary", Unary);
   exportFunction(env, exports, "batchNorm", BatchNorm);
+  exportFunction(env, exports, "adamUpdate", AdamUpdate);
 }

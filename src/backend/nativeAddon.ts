@@ -48,6 +48,16 @@ export interface NativeAddon {
   biasActivation(y: Float32Array, bias: Float32Array, relu: boolean): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, bIsFull: boolean, aIsFull: boolean): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  adamUpdate(
+    value: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+    hyper: [learningRate: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number]
+  ): void;
   batchNorm(
     x: Float32Array,
     mean: Float32Array,
@@ -69,7 +79,8 @@ const FUNCTIONS = [
   "biasActivation",
   "binary",
   "unary",
-  "batchNorm"
+  "batchNorm",
+  "adamUpdate"
 ] as const satisfies readonly (keyof NativeAddon)[];
 
 /** Where the build puts the addon: the same path from src/backend and dist/backend. */

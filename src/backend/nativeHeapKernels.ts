@@ -13,6 +13,9 @@
  *   `Relu`, `Square`, and `FusedBatchNorm` with per-channel statistics: each one pass on both
  *   cores (the WASM backend runs these on one thread).
  *
+ * - `FmnistAdamUpdate`: a whole Adam step of one variable (../model/fusedAdam.ts uses it where the
+ *   backend has it), instead of TF.js' 14 small kernels per variable.
+ *
  * Each keeps the previous kernel as its fallback (other dtypes, shapes, or an addon error).
  */
 import * as tf from "@tensorflow/tfjs";
@@ -195,6 +198,53 @@ function registerBatchNorm(addon: NativeAddon): void {
   });
 }
 
+/** One Adam step of one variable: inputs value, m, v, gradient; outputs the new value, m and v. */
+export const ADAM_UPDATE_KERNEL = "FmnistAdamUpdate";
+
+/** The attributes of {@link ADAM_UPDATE_KERNEL}; correction1/2 are 1 - beta1^t and 1 - beta2^t. */
+export interface AdamUpdateAttrs {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  correction1: number;
+  correction2: number;
+}
+
+function registerAdamUpdate(addon: NativeAddon): void {
+  tf.registerKernel({
+    kernelName: ADAM_UPDATE_KERNEL,
+    backendName: "wasm",
+    kernelFunc: (args) => {
+      const backend = args.backend as BackendWasm;
+      const {value, m, v, gradient} = args.inputs as Record<"value" | "m" | "v" | "gradient", tf.TensorInfo>;
+      const a = args.attrs as unknown as AdamUpdateAttrs;
+      for (const t of [value, m, v, gradient]) {
+        if (t.dtype !== "float32" || !tf.util.arraysEqual(t.shape, value.shape)) {
+          throw new Error(`${ADAM_UPDATE_KERNEL}: expected float32 tensors of shape [${value.shape}]`);
+        }
+      }
+      const outs = [0, 1, 2].map(() => backend.makeOutput(value.shape, "float32"));
+      // Views after all allocations: growing the heap detaches earlier ones.
+      const view = (t: tf.TensorInfo) => heapView(backend, t);
+      try {
+        addon.adamUpdate(view(value), view(m), view(v), view(gradient), view(outs[0]), view(outs[1]), view(outs[2]), [
+          a.learningRate,
+          a.beta1,
+          a.beta2,
+          a.epsilon,
+          a.correction1,
+          a.correction2
+        ]);
+      } catch (error) {
+        for (const out of outs) backend.disposeData(out.dataId);
+        throw error;
+      }
+      return outs;
+    }
+  });
+}
+
 let registered = false;
 
 /** Registers the native kernels over the wasm backend's current ones (idempotent); call after the JS kernels. */
@@ -208,4 +258,5 @@ export function registerNativeHeapKernels(addon: NativeAddon): void {
   for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) registerBinary(addon, name);
   for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) registerUnary(addon, name);
   registerBatchNorm(addon);
+  registerAdamUpdate(addon);
 }

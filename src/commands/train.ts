@@ -2,7 +2,7 @@
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import {SingleBar} from "cli-progress";
 
 import {selectBackend, type BackendName} from "../backend/selectBackend.js";
@@ -15,6 +15,7 @@ import {writeFileAtomic} from "../io/atomicWrite.js";
 import {createCnn} from "../model/cnn.js";
 import {formatCount, formatModelSummary, modelSummary} from "../model/layerSummary.js";
 import {defaultMetadata, writeMetadata} from "../model/metadata.js";
+import {createAdam} from "../model/fusedAdam.js";
 import {confusionMatrix, predictAll} from "../model/metrics.js";
 import {
   CONFIG_FILE,
@@ -102,7 +103,7 @@ export async function trainCommand(
   logger.info(`data: ${train.count} training, ${validation.count} validation images (${config.validation})`);
 
   await ensureRunDir(run);
-  const optimizer = tf.train.adam(config.learningRate);
+  const optimizer = createAdam(config.learningRate);
   let model: tf.LayersModel;
   let state: TrainState;
   if (options.resume) {
