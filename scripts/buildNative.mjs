@@ -6,7 +6,7 @@ import {existsSync} from "node:fs";
 import process from "node:process";
 import {fileURLToPath, URL} from "node:url";
 
-const say = (line) => process.stdout.write(`native convolutions: ${line}\n`);
+const say = (line) => process.stdout.write(`native kernels: ${line}\n`);
 const script = fileURLToPath(new URL("../native/build.sh", import.meta.url));
 const header = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));
 if (!header) {
