@@ -1,4 +1,4 @@
-// Optional step of `npm run build`: builds the native convolution addon (native/build.sh) when
+// Optional step of `npm run build`: builds the native addon (native/build.sh: oneDNN convolutions and OpenMP kernels) when
 // oneDNN's headers (Debian: libdnnl-dev) and g++ are present. Always exits 0: without the addon
 // the product runs its WASM kernels.
 import {spawnSync} from "node:child_process";
