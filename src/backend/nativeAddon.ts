@@ -10,7 +10,7 @@ import {createRequire} from "node:module";
 import {availableParallelism} from "node:os";
 import {fileURLToPath} from "node:url";
 
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 export type Shape4 = [number, number, number, number];
@@ -136,4 +136,32 @@ export function computeInto(
     backend.disposeData(out.dataId);
     return undefined;
   }
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+const calls = new Map<string, number>();
+
+/** How many times each wrapped kernel ran natively (not through its fallback) in this process. */
+export function nativeKernelCalls(kernelName: string): number {
+  return calls.get(kernelName) ?? 0;
+}
+
+/**
+ * Registers `kernelName` on wasm over the kernel registered before: `run` returns the output, or
+ * undefined to run the previous kernel (shapes, dtypes or attributes the native code does not cover).
+ */
+export function wrapWasmKernel(kernelName: string, run: (args: KernelArgs) => tf.TensorInfo | undefined): void {
+  const previous = tf.getKernel(kernelName, "wasm");
+  if (!previous) throw new Error(`wasm has no ${kernelName} kernel to wrap`);
+  tf.unregisterKernel(kernelName, "wasm");
+  tf.registerKernel({
+    ...previous,
+    kernelFunc: (args) => {
+      const out = run(args);
+      if (!out) return previous.kernelFunc(args);
+      calls.set(kernelName, (calls.get(kernelName) ?? 0) + 1);
+      return out;
+    }
+  });
 }

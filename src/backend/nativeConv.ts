@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
-import {computeInto, heapView as heap, type NativeAddon, type Shape4} from "./nativeAddon.js";
+import {computeInto, heapView as heap, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
 
 interface ConvAttrs {
   strides: [number, number] | number;
@@ -62,26 +62,14 @@ function nativePads(xShape: number[], filterShape: number[], a: ConvAttrs): [num
   return [top, left];
 }
 
-/** Registers `kernelName` on wasm: `run` returns the output or undefined to use the previous kernel. */
+/** {@link wrapWasmKernel} with the convolution kernels' inputs and attributes typed. */
 function wrapKernel(
   kernelName: string,
   run: (inputs: ConvInputs, attrs: ConvAttrs, backend: BackendWasm) => tf.TensorInfo | undefined
 ): void {
-  const previous = tf.getKernel(kernelName, "wasm");
-  if (!previous) return;
-  tf.unregisterKernel(kernelName, "wasm");
-  tf.registerKernel({
-    kernelName,
-    backendName: "wasm",
-    setupFunc: previous.setupFunc,
-    disposeFunc: previous.disposeFunc,
-    kernelFunc: (args) => {
-      const inputs = args.inputs as unknown as ConvInputs;
-      const attrs = args.attrs as unknown as ConvAttrs;
-      const out = run(inputs, attrs, args.backend as BackendWasm);
-      return out ?? previous.kernelFunc(args);
-    }
-  });
+  wrapWasmKernel(kernelName, (args) =>
+    run(args.inputs as unknown as ConvInputs, args.attrs as unknown as ConvAttrs, args.backend as BackendWasm)
+  );
 }
 
 const allFloat = (...ts: (tf.TensorInfo | undefined)[]): boolean => ts.every((t) => t && t.dtype === "float32");

@@ -22,33 +22,8 @@ import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 import {leadingAxesMatrix} from "./leadingAxesReduce.js";
-import {computeInto, heapView, type NativeAddon, type Shape4} from "./nativeAddon.js";
+import {computeInto, heapView, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
 import {replaceGradient} from "./replaceGradient.js";
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-const calls = new Map<string, number>();
-
-/** How many times each wrapped kernel ran natively (not through its fallback) in this process. */
-export function nativeKernelCalls(kernelName: string): number {
-  return calls.get(kernelName) ?? 0;
-}
-
-/** Registers `kernelName` on wasm: `run` returns the output or undefined to use the previous kernel. */
-function wrapWasmKernel(kernelName: string, run: (args: KernelArgs) => tf.TensorInfo | undefined): void {
-  const previous = tf.getKernel(kernelName, "wasm");
-  if (!previous) throw new Error(`wasm has no ${kernelName} kernel to wrap`);
-  tf.unregisterKernel(kernelName, "wasm");
-  tf.registerKernel({
-    ...previous,
-    kernelFunc: (args) => {
-      const out = run(args);
-      if (!out) return previous.kernelFunc(args);
-      calls.set(kernelName, (calls.get(kernelName) ?? 0) + 1);
-      return out;
-    }
-  });
-}
 
 function registerReduce(addon: NativeAddon, kernelName: "Sum" | "Mean"): void {
   wrapWasmKernel(kernelName, (args) => {

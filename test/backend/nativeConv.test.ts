@@ -9,7 +9,7 @@ import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
 import {createRandom} from "../../src/random.js";
-import {cnnTrainingStep, expectClose, onBackend} from "../helpers/kernelCheck.js";
+import {cnnTrainingStep, DNNL_INSTALLED, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];
 interface Layer {
@@ -26,8 +26,6 @@ const FALLBACK: Layer = {size: 13, cin: 8, pad: "same", stride: 2};
 const BATCH = 2;
 const COUT = 64;
 
-// Without oneDNN's headers the addon cannot be built; with them, `npm run build` must have built it.
-const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));
 const title = (l: Layer) =>
   `x ${BATCH}x${l.size}x${l.size}x${l.cin}, filter 3x3x${l.cin}x${COUT}, stride ${l.stride}, ${l.pad}`;
 

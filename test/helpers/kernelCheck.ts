@@ -1,10 +1,15 @@
 /** Shared by the kernel tests: running on a reference backend, and comparing arrays with a stated tolerance. */
+import {existsSync} from "node:fs";
+
 import * as tf from "@tensorflow/tfjs";
 import {expect} from "vitest";
 
 import type {Examples} from "../../src/data/dataset.js";
 import {createCnn} from "../../src/model/cnn.js";
 import {batchTensor, sparseCategoricalCrossentropy} from "../../src/model/metrics.js";
+
+/** Whether oneDNN's headers are installed: then `npm run build` must have built the native addon, and its tests run. */
+export const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));
 
 /** Runs `fn` with `backend` active and returns to wasm; `fn` returns plain data and must not leak tensors. */
 export async function onBackend<T>(backend: "wasm" | "cpu", fn: () => T): Promise<T> {

@@ -1,5 +1,3 @@
-import {existsSync} from "node:fs";
-
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
@@ -8,9 +6,7 @@ import {ADAM_UPDATE_KERNEL} from "../../src/backend/nativeHeapKernels.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createAdam} from "../../src/model/fusedAdam.js";
 import {createRandom} from "../../src/random.js";
-import {expectClose} from "../helpers/kernelCheck.js";
-
-const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));
+import {DNNL_INSTALLED, expectClose} from "../helpers/kernelCheck.js";
 
 const SHAPES = [[3, 3, 8, 16], [16], [40, 10]];
 
