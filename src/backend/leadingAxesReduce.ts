@@ -21,6 +21,19 @@ export function leadingAxesMatrix(shape: readonly number[], axes: readonly numbe
 
 type ReduceAttrs = {axis: number | number[]; keepDims: boolean};
 
+/** A float32 Sum/Mean over leading axes as rows x cols, with its output shape; null for any other reduction. */
+export function leadingAxesReduction(
+  x: tf.TensorInfo,
+  attrs: unknown
+): {rows: number; cols: number; outShape: number[]} | null {
+  const {axis, keepDims} = attrs as ReduceAttrs;
+  const axes = tf.util.parseAxisParam(axis, x.shape);
+  const matrix = x.dtype === "float32" ? leadingAxesMatrix(x.shape, axes) : null;
+  if (!matrix) return null;
+  const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
+  return {rows: matrix[0], cols: matrix[1], outShape};
+}
+
 function register(kernelName: "Sum" | "Mean"): void {
   const native = tf.getKernel(kernelName, "wasm");
   if (!native) throw new Error(`wasm has no ${kernelName} kernel`);
@@ -29,13 +42,10 @@ function register(kernelName: "Sum" | "Mean"): void {
     ...native,
     kernelFunc: (args) => {
       const {x} = args.inputs as {x: tf.TensorInfo};
-      const {axis, keepDims} = args.attrs as unknown as ReduceAttrs;
-      const axes = tf.util.parseAxisParam(axis, x.shape);
-      const matrix = x.dtype === "float32" ? leadingAxesMatrix(x.shape, axes) : null;
-      if (!matrix) return native.kernelFunc(args);
-      const [rows, cols] = matrix;
+      const reduction = leadingAxesReduction(x, args.attrs);
+      if (!reduction) return native.kernelFunc(args);
+      const {rows, cols, outShape} = reduction;
       const backend = args.backend as BackendWasm;
-      const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
       const out = backend.makeOutput(outShape, "float32");
       // Views after makeOutput: allocating can grow (and so detach) the heap.
       const src = backend.typedArrayFromHeap(x) as Float32Array;

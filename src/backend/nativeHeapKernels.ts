@@ -21,20 +21,17 @@
 import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
-import {leadingAxesMatrix} from "./leadingAxesReduce.js";
+import {leadingAxesReduction} from "./leadingAxesReduce.js";
 import {computeInto, heapView, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
 import {replaceGradient} from "./replaceGradient.js";
 
 function registerReduce(addon: NativeAddon, kernelName: "Sum" | "Mean"): void {
   wrapWasmKernel(kernelName, (args) => {
     const {x} = args.inputs as {x: tf.TensorInfo};
-    const {axis, keepDims} = args.attrs as unknown as {axis: number | number[]; keepDims: boolean};
-    const axes = tf.util.parseAxisParam(axis, x.shape);
-    const matrix = x.dtype === "float32" ? leadingAxesMatrix(x.shape, axes) : null;
-    if (!matrix) return undefined;
-    const [rows, cols] = matrix;
+    const reduction = leadingAxesReduction(x, args.attrs);
+    if (!reduction) return undefined;
+    const {rows, cols, outShape} = reduction;
     const backend = args.backend as BackendWasm;
-    const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
     const scale = kernelName === "Mean" ? 1 / rows : 1;
     return computeInto(backend, outShape, (out) =>
       addon.sumRows(heapView(backend, x), rows, cols, heapView(backend, out), scale)
