@@ -21,6 +21,7 @@
 //                                           per channel (offset/scale may be empty: 0 and 1)
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>

@@ -126,8 +126,8 @@ export function registerNativeConvKernels(dnnl: NativeAddon): void {
     const out = forward(dnnl, x, filter, a, backend);
     if (out && (bias || activation === "relu")) {
       // Bias and ReLU in one native pass over the output.
-      const zeros = new Float32Array(co);
-      dnnl.biasActivation(heap(backend, out), bias ? heap(backend, bias) : zeros, activation === "relu");
+      const b = bias ? heap(backend, bias) : new Float32Array(co);
+      dnnl.biasActivation(heap(backend, out), b, activation === "relu");
     }
     return out;
   });

@@ -12,7 +12,6 @@
  *   same shape or one is a per-channel vector or a scalar (bias adds, batch-norm arithmetic),
  *   `Relu`, `Square`, and `FusedBatchNorm` with per-channel statistics: each one pass on both
  *   cores (the WASM backend runs these on one thread).
- *
  * - `FmnistAdamUpdate`: a whole Adam step of one variable (../model/fusedAdam.ts uses it where the
  *   backend has it), instead of TF.js' 14 small kernels per variable.
  *
@@ -24,6 +23,7 @@ import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 import {leadingAxesReduction} from "./leadingAxesReduce.js";
 import {computeInto, heapView, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
 import {replaceGradient} from "./replaceGradient.js";
+import {maxPoolGradInfo} from "./wasmJsKernels.js";
 
 function registerReduce(addon: NativeAddon, kernelName: "Sum" | "Mean"): void {
   wrapWasmKernel(kernelName, (args) => {
@@ -39,19 +39,11 @@ function registerReduce(addon: NativeAddon, kernelName: "Sum" | "Mean"): void {
   });
 }
 
-type PoolAttrs = {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number;
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
-
 function registerMaxPoolGrad(addon: NativeAddon): void {
   wrapWasmKernel("MaxPoolGrad", (args) => {
     const {dy, input} = args.inputs as {dy: tf.TensorInfo; input: tf.TensorInfo};
     if (input.dtype !== "float32" || dy.dtype !== "float32" || input.shape.length !== 4) return undefined;
-    const {filterSize, strides, pad, dimRoundingMode} = args.attrs as unknown as PoolAttrs;
-    const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
+    const info = maxPoolGradInfo(input, args.attrs);
     const backend = args.backend as BackendWasm;
     return computeInto(backend, input.shape, (dx) =>
       addon.maxPoolGrad(
@@ -100,7 +92,7 @@ function registerReluGrad(addon: NativeAddon): void {
 const BINARY_OPS = {Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4} as const;
 const UNARY_OPS = {Relu: 0, Square: 1} as const;
 
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const size = tf.util.sizeFromShape;
 
 /** A shape that repeats along the rows of `out`: all ones but the last, which is out's last (or 1). */
 function isRowVector(shape: readonly number[], out: readonly number[]): boolean {

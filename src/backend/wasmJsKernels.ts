@@ -19,6 +19,19 @@ type MaxPoolGradAttrs = {
   dimRoundingMode?: "floor" | "round" | "ceil";
 };
 
+/** The pooling geometry of a MaxPoolGrad call (shared with the native kernel in ./nativeHeapKernels.ts). */
+export function maxPoolGradInfo(input: tf.TensorInfo, attrs: unknown): tf.backend_util.Conv2DInfo {
+  const {filterSize, strides, pad, dimRoundingMode} = attrs as MaxPoolGradAttrs;
+  return tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode
+  );
+}
+
 function heapF32(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
@@ -31,15 +44,7 @@ export function maxPoolGradKernel(args: {
 }): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const {dy, input} = args.inputs as {dy: tf.TensorInfo; input: tf.TensorInfo};
-  const {filterSize, strides, pad, dimRoundingMode} = args.attrs as unknown as MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode
-  );
+  const info = maxPoolGradInfo(input, args.attrs);
   const dxInfo = backend.makeOutput(input.shape, "float32");
   // Views after makeOutput: allocating can grow (and so detach) the heap.
   const x = heapF32(backend, input);
