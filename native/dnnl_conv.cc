@@ -5,6 +5,8 @@
 //
 // JS API (all arrays Float32Array, shapes as [n, h, w, c] / [kh, kw, ci, co]):
 //   forward(x, xShape, w, wShape, y, yShape, padTop, padLeft)
+//   forwardBiasActivation(x, xShape, w, wShape, y, yShape, padTop, padLeft, bias, relu)
+//                                         the same plus bias[co], then max(., 0) when relu
 //   backwardData(dy, dyShape, w, wShape, dx, dxShape, padTop, padLeft)
 //   backwardWeights(x, xShape, dy, dyShape, dw, dwShape, padTop, padLeft)
 // Stride 1, no dilation. Bottom/right padding follows from the shapes.
@@ -57,11 +59,14 @@ bool dims4(napi_env env, napi_value v, memory::dims* out) {
 memory::dims nchw(const memory::dims& s) { return {s[0], s[3], s[1], s[2]}; }
 memory::dims oihw(const memory::dims& s) { return {s[3], s[2], s[0], s[1]}; }
 
-bool parse(napi_env env, napi_callback_info info, Args* a, bool aIsFilter, bool bIsFilter, bool outIsFilter) {
-  size_t argc = 8;
-  napi_value argv[8];
+// Reads the first eight arguments; `extra` (if not null) receives the two after them.
+bool parse(napi_env env, napi_callback_info info, Args* a, bool aIsFilter, bool bIsFilter, bool outIsFilter,
+           napi_value* extra = nullptr) {
+  const size_t expected = extra ? 10 : 8;
+  size_t argc = 10;
+  napi_value argv[10];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 8) return false;
+  if (argc != expected) return false;
   size_t len;
   memory::dims s;
   if (!fmnist::floatArray(env, argv[0], &a->a, &len) || !dims4(env, argv[1], &s)) return false;
@@ -71,10 +76,13 @@ bool parse(napi_env env, napi_callback_info info, Args* a, bool aIsFilter, bool 
   if (!fmnist::floatArray(env, argv[4], &a->out, &len) || !dims4(env, argv[5], &s)) return false;
   a->outDims = outIsFilter ? oihw(s) : nchw(s);
   int64_t t, l;
-  napi_get_value_int64(env, argv[6], &t);
-  napi_get_value_int64(env, argv[7], &l);
+  if (!fmnist::intArg(env, argv[6], &t) || !fmnist::intArg(env, argv[7], &l)) return false;
   a->padTop = t;
   a->padLeft = l;
+  if (extra) {
+    extra[0] = argv[8];
+    extra[1] = argv[9];
+  }
   return true;
 }
 
@@ -130,6 +138,73 @@ Prims& prims(const memory::dims& src, const memory::dims& wei, const memory::dim
   return ref;
 }
 
+// A forward convolution with a bias and optionally ReLU applied inside oneDNN's kernel (a post-op),
+// while the output is still in cache, instead of a second pass over it.
+struct BiasPrims {
+  convolution_forward::primitive_desc pd;
+  convolution_forward prim;
+  reorder toPacked;
+  memory packedW;
+};
+
+std::map<std::string, std::unique_ptr<BiasPrims>> biasCache;
+
+BiasPrims& biasPrims(const memory::dims& src, const memory::dims& wei, const memory::dims& dst, long top, long left,
+                     bool relu) {
+  std::string key = relu ? "relu:" : "linear:";
+  for (const auto* dims : {&src, &wei, &dst}) {
+    for (auto d : *dims) key += std::to_string(d) + ",";
+  }
+  key += std::to_string(top) + "," + std::to_string(left);
+  auto found = biasCache.find(key);
+  if (found != biasCache.end()) return *found->second;
+  memory::dims strides = {1, 1}, padL = {top, left}, padR = padsAfter(src, wei, dst, top, left);
+  auto desc = convolution_forward::desc(
+      prop_kind::forward_training, algorithm::convolution_direct, memory::desc(src, dt::f32, tag::nhwc),
+      memory::desc(wei, dt::f32, tag::any), memory::desc({wei[0]}, dt::f32, tag::x),
+      memory::desc(dst, dt::f32, tag::nhwc), strides, padL, padR);
+  primitive_attr attr;
+  if (relu) {
+    post_ops ops;
+    ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+    attr.set_post_ops(ops);
+  }
+  auto pd = convolution_forward::primitive_desc(desc, attr, eng());
+  memory packedW(pd.weights_desc(), eng());
+  auto p = std::make_unique<BiasPrims>(BiasPrims{
+      pd, convolution_forward(pd), reorder(memory(memory::desc(wei, dt::f32, tag::hwio), eng(), nullptr), packedW),
+      packedW});
+  BiasPrims& ref = *p;
+  biasCache.emplace(key, std::move(p));
+  return ref;
+}
+
+// forwardBiasActivation(x, xShape, w, wShape, y, yShape, padTop, padLeft, bias, relu)
+napi_value ForwardBiasActivation(napi_env env, napi_callback_info info) {
+  Args a;
+  napi_value extra[2];
+  float* bias;
+  size_t biasLen;
+  bool relu;
+  if (!parse(env, info, &a, false, true, false, extra) || !fmnist::floatArray(env, extra[0], &bias, &biasLen) ||
+      napi_get_value_bool(env, extra[1], &relu) != napi_ok || static_cast<int64_t>(biasLen) != a.bDims[0]) {
+    return fail(env, "forwardBiasActivation: bad arguments");
+  }
+  try {
+    BiasPrims& p = biasPrims(a.aDims, a.bDims, a.outDims, a.padTop, a.padLeft, relu);
+    memory userW(memory::desc(a.bDims, dt::f32, tag::hwio), eng(), a.b);
+    p.toPacked.execute(strm(), userW, p.packedW);
+    memory src(p.pd.src_desc(), eng(), a.a), dst(p.pd.dst_desc(), eng(), a.out);
+    memory b(p.pd.bias_desc(), eng(), bias);
+    p.prim.execute(strm(),
+                   {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, p.packedW}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}});
+    strm().wait();
+  } catch (const std::exception& e) {
+    return fail(env, e.what());
+  }
+  return nullptr;
+}
+
 napi_value Forward(napi_env env, napi_callback_info info) {
   Args a;
   if (!parse(env, info, &a, false, true, false)) return fail(env, "forward: bad arguments");
@@ -182,6 +257,7 @@ napi_value BackwardWeights(napi_env env, napi_callback_info info) {
 
 void fmnist::registerConv(napi_env env, napi_value exports) {
   exportFunction(env, exports, "forward", Forward);
+  exportFunction(env, exports, "forwardBiasActivation", ForwardBiasActivation);
   exportFunction(env, exports, "backwardData", BackwardData);
   exportFunction(env, exports, "backwardWeights", BackwardWeights);
 }

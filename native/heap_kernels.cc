@@ -9,7 +9,6 @@
 //   sumRows(x, rows, cols, out, scale)      out[c] = scale * sum_r x[r * cols + c]
 //   maxPoolGrad(x, xShape, dy, dyShape, dx, filterH, filterW, strideH, strideW, padTop, padLeft)
 //   reluGrad(dy, x, dx)                     dx = x > 0 ? dy : 0 (NaN in x gives NaN, as TF.js' step)
-//   biasActivation(y, bias, relu)           y[i] += bias[i % C], then max(y, 0) when relu
 //   binary(op, a, b, out, bIsFull, aIsFull)  out = a op b, op 0..4 = add, sub, mul, div, squared
 //                                           difference; a tensor that is not full repeats along rows
 //                                           (a per-channel vector, or a scalar)
@@ -156,29 +155,6 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
     const float v = x[i], g = dy[i];
     const float keep = v > 0 ? g : 0.0f;
     dx[i] = v != v ? v : keep;
-  }
-  return nullptr;
-}
-
-napi_value BiasActivation(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  float *y, *bias;
-  size_t n, channels;
-  bool relu;
-  if (!args(env, info, 3, argv) || !floatArray(env, argv[0], &y, &n) || !floatArray(env, argv[1], &bias, &channels) ||
-      napi_get_value_bool(env, argv[2], &relu) != napi_ok || channels == 0 || n % channels != 0) {
-    return fail(env, "biasActivation: bad arguments");
-  }
-  const int64_t rows = static_cast<int64_t>(n / channels), C = static_cast<int64_t>(channels);
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t r = 0; r < rows; r++) {
-    float* row = y + r * C;
-    if (relu) {
-      for (int64_t c = 0; c < C; c++) row[c] = std::max(row[c] + bias[c], 0.0f);
-    } else {
-      for (int64_t c = 0; c < C; c++) row[c] += bias[c];
-    }
   }
   return nullptr;
 }
@@ -335,7 +311,6 @@ void fmnist::registerHeapKernels(napi_env env, napi_value exports) {
   exportFunction(env, exports, "sumRows", SumRows);
   exportFunction(env, exports, "maxPoolGrad", MaxPoolGrad);
   exportFunction(env, exports, "reluGrad", ReluGrad);
-  exportFunction(env, exports, "biasActivation", BiasActivation);
   exportFunction(env, exports, "binary", Binary);
   exportFunction(env, exports, "unary", Unary);
   exportFunction(env, exports, "batchNorm", BatchNorm);

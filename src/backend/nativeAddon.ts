@@ -28,6 +28,7 @@ type ConvCall = (
 /** The addon's functions (native/addon.cc documents each). */
 export interface NativeAddon {
   forward: ConvCall;
+  forwardBiasActivation(...args: [...Parameters<ConvCall>, bias: Float32Array, relu: boolean]): void;
   backwardData: ConvCall;
   backwardWeights: ConvCall;
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, scale: number): void;
@@ -45,7 +46,6 @@ export interface NativeAddon {
     padLeft: number
   ): void;
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
-  biasActivation(y: Float32Array, bias: Float32Array, relu: boolean): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, bIsFull: boolean, aIsFull: boolean): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
   adamUpdate(
@@ -71,12 +71,12 @@ export interface NativeAddon {
 
 const FUNCTIONS = [
   "forward",
+  "forwardBiasActivation",
   "backwardData",
   "backwardWeights",
   "sumRows",
   "maxPoolGrad",
   "reluGrad",
-  "biasActivation",
   "binary",
   "unary",
   "batchNorm",

@@ -74,15 +74,22 @@ function wrapKernel(
 
 const allFloat = (...ts: (tf.TensorInfo | undefined)[]): boolean => ts.every((t) => t && t.dtype === "float32");
 
-/** The forward convolution, or undefined for the fallback. */
+/** Bias and activation applied inside the forward convolution (FusedConv2D). */
+interface Epilogue {
+  bias?: tf.TensorInfo;
+  relu: boolean;
+}
+
+/** The forward convolution, with a bias and ReLU when `epilogue` is given, or undefined for the fallback. */
 function forward(
   dnnl: NativeAddon,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   a: ConvAttrs,
-  backend: BackendWasm
+  backend: BackendWasm,
+  epilogue?: Epilogue
 ): tf.TensorInfo | undefined {
-  if (!allFloat(x, filter) || x.shape[3] === 1) return undefined; // one input channel: WASM is as fast
+  if (!allFloat(x, filter)) return undefined;
   const pads = nativePads(x.shape, filter.shape, a);
   if (!pads) return undefined;
   const info = tf.backend_util.computeConv2DInfo(
@@ -97,8 +104,8 @@ function forward(
   );
   const outShape: Shape4 = [x.shape[0], info.outHeight, info.outWidth, filter.shape[3]];
   // Views are taken after the allocation: growing the heap detaches earlier ones.
-  return computeInto(backend, outShape, (out) =>
-    dnnl.forward(
+  return computeInto(backend, outShape, (out) => {
+    const args = [
       heap(backend, x),
       x.shape as Shape4,
       heap(backend, filter),
@@ -106,8 +113,11 @@ function forward(
       heap(backend, out),
       outShape,
       ...pads
-    )
-  );
+    ] as const;
+    if (!epilogue) return dnnl.forward(...args);
+    const bias = epilogue.bias ? heap(backend, epilogue.bias) : new Float32Array(outShape[3]);
+    dnnl.forwardBiasActivation(...args, bias, epilogue.relu);
+  });
 }
 
 /**
@@ -123,13 +133,8 @@ export function registerNativeConvKernels(dnnl: NativeAddon): void {
     if (bias && (!allFloat(bias) || bias.shape.reduce((p, d) => p * d, 1) !== co || bias.shape.at(-1) !== co)) {
       return undefined;
     }
-    const out = forward(dnnl, x, filter, a, backend);
-    if (out && (bias || activation === "relu")) {
-      // Bias and ReLU in one native pass over the output.
-      const b = bias ? heap(backend, bias) : new Float32Array(co);
-      dnnl.biasActivation(heap(backend, out), b, activation === "relu");
-    }
-    return out;
+    if (!bias && activation === "linear") return forward(dnnl, x, filter, a, backend);
+    return forward(dnnl, x, filter, a, backend, {bias, relu: activation === "relu"});
   });
   wrapKernel("Conv2DBackpropInput", ({dy, filter}, a, backend) => {
     const xShape = a.inputShape;

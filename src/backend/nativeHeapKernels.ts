@@ -22,6 +22,7 @@ import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 import {leadingAxesReduction} from "./leadingAxesReduce.js";
 import {computeInto, heapView, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
+import {reluGradient, RELU_GRAD_KERNEL} from "./reluGradient.js";
 import {replaceGradient} from "./replaceGradient.js";
 import {maxPoolGradInfo} from "./wasmJsKernels.js";
 
@@ -63,9 +64,6 @@ function registerMaxPoolGrad(addon: NativeAddon): void {
   });
 }
 
-/** The kernel computing dy * step(x) in one pass (wasm with the addon only). */
-export const RELU_GRAD_KERNEL = "FmnistReluGrad";
-
 function registerReluGrad(addon: NativeAddon): void {
   tf.registerKernel({
     kernelName: RELU_GRAD_KERNEL,
@@ -80,13 +78,8 @@ function registerReluGrad(addon: NativeAddon): void {
       return out;
     }
   });
-  replaceGradient("Relu", (original) => (dy, saved, attrs) => {
-    const [x] = saved;
-    const dyT = dy as tf.Tensor;
-    const fused = x.dtype === "float32" && dyT.dtype === "float32" && tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend());
-    if (!fused || !tf.util.arraysEqual(x.shape, dyT.shape)) return original(dy, saved, attrs);
-    return {x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, {dy: dyT, x}) as tf.Tensor};
-  });
+  // TF.js' Relu gradient is the same formula in three kernels; reluGradient keeps it as the fallback.
+  replaceGradient("Relu", () => (dy, saved) => ({x: () => reluGradient(dy as tf.Tensor, saved[0])}));
 }
 
 const BINARY_OPS = {Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4} as const;

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
+import {trainingConv2d} from "./trainingConv2D.js";
 
 /** Options for {@link createCnn}. */
 export interface CnnOptions {
@@ -44,7 +45,7 @@ export function createCnn(options: CnnOptions = {}): tf.Sequential {
   let next = 0;
   const init = () => tf.initializers.glorotUniform({seed: seed * 1000 + next++});
   const conv = (name: string, padding: "valid" | "same", first = false) =>
-    tf.layers.conv2d({
+    trainingConv2d({
       name,
       filters,
       kernelSize: 3,

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {MODEL_CONV_LAYERS} from "../../bench/convLayers.js";
-import {NATIVE_ADDON_PATH, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
+import {NATIVE_ADDON_PATH, nativeKernelCalls, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
@@ -61,6 +61,8 @@ function kernels(l: Layer, d: ReturnType<typeof layerData>) {
       fused: read(
         tf.fused.conv2d({x, filter: w, strides: l.stride, pad: l.pad, bias: tf.tensor1d(d.bias), activation: "relu"})
       ),
+      fusedLinear: read(tf.fused.conv2d({x, filter: w, strides: l.stride, pad: l.pad, bias: tf.tensor1d(d.bias)})),
+      fusedNoBias: read(tf.fused.conv2d({x, filter: w, strides: l.stride, pad: l.pad, activation: "relu"})),
       inputGrad: read(
         tf.engine().runKernel<tf.Tensor>("Conv2DBackpropInput", {dy, filter: w}, {...attrs, inputShape: d.xShape})
       ),
@@ -77,6 +79,8 @@ async function expectLayerMatchesCpu(l: Layer, seed: number): Promise<void> {
   const cpu = await onBackend("cpu", () => kernels(l, data));
   expectClose(wasm.forward, cpu.forward, "Conv2D", 1e-4);
   expectClose(wasm.fused, cpu.fused, "FusedConv2D (bias, relu)", 1e-4);
+  expectClose(wasm.fusedLinear, cpu.fusedLinear, "FusedConv2D (bias, linear)", 1e-4);
+  expectClose(wasm.fusedNoBias, cpu.fusedNoBias, "FusedConv2D (relu, no bias)", 1e-4);
   expectClose(wasm.inputGrad, cpu.inputGrad, "Conv2DBackpropInput", 1e-4);
   expectClose(wasm.filterGrad, cpu.filterGrad, "Conv2DBackpropFilter", 1e-4);
 }
@@ -86,6 +90,16 @@ const suite = DNNL_INSTALLED ? describe : describe.skip;
 suite(`native convolutions on wasm${DNNL_INSTALLED ? "" : " (skipped: libdnnl-dev is not installed)"}`, () => {
   beforeAll(async () => {
     expect(await selectBackend("wasm")).toBe("wasm");
+  });
+
+  it("run FusedConv2D natively, single-channel input included", () => {
+    const before = nativeKernelCalls("FusedConv2D");
+    tf.tidy(() => {
+      const x = tf.randomUniform([2, 28, 28, 1]) as tf.Tensor4D;
+      const w = tf.randomUniform([3, 3, 1, 8]) as tf.Tensor4D;
+      tf.fused.conv2d({x, filter: w, strides: 1, pad: "valid", bias: tf.ones([8]), activation: "relu"}).dataSync();
+    });
+    expect(nativeKernelCalls("FusedConv2D")).toBe(before + 1);
   });
 
   it("are active (the addon is built by `npm run build`)", () => {

@@ -3,7 +3,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 
 import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
 import {nativeKernelCalls} from "../../src/backend/nativeAddon.js";
-import {RELU_GRAD_KERNEL} from "../../src/backend/nativeHeapKernels.js";
+import {RELU_GRAD_KERNEL} from "../../src/backend/reluGradient.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {createRandom} from "../../src/random.js";
 import {DNNL_INSTALLED, expectClose, onBackend} from "../helpers/kernelCheck.js";

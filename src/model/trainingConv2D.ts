@@ -1,0 +1,63 @@
+/**
+ * TF.js' Conv2D layer with a faster training path, used by the CNN (./cnn.ts) and, being
+ * registered under the same class name, by every model loaded from JSON (resumed training).
+ *
+ * While gradients are recorded, tfjs-layers computes a convolution with bias and ReLU as three
+ * kernels (tfjs-core's fused.conv2d fuses only when no gradient is recorded): Conv2D, Add and Relu,
+ * each output kept for the backward pass, and the bias gradient as a separate sum. This layer runs
+ * the one FusedConv2D kernel instead (on the native backend: oneDNN with the bias and ReLU inside
+ * the convolution), whose gradient ../backend/fusedConvGradient.ts registers. Outside training,
+ * and for anything but a 2-D, channels-last, biased convolution with ReLU or no activation, it is
+ * the TF.js layer unchanged. Same class name, configuration, weights and results.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+import {registerFusedConv2DGradient} from "../backend/fusedConvGradient.js";
+
+type Conv2D = ReturnType<typeof tf.layers.conv2d>;
+type Conv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
+type Conv2DConstructor = (new (args: Conv2DArgs) => Conv2D) & tf.serialization.SerializableConstructor<Conv2D>;
+
+/** tfjs-layers' Conv2D class (it is not exported; its serialisation entry is the one public handle). */
+function tfjsConv2D(): Conv2DConstructor {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D as unknown[] | undefined;
+  const cls = entry?.[0] as Conv2DConstructor | undefined;
+  if (!cls || cls.className !== "Conv2D") throw new Error("tfjs-layers registers no Conv2D class");
+  return cls;
+}
+
+const FUSED_ACTIVATIONS = new Set(["relu", "linear"]);
+
+/** A Conv2D layer that trains with one FusedConv2D kernel per call (see the module comment). */
+export class TrainingConv2D extends tfjsConv2D() {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<Conv2D["call"]>[1]): tf.Tensor | tf.Tensor[] {
+    const activation = this.activation.getClassName();
+    const x = Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : inputs;
+    const fusable =
+      tf.engine().state.gradientDepth > 0 &&
+      !Array.isArray(x) &&
+      x.rank === 4 &&
+      x.dtype === "float32" &&
+      this.rank === 2 &&
+      this.dataFormat === "channelsLast" &&
+      this.useBias &&
+      FUSED_ACTIVATIONS.has(activation) &&
+      this.dilationRate.every((d) => d === 1);
+    if (!fusable) return super.call(inputs, kwargs);
+    return tf
+      .engine()
+      .runKernel(
+        "FusedConv2D",
+        {x, filter: this.kernel.read(), bias: this.bias.read()},
+        {strides: this.strides, pad: this.padding, dataFormat: "NHWC", dilations: [1, 1], activation}
+      ) as tf.Tensor;
+  }
+}
+
+registerFusedConv2DGradient();
+tf.serialization.registerClass(TrainingConv2D);
+
+/** Same arguments as tf.layers.conv2d. */
+export function trainingConv2d(args: Conv2DArgs): Conv2D {
+  return new TrainingConv2D(args);
+}
