@@ -2,8 +2,8 @@
  * Optional native convolutions for the WASM backend (Node only): when the native addon
  * (./nativeAddon.ts) was built, Conv2D, FusedConv2D and the two
  * convolution gradients run through oneDNN, in place on the WASM heap (no copies). Anything the
- * addon does not cover (strides or dilations other than 1, NCHW, uneven padding, single-channel
- * forward convolutions, where WASM is as fast) goes to the kernel registered before.
+ * addon does not cover (strides or dilations other than 1, NCHW, uneven padding, forward
+ * convolutions under 5 MFLOP, where WASM is faster) goes to the kernel registered before.
  * `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -74,6 +74,13 @@ function wrapKernel(
 
 const allFloat = (...ts: (tf.TensorInfo | undefined)[]): boolean => ts.every((t) => t && t.dtype === "float32");
 
+/**
+ * Smaller forward convolutions stay on WASM: handing a tiny one to oneDNN's OpenMP threads costs
+ * more than it saves (classifying one image: 1.7 ms median with this limit, 2.0-3.3 ms without;
+ * docs/performance.md). Training batches and the large layers are far above it.
+ */
+const MIN_NATIVE_FLOPS = 5e6;
+
 /** Bias and activation applied inside the forward convolution (FusedConv2D). */
 interface Epilogue {
   bias?: tf.TensorInfo;
@@ -103,6 +110,8 @@ function forward(
     "channelsLast"
   );
   const outShape: Shape4 = [x.shape[0], info.outHeight, info.outWidth, filter.shape[3]];
+  const flops = 2 * tf.util.sizeFromShape(outShape) * filter.shape[0] * filter.shape[1] * filter.shape[2];
+  if (flops < MIN_NATIVE_FLOPS) return undefined;
   // Views are taken after the allocation: growing the heap detaches earlier ones.
   return computeInto(backend, outShape, (out) => {
     const args = [
