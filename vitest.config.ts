@@ -21,7 +21,9 @@ export default defineConfig({
             "test/backend/wasmReduceAndJsKernels.test.ts",
             "test/backend/batchNormGradient.test.ts",
             "test/backend/convGradKernels.test.ts",
-            "test/model/train.test.ts"
+            "test/model/train.test.ts",
+            "test/model/trainingConv2D.test.ts",
+            "test/model/trainingBatchNorm.test.ts"
           ],
           env: {FMNIST_NATIVE: "0"}
         }

@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 mkdir -p build
 g++ -O3 -std=c++17 -shared -fPIC -fopenmp -DNODE_GYP_MODULE_NAME=fmnist_native \
   -I"$(node -p 'require("path").resolve(process.execPath, "../../include/node")')" -I/usr/include/node \
-  -o build/fmnist_native.node.tmp addon.cc dnnl_conv.cc heap_kernels.cc -ldnnl
+  -o build/fmnist_native.node.tmp addon.cc dnnl_conv.cc heap_kernels.cc batch_norm.cc -ldnnl
 mv build/fmnist_native.node.tmp build/fmnist_native.node

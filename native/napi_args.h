@@ -34,5 +34,6 @@ inline void exportFunction(napi_env env, napi_value exports, const char* name, n
 
 void registerConv(napi_env env, napi_value exports);
 void registerHeapKernels(napi_env env, napi_value exports);
+void registerBatchNorm(napi_env env, napi_value exports);
 
 }  // namespace fmnist

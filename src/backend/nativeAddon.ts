@@ -58,6 +58,31 @@ export interface NativeAddon {
     newV: Float32Array,
     hyper: [learningRate: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number]
   ): void;
+  batchNormTraining(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    movingMean: Float32Array,
+    movingVariance: Float32Array,
+    epsilon: number,
+    momentum: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    newMovingMean: Float32Array,
+    newMovingVariance: Float32Array
+  ): void;
+  batchNormTrainingGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    epsilon: number,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array
+  ): void;
   batchNorm(
     x: Float32Array,
     mean: Float32Array,
@@ -80,6 +105,8 @@ const FUNCTIONS = [
   "binary",
   "unary",
   "batchNorm",
+  "batchNormTraining",
+  "batchNormTrainingGrad",
   "adamUpdate"
 ] as const satisfies readonly (keyof NativeAddon)[];
 
@@ -147,6 +174,11 @@ export function nativeKernelCalls(kernelName: string): number {
   return calls.get(kernelName) ?? 0;
 }
 
+/** Counts one native run of `kernelName` (for {@link nativeKernelCalls}). */
+export function countNativeCall(kernelName: string): void {
+  calls.set(kernelName, (calls.get(kernelName) ?? 0) + 1);
+}
+
 /**
  * Registers `kernelName` on wasm over the kernel registered before: `run` returns the output, or
  * undefined to run the previous kernel (shapes, dtypes or attributes the native code does not cover).
@@ -160,7 +192,7 @@ export function wrapWasmKernel(kernelName: string, run: (args: KernelArgs) => tf
     kernelFunc: (args) => {
       const out = run(args);
       if (!out) return previous.kernelFunc(args);
-      calls.set(kernelName, (calls.get(kernelName) ?? 0) + 1);
+      countNativeCall(kernelName);
       return out;
     }
   });

@@ -4,6 +4,7 @@ import {registerWasmConvGradients} from "./convGradKernels.js";
 import {registerWasmLeadingAxesReduce} from "./leadingAxesReduce.js";
 import {registerMeanGradient} from "./meanGradient.js";
 import {loadNativeAddon, markNativeKernelsActive} from "./nativeAddon.js";
+import {registerNativeBatchNorm} from "./nativeBatchNorm.js";
 import {registerNativeConvKernels} from "./nativeConv.js";
 import {registerNativeHeapKernels} from "./nativeHeapKernels.js";
 import {registerWasmJsKernels} from "./wasmJsKernels.js";
@@ -27,6 +28,7 @@ export function registerWasmKernels(): void {
   if (addon) {
     registerNativeConvKernels(addon);
     registerNativeHeapKernels(addon);
+    registerNativeBatchNorm(addon);
     markNativeKernelsActive();
   }
 }

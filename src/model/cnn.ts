@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
+import {trainingBatchNormalization} from "./trainingBatchNorm.js";
 import {trainingConv2d} from "./trainingConv2D.js";
 
 /** Options for {@link createCnn}. */
@@ -55,7 +56,7 @@ export function createCnn(options: CnnOptions = {}): tf.Sequential {
       ...(first ? {inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1]} : {})
     });
   // Keras' defaults for BatchNormalization: momentum 0.99, epsilon 1e-3.
-  const bn = (name: string) => tf.layers.batchNormalization({name, momentum: 0.99, epsilon: 1e-3});
+  const bn = (name: string) => trainingBatchNormalization({name, momentum: 0.99, epsilon: 1e-3});
   const model = tf.sequential({name: "fashion_cnn"});
   model.add(conv("conv2d", "valid", true));
   model.add(conv("conv2d_1", "same"));

@@ -13,23 +13,16 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {registerFusedConv2DGradient} from "../backend/fusedConvGradient.js";
+import {tfjsLayerClass} from "./tfjsLayerClass.js";
 
 type Conv2D = ReturnType<typeof tf.layers.conv2d>;
 type Conv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
 type Conv2DConstructor = (new (args: Conv2DArgs) => Conv2D) & tf.serialization.SerializableConstructor<Conv2D>;
 
-/** tfjs-layers' Conv2D class (it is not exported; its serialisation entry is the one public handle). */
-function tfjsConv2D(): Conv2DConstructor {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D as unknown[] | undefined;
-  const cls = entry?.[0] as Conv2DConstructor | undefined;
-  if (!cls || cls.className !== "Conv2D") throw new Error("tfjs-layers registers no Conv2D class");
-  return cls;
-}
-
 const FUSED_ACTIVATIONS = new Set(["relu", "linear"]);
 
 /** A Conv2D layer that trains with one FusedConv2D kernel per call (see the module comment). */
-export class TrainingConv2D extends tfjsConv2D() {
+export class TrainingConv2D extends tfjsLayerClass<Conv2DConstructor>("Conv2D") {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<Conv2D["call"]>[1]): tf.Tensor | tf.Tensor[] {
     const activation = this.activation.getClassName();
     const x = Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : inputs;

@@ -86,7 +86,10 @@ async function expectLayerMatchesCpu(l: Layer, seed: number, nativeCalls: number
   const data = layerData(l, seed);
   const before = KERNELS.map(nativeKernelCalls);
   const wasm = await onBackend("wasm", () => kernels(l, data));
-  expect(KERNELS.map((k, i) => nativeKernelCalls(k) - before[i]), `native calls of ${KERNELS}`).toEqual(nativeCalls);
+  expect(
+    KERNELS.map((k, i) => nativeKernelCalls(k) - before[i]),
+    `native calls of ${KERNELS}`
+  ).toEqual(nativeCalls);
   const cpu = await onBackend("cpu", () => kernels(l, data));
   expectClose(wasm.forward, cpu.forward, "Conv2D", 1e-4);
   expectClose(wasm.fused, cpu.fused, "FusedConv2D (bias, relu)", 1e-4);
