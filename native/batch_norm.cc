@@ -22,18 +22,18 @@
 #include <vector>
 
 #include "napi_args.h"
+#include "parallel.h"
 
 using fmnist::fail;
 using fmnist::floatArray;
 
 namespace {
 
-constexpr size_t kParallelMin = 1 << 15;
 
 // Two per-channel sums over the rows, on all threads: sums[c] += f0(r, c), sums[C + c] += f1(r, c).
 template <typename F>
 std::vector<double> channelSums(int64_t rows, int64_t C, F add) {
-  const int threads = static_cast<size_t>(rows * C) >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(static_cast<size_t>(rows * C));
   std::vector<double> partial(static_cast<size_t>(threads) * 2 * C, 0.0);
 #pragma omp parallel num_threads(threads)
   {
@@ -99,13 +99,7 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     v[5][c] = movingMean[c] - (movingMean[c] - mean[c]) * decay;
     v[6][c] = movingVariance[c] - (movingVariance[c] - variance[c]) * decay;
   }
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t r = 0; r < rows; r++) {
-    const float* in = x + r * channels;
-    float* out = y + r * channels;
-    for (int64_t c = 0; c < channels; c++) out[c] = in[c] * scale[c] + shift[c];
-  }
+  fmnist::affineRows(x, y, rows, channels, scale.data(), shift.data());
   return nullptr;
 }
 
@@ -144,7 +138,7 @@ napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
     b[c] = static_cast<float>(-k * meanDyXhat * invStd);
     d[c] = static_cast<float>(-k * meanDy + k * meanDyXhat * invStd * mean[c]);
   }
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(n);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t r = 0; r < rows; r++) {
     const float* g = dy + r * channels;

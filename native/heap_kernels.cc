@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "napi_args.h"
+#include "parallel.h"
 
 using fmnist::fail;
 using fmnist::floatArray;
@@ -33,8 +34,6 @@ using fmnist::intArg;
 
 namespace {
 
-// Below this many elements a loop runs on one thread: waking the pool costs more than it saves.
-constexpr size_t kParallelMin = 1 << 15;
 
 bool args(napi_env env, napi_callback_info info, size_t expected, napi_value* argv) {
   size_t argc = expected;
@@ -62,7 +61,7 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
       static_cast<size_t>(rows * cols) > xLen || static_cast<size_t>(cols) > outLen) {
     return fail(env, "sumRows: bad arguments");
   }
-  const int threads = static_cast<size_t>(rows * cols) >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(static_cast<size_t>(rows * cols));
   std::vector<double> partial(static_cast<size_t>(threads) * cols, 0.0);
 #pragma omp parallel num_threads(threads)
   {
@@ -106,7 +105,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
       fh <= 0 || fw <= 0 || sh <= 0 || sw <= 0) {
     return fail(env, "maxPoolGrad: inconsistent shapes");
   }
-  const int threads = xCount >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(xCount);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t n = 0; n < N; n++) {
     float* dxn = dx + n * H * W * C;
@@ -145,7 +144,7 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
       !floatArray(env, argv[2], &dx, &dxLen) || xLen != n || dxLen != n) {
     return fail(env, "reluGrad: bad arguments");
   }
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(n);
 #pragma omp parallel for simd num_threads(threads) schedule(static)
   for (size_t i = 0; i < n; i++) {
     // Both loads unconditional, then selects: written as `x > 0 ? dy[i] : 0` the load of dy is
@@ -175,7 +174,7 @@ inline float apply(float a, float b) {
 template <BinaryOp op>
 void binaryRows(const float* a, const float* b, float* out, size_t n, size_t C, bool aFull, bool bFull) {
   const int64_t rows = static_cast<int64_t>(n / C);
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(n);
   if (aFull && bFull) {
 #pragma omp parallel for simd num_threads(threads) schedule(static)
     for (size_t i = 0; i < n; i++) out[i] = apply<op>(a[i], b[i]);
@@ -230,7 +229,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
       !floatArray(env, argv[2], &out, &outLen) || outLen != n || op < 0 || op > 1) {
     return fail(env, "unary: bad arguments");
   }
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(n);
   if (op == 0) {
     // NaN stays NaN, as in TF.js' Relu.
 #pragma omp parallel for simd num_threads(threads) schedule(static)
@@ -260,14 +259,7 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
     k[c] = (scaleLen ? scale[c] : 1.0f) / std::sqrt(variance[c] + static_cast<float>(eps));
     d[c] = (offLen ? offset[c] : 0.0f) - mean[c] * k[c];
   }
-  const int64_t rows = static_cast<int64_t>(n / C);
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t r = 0; r < rows; r++) {
-    const float* xr = x + r * C;
-    float* o = out + r * C;
-    for (size_t c = 0; c < C; c++) o[c] = xr[c] * k[c] + d[c];
-  }
+  fmnist::affineRows(x, out, static_cast<int64_t>(n / C), static_cast<int64_t>(C), k.data(), d.data());
   return nullptr;
 }
 
@@ -292,7 +284,7 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   const float *x = p[0], *m = p[1], *v = p[2], *g = p[3];
   float *xn = p[4], *mn = p[5], *vn = p[6];
   const size_t n = len[0];
-  const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+  const int threads = fmnist::threadsFor(n);
 #pragma omp parallel for simd num_threads(threads) schedule(static)
   for (size_t i = 0; i < n; i++) {
     const float gi = g[i];
