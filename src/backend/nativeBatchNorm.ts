@@ -16,16 +16,12 @@
 import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
+import {
+  BATCH_NORM_TRAINING_GRAD_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL,
+  type BatchNormTrainingAttrs
+} from "./batchNormTrainingKernel.js";
 import {countNativeCall, heapView, type NativeAddon} from "./nativeAddon.js";
-
-export const BATCH_NORM_TRAINING_KERNEL = "FmnistBatchNormTraining";
-export const BATCH_NORM_TRAINING_GRAD_KERNEL = "FmnistBatchNormTrainingGrad";
-
-/** The attributes of {@link BATCH_NORM_TRAINING_KERNEL}. */
-export interface BatchNormTrainingAttrs {
-  epsilon: number;
-  momentum: number;
-}
 
 /** Checks the inputs: float32, x of rank >= 2, the rest vectors of x's channel count. */
 function channels(kernel: string, x: tf.TensorInfo, vectors: tf.TensorInfo[]): number {

@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-import {BATCH_NORM_TRAINING_KERNEL, type BatchNormTrainingAttrs} from "../backend/nativeBatchNorm.js";
+import {BATCH_NORM_TRAINING_KERNEL, type BatchNormTrainingAttrs} from "../backend/batchNormTrainingKernel.js";
 import {tfjsLayerClass} from "./tfjsLayerClass.js";
 
 type BatchNorm = ReturnType<typeof tf.layers.batchNormalization>;

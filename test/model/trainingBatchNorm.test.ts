@@ -2,7 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {nativeKernelCalls, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL} from "../../src/backend/nativeBatchNorm.js";
+import {
+  BATCH_NORM_TRAINING_GRAD_KERNEL,
+  BATCH_NORM_TRAINING_KERNEL
+} from "../../src/backend/batchNormTrainingKernel.js";
 import {selectBackend} from "../../src/backend/selectBackend.js";
 import {normalise} from "../../src/data/dataset.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
