@@ -32,16 +32,16 @@ export class TrainingBatchNormalization extends tfjsLayerClass<BatchNormConstruc
   private fused: Fused | null | undefined;
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<BatchNorm["call"]>[1]): tf.Tensor | tf.Tensor[] {
-    const x = Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : inputs;
-    const fused = kwargs.training === true && !Array.isArray(x) ? this.fusedPath() : null;
+    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+    const fused = x && kwargs.training === true ? this.fusedPath() : null;
     const usable =
+      x &&
       fused &&
-      !Array.isArray(x) &&
       x.dtype === "float32" &&
       x.rank >= 2 &&
       (fused.axis === -1 || fused.axis === x.rank - 1) &&
       tf.getKernel(BATCH_NORM_TRAINING_KERNEL, tf.getBackend());
-    if (!usable || !fused || Array.isArray(x)) return super.call(inputs, kwargs);
+    if (!usable) return super.call(inputs, kwargs);
     const w = fused.weights;
     return tf.tidy(() => {
       const [y, , , movingMean, movingVariance] = tf.engine().runKernel(

@@ -25,10 +25,11 @@ const FUSED_ACTIVATIONS = new Set(["relu", "linear"]);
 export class TrainingConv2D extends tfjsLayerClass<Conv2DConstructor>("Conv2D") {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<Conv2D["call"]>[1]): tf.Tensor | tf.Tensor[] {
     const activation = this.activation.getClassName();
-    const x = Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : inputs;
+    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+    // Only while gradients are recorded: otherwise TF.js' own call already runs one fused kernel.
     const fusable =
       tf.engine().state.gradientDepth > 0 &&
-      !Array.isArray(x) &&
+      x &&
       x.rank === 4 &&
       x.dtype === "float32" &&
       this.rank === 2 &&
