@@ -165,6 +165,25 @@ export function computeInto(
   }
 }
 
+/**
+ * Allocates float32 outputs of `shapes` and runs `call` on them (take heap views inside `call`,
+ * after all allocations); if it throws, frees them and rethrows (for kernels with no fallback).
+ */
+export function computeOutputs(
+  backend: BackendWasm,
+  shapes: number[][],
+  call: (outs: tf.TensorInfo[]) => void
+): tf.TensorInfo[] {
+  const outs = shapes.map((shape) => backend.makeOutput(shape, "float32"));
+  try {
+    call(outs);
+    return outs;
+  } catch (error) {
+    for (const out of outs) backend.disposeData(out.dataId);
+    throw error;
+  }
+}
+
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 const calls = new Map<string, number>();

@@ -21,7 +21,7 @@ import {
   BATCH_NORM_TRAINING_KERNEL,
   type BatchNormTrainingAttrs
 } from "./batchNormTrainingKernel.js";
-import {countNativeCall, heapView, type NativeAddon} from "./nativeAddon.js";
+import {computeOutputs, countNativeCall, heapView, type NativeAddon} from "./nativeAddon.js";
 
 /** Checks the inputs: float32, x of rank >= 2, the rest vectors of x's channel count. */
 function channels(kernel: string, x: tf.TensorInfo, vectors: tf.TensorInfo[]): number {
@@ -33,18 +33,6 @@ function channels(kernel: string, x: tf.TensorInfo, vectors: tf.TensorInfo[]): n
     vectors.every((t) => t.shape.length === 1 && t.shape[0] === c);
   if (!ok) throw new Error(`${kernel}: expects float32 x [..., C] and vectors [C]; got x [${x.shape}]`);
   return c;
-}
-
-/** Allocates the outputs, runs `call` on them (views taken after all allocations), frees them on failure. */
-function outputs(backend: BackendWasm, shapes: number[][], call: (outs: tf.TensorInfo[]) => void): tf.TensorInfo[] {
-  const outs = shapes.map((shape) => backend.makeOutput(shape, "float32"));
-  try {
-    call(outs);
-    return outs;
-  } catch (error) {
-    for (const out of outs) backend.disposeData(out.dataId);
-    throw error;
-  }
 }
 
 let registered = false;
@@ -61,7 +49,7 @@ export function registerNativeBatchNorm(addon: NativeAddon): void {
       const {x, gamma, beta, movingMean, movingVariance} = args.inputs as Record<string, tf.TensorInfo>;
       const {epsilon, momentum} = args.attrs as unknown as BatchNormTrainingAttrs;
       const c = channels(BATCH_NORM_TRAINING_KERNEL, x, [gamma, beta, movingMean, movingVariance]);
-      const outs = outputs(backend, [x.shape, [c], [c], [c], [c]], (o) => {
+      const outs = computeOutputs(backend, [x.shape, [c], [c], [c], [c]], (o) => {
         const v = (t: tf.TensorInfo) => heapView(backend, t);
         addon.batchNormTraining(
           v(x),
@@ -93,7 +81,7 @@ export function registerNativeBatchNorm(addon: NativeAddon): void {
       if (!tf.util.arraysEqual(dy.shape, x.shape) || dy.dtype !== "float32") {
         throw new Error(`${BATCH_NORM_TRAINING_GRAD_KERNEL}: dy [${dy.shape}] must match x [${x.shape}]`);
       }
-      const outs = outputs(backend, [x.shape, [c], [c]], (o) => {
+      const outs = computeOutputs(backend, [x.shape, [c], [c]], (o) => {
         const v = (t: tf.TensorInfo) => heapView(backend, t);
         addon.batchNormTrainingGrad(v(dy), v(x), v(gamma), v(mean), v(variance), epsilon, v(o[0]), v(o[1]), v(o[2]));
       });

@@ -21,7 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 import {leadingAxesReduction} from "./leadingAxesReduce.js";
-import {computeInto, heapView, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
+import {computeInto, computeOutputs, heapView, wrapWasmKernel, type NativeAddon, type Shape4} from "./nativeAddon.js";
 import {reluGradient, RELU_GRAD_KERNEL} from "./reluGradient.js";
 import {replaceGradient} from "./replaceGradient.js";
 import {maxPoolGradInfo} from "./wasmJsKernels.js";
@@ -181,10 +181,8 @@ function registerAdamUpdate(addon: NativeAddon): void {
           throw new Error(`${ADAM_UPDATE_KERNEL}: expected float32 tensors of shape [${value.shape}]`);
         }
       }
-      const outs = [0, 1, 2].map(() => backend.makeOutput(value.shape, "float32"));
-      // Views after all allocations: growing the heap detaches earlier ones.
       const view = (t: tf.TensorInfo) => heapView(backend, t);
-      try {
+      return computeOutputs(backend, [value.shape, value.shape, value.shape], (outs) =>
         addon.adamUpdate(view(value), view(m), view(v), view(gradient), view(outs[0]), view(outs[1]), view(outs[2]), [
           a.learningRate,
           a.beta1,
@@ -192,12 +190,8 @@ function registerAdamUpdate(addon: NativeAddon): void {
           a.epsilon,
           a.correction1,
           a.correction2
-        ]);
-      } catch (error) {
-        for (const out of outs) backend.disposeData(out.dataId);
-        throw error;
-      }
-      return outs;
+        ])
+      );
     }
   });
 }
