@@ -183,7 +183,7 @@ const COMMANDS: Record<string, Command> = {
       "batch-size": "images per training step (default 128)",
       "learning-rate": "Adam learning rate (default 0.001)",
       limit: "train on the first N training images only (quick runs)",
-      seed: "seed for weights, shuffling and augmentation (default 42)",
+      seed: "seed for weights, shuffling, augmentation and dropout (default 42); same seed, same run",
       out: "run folder to create (default runs/<timestamp>)",
       resume: "continue the run in this folder from its last completed epoch",
       augment: "random shifts (±2 px) and horizontal flips",

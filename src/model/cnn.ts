@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
+import {seededDropout} from "./seededDropout.js";
 import {trainingBatchNormalization} from "./trainingBatchNorm.js";
 import {trainingConv2d} from "./trainingConv2D.js";
 
@@ -70,7 +71,7 @@ export function createCnn(options: CnnOptions = {}): tf.Sequential {
   model.add(conv("conv2d_5", "same"));
   model.add(bn("batch_normalization_2"));
   model.add(tf.layers.globalAveragePooling2d({name: "global_average_pooling2d"}));
-  model.add(tf.layers.dropout({name: "dropout", rate: options.dropout ?? 0.5}));
+  model.add(seededDropout({name: "dropout", rate: options.dropout ?? 0.5}));
   model.add(tf.layers.dense({name: "dense", units: NUM_CLASSES, activation: "softmax", kernelInitializer: init()}));
   return model;
 }

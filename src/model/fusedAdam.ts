@@ -1,7 +1,8 @@
 /**
  * Adam with the same state, formula, saved weights and class name ("Adam") as TF.js' optimizer,
  * applying each variable's update as one kernel where the backend has it (`FmnistAdamUpdate`, from
- * the native addon on wasm: ../backend/nativeHeapKernels.ts) and TF.js' own update elsewhere.
+ * the native addon on wasm: ../backend/nativeHeapKernels.ts) and TF.js' own update elsewhere, and
+ * keeping beta^t as TF.js restores it, so that a resumed run continues exactly.
  * TF.js' update is 14 kernels per variable, ~300 per step for the CNN; fused, 20.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -21,10 +22,20 @@ type VariableGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
-    if (!tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend())) {
-      super.applyGradients(variableGradients);
-      return;
-    }
+    if (tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend())) this.applyFused(variableGradients);
+    else super.applyGradients(variableGradients);
+    // TF.js multiplies beta^t up step by step, but restores it as pow(beta, t + 1) (setWeights):
+    // in float32 the two can differ in the last bit, and a resumed run then drifts from an
+    // uninterrupted one. Taking the power after every step too makes resuming exact.
+    const self = this as unknown as AdamInternals;
+    tf.tidy(() => {
+      self.accBeta1.assign(tf.pow(this.beta1, this.iterations + 1));
+      self.accBeta2.assign(tf.pow(this.beta2, this.iterations + 1));
+    });
+  }
+
+  /** One Adam step with one native kernel per variable. */
+  private applyFused(variableGradients: VariableGradients): void {
     const self = this as unknown as AdamInternals;
     const named = Array.isArray(variableGradients)
       ? variableGradients
@@ -58,8 +69,6 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         v.assign(newV);
         value.assign(newValue);
       });
-      self.accBeta1.assign(tf.mul(self.accBeta1, this.beta1));
-      self.accBeta2.assign(tf.mul(self.accBeta2, this.beta2));
     });
     self.incrementIterations();
   }

@@ -1,5 +1,5 @@
 /**
- * The training loop: Adam on sparse categorical cross-entropy, seeded shuffling, optional
+ * The training loop: Adam on sparse categorical cross-entropy, seeded shuffling and dropout, optional
  * augmentation, validation after every epoch, Keras-style checkpointing and early stopping, and a
  * resumable state saved after every epoch. All I/O goes through {@link TrainEffects}, so the loop
  * itself is testable and the CLI only renders progress.
@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import {IMAGE_PIXELS} from "../data/fashionMnist.js";
 import type {Examples} from "../data/dataset.js";
 import {createRandom, permutation} from "../random.js";
+import {withDropoutSeed} from "./seededDropout.js";
 import {augmentBatch} from "./augment.js";
 import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState} from "./earlyStopping.js";
 import {batchTensor, predictAll, sparseCategoricalCrossentropy, type Predictions} from "./metrics.js";
@@ -131,7 +132,10 @@ export async function trainModel(
         ysBuffer[i] = train.ys[j];
       }
       if (options.augment) augmentBatch(xsBuffer, n, augmentRandom);
-      const {loss, correct} = trainStep(model, optimizer, vars, xsBuffer, ysBuffer, n);
+      // Dropout masks depend only on (seed, epoch, batch), like the order: runs are reproducible.
+      const {loss, correct} = withDropoutSeed(`${seed}:${epoch}:${b}`, () =>
+        trainStep(model, optimizer, vars, xsBuffer, ysBuffer, n)
+      );
       lossSum += loss * n;
       correctSum += correct;
       seen += n;

@@ -232,5 +232,27 @@ describe("fmnist train killed with SIGKILL and resumed", () => {
       for (const file of logRun.files) expect(file.error?.kind ?? "none").toMatch(/^(none|truncated)$/);
     }
     expect(existsSync(join(run, "curves.png"))).toBe(true);
+
+    // And it is the run an uninterrupted process makes: same seed, same batches, dropout masks and
+    // weights, so the same metrics and the same final model, exactly.
+    const straightRun = join(root, "straight");
+    const straight = await collect(
+      spawnCli(
+        fresh.map((a) => (a === run ? straightRun : a)),
+        300_000
+      )
+    );
+    expect(straight.code, straight.stderr).toBe(0);
+    const metrics = async (dir: string) =>
+      (await readEpochLogs(dir)).map((l) => [l.epoch, l.loss, l.accuracy, l.val_loss, l.val_accuracy]);
+    expect(await metrics(run)).toEqual(await metrics(straightRun));
+    const [resumedModel, straightModel] = [
+      await loadModel(join(run, MODEL_DIR)),
+      await loadModel(join(straightRun, MODEL_DIR))
+    ];
+    const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(resumedModel)).toEqual(weights(straightModel));
+    resumedModel.dispose();
+    straightModel.dispose();
   }, 600_000);
 });
