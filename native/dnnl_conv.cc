@@ -90,6 +90,15 @@ memory::dims padsAfter(const memory::dims& src, const memory::dims& wei, const m
   return {dst[2] - 1 + wei[2] - src[2] - top, dst[3] - 1 + wei[3] - src[3] - left};
 }
 
+// The cache key of a convolution's primitives: its three shapes and leading pads.
+std::string shapeKey(const memory::dims& src, const memory::dims& wei, const memory::dims& dst, long top, long left) {
+  std::string key;
+  for (const auto* dims : {&src, &wei, &dst}) {
+    for (auto d : *dims) key += std::to_string(d) + ",";
+  }
+  return key + std::to_string(top) + "," + std::to_string(left);
+}
+
 struct Prims {
   convolution_forward::primitive_desc fwd;
   convolution_forward fwdPrim;
@@ -106,11 +115,7 @@ struct Prims {
 std::map<std::string, std::unique_ptr<Prims>> cache;
 
 Prims& prims(const memory::dims& src, const memory::dims& wei, const memory::dims& dst, long top, long left) {
-  std::string key;
-  for (auto d : src) key += std::to_string(d) + ",";
-  for (auto d : wei) key += std::to_string(d) + ",";
-  for (auto d : dst) key += std::to_string(d) + ",";
-  key += std::to_string(top) + "," + std::to_string(left);
+  const std::string key = shapeKey(src, wei, dst, top, left);
   auto found = cache.find(key);
   if (found != cache.end()) return *found->second;
   memory::dims strides = {1, 1}, padL = {top, left}, padR = padsAfter(src, wei, dst, top, left);
@@ -151,11 +156,7 @@ std::map<std::string, std::unique_ptr<BiasPrims>> biasCache;
 
 BiasPrims& biasPrims(const memory::dims& src, const memory::dims& wei, const memory::dims& dst, long top, long left,
                      bool relu) {
-  std::string key = relu ? "relu:" : "linear:";
-  for (const auto* dims : {&src, &wei, &dst}) {
-    for (auto d : *dims) key += std::to_string(d) + ",";
-  }
-  key += std::to_string(top) + "," + std::to_string(left);
+  const std::string key = (relu ? "relu:" : "linear:") + shapeKey(src, wei, dst, top, left);
   auto found = biasCache.find(key);
   if (found != biasCache.end()) return *found->second;
   memory::dims strides = {1, 1}, padL = {top, left}, padR = padsAfter(src, wei, dst, top, left);

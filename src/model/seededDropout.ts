@@ -11,11 +11,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-import {tfjsLayerClass} from "./tfjsLayerClass.js";
+import {singleInput, tfjsLayerClass, type LayerClass} from "./tfjsLayerClass.js";
 
 type Dropout = ReturnType<typeof tf.layers.dropout>;
 type DropoutArgs = Parameters<typeof tf.layers.dropout>[0];
-type DropoutConstructor = (new (args: DropoutArgs) => Dropout) & tf.serialization.SerializableConstructor<Dropout>;
+type DropoutConstructor = LayerClass<Dropout, DropoutArgs>;
 
 let scope: {key: string; calls: number} | null = null;
 
@@ -33,7 +33,7 @@ export function withDropoutSeed<T>(key: string, fn: () => T): T {
 /** A Dropout layer whose training masks follow {@link withDropoutSeed}. */
 export class SeededDropout extends tfjsLayerClass<DropoutConstructor>("Dropout") {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<Dropout["call"]>[1]): tf.Tensor | tf.Tensor[] {
-    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+    const x = singleInput(inputs);
     const {rate, noiseShape} = this.getConfig() as {rate: number; noiseShape?: unknown};
     if (!scope || !x || kwargs.training !== true || noiseShape != null || !(rate > 0 && rate < 1)) {
       return super.call(inputs, kwargs);

@@ -13,12 +13,11 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {BATCH_NORM_TRAINING_KERNEL, type BatchNormTrainingAttrs} from "../backend/batchNormTrainingKernel.js";
-import {tfjsLayerClass} from "./tfjsLayerClass.js";
+import {singleInput, tfjsLayerClass, type LayerClass} from "./tfjsLayerClass.js";
 
 type BatchNorm = ReturnType<typeof tf.layers.batchNormalization>;
 type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];
-type BatchNormConstructor = (new (args?: BatchNormArgs) => BatchNorm) &
-  tf.serialization.SerializableConstructor<BatchNorm>;
+type BatchNormConstructor = LayerClass<BatchNorm, BatchNormArgs | undefined>;
 type LayerVariable = BatchNorm["weights"][number];
 
 interface Fused {
@@ -32,7 +31,7 @@ export class TrainingBatchNormalization extends tfjsLayerClass<BatchNormConstruc
   private fused: Fused | null | undefined;
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<BatchNorm["call"]>[1]): tf.Tensor | tf.Tensor[] {
-    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+    const x = singleInput(inputs);
     const fused = x && kwargs.training === true ? this.fusedPath() : null;
     const usable =
       x &&

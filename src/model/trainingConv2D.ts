@@ -13,11 +13,11 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {registerFusedConv2DGradient} from "../backend/fusedConvGradient.js";
-import {tfjsLayerClass} from "./tfjsLayerClass.js";
+import {singleInput, tfjsLayerClass, type LayerClass} from "./tfjsLayerClass.js";
 
 type Conv2D = ReturnType<typeof tf.layers.conv2d>;
 type Conv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
-type Conv2DConstructor = (new (args: Conv2DArgs) => Conv2D) & tf.serialization.SerializableConstructor<Conv2D>;
+type Conv2DConstructor = LayerClass<Conv2D, Conv2DArgs>;
 
 const FUSED_ACTIVATIONS = new Set(["relu", "linear"]);
 
@@ -25,7 +25,7 @@ const FUSED_ACTIVATIONS = new Set(["relu", "linear"]);
 export class TrainingConv2D extends tfjsLayerClass<Conv2DConstructor>("Conv2D") {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Parameters<Conv2D["call"]>[1]): tf.Tensor | tf.Tensor[] {
     const activation = this.activation.getClassName();
-    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+    const x = singleInput(inputs);
     // Only while gradients are recorded: otherwise TF.js' own call already runs one fused kernel.
     const fusable =
       tf.engine().state.gradientDepth > 0 &&
