@@ -53,6 +53,10 @@ describe("trainCommand(options) with TensorBoard logging", () => {
     expect(lines.some((l) => /^conv2d \(Conv2D\) +\(None, 26, 26, 64\) +640$/.test(l))).toBe(true);
   });
 
+  it("reports the test accuracy as a percentage, like evaluate", () => {
+    expect(lines.some((l) => /test accuracy \d{1,3}\.\d\d%/.test(l))).toBe(true);
+  });
+
   it("writes train and validation event files whose every record reads back", async () => {
     const train = await readDir(join(run, "logs", "train"));
     const validation = await readDir(join(run, "logs", "validation"));
