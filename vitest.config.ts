@@ -10,7 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     projects: [
-      {extends: true, test: {name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/web/**"]}},
+      {extends: true, test: {name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"]}},
       {
         // The WASM and JavaScript kernels that the native addon replaces when it is built: their
         // tests again, with the addon switched off.
@@ -32,9 +32,9 @@ export default defineConfig({
         // End-to-end tests in Chromium: one file at a time, after the app is built and an export made.
         extends: true,
         test: {
-          name: "web",
-          include: ["test/web/**/*.test.ts"],
-          globalSetup: ["test/web/globalSetup.ts"],
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/e2e/globalSetup.ts"],
           fileParallelism: false,
           hookTimeout: 600_000
         }

@@ -10,13 +10,13 @@ import {parseArgs} from "node:util";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {registerBatchNormGradient} from "../src/backend/batchNormGradient.js";
-import {registerWasmConvGradients} from "../src/backend/convGradKernels.js";
-import {registerWasmLeadingAxesReduce} from "../src/backend/leadingAxesReduce.js";
-import {registerWasmJsKernels} from "../src/backend/wasmJsKernels.js";
-import {initWasmWithThreads} from "../src/backend/wasmThreads.js";
-import {createCnn} from "../src/model/cnn.js";
-import {sparseCategoricalCrossentropy} from "../src/model/metrics.js";
+import {registerBatchNormGradient} from "../src/node/backend/batchNormGradient.js";
+import {registerWasmConvGradients} from "../src/node/backend/convGradKernels.js";
+import {registerWasmLeadingAxesReduce} from "../src/node/backend/leadingAxesReduce.js";
+import {registerWasmJsKernels} from "../src/node/backend/wasmJsKernels.js";
+import {initWasmWithThreads} from "../src/node/backend/wasmThreads.js";
+import {createCnn} from "../src/core/model/cnn.js";
+import {sparseCategoricalCrossentropy} from "../src/core/model/metrics.js";
 import {median} from "./timing.js";
 
 /** The replaceable parts and the kernels each one replaces. */

@@ -1,7 +1,7 @@
 /** Command-line flags of `npm run bench`. */
 import {parseArgs} from "node:util";
 
-import {UsageError} from "../src/errors.js";
+import {UsageError} from "../src/core/errors.js";
 
 export interface BenchArgs {
   /** Timed steps per measurement (after warm-up). */
@@ -25,7 +25,7 @@ export const USAGE = `usage: npm run bench -- [--steps N] [--cold N] [--soak] [-
 Times the Fashion-MNIST CNN on this machine: training steps (Adam, batch 128), inference
 (batch 128, 256 and 1) and train-step scaling over batch 32..256, against the same model in
 PyTorch (../shared/bench/peer_torch.py run with /usr/bin/python3; override the script with
-$FMNIST_PEER), then the wall time of cold \`node dist/bin/fmnist.js classify\` processes (build
+$FMNIST_PEER), then the wall time of cold \`node dist/cli/fmnist.js classify\` processes (build
 first with \`npm run build\`). Ratios above 1 mean we are faster than PyTorch.
 
   --steps N   timed steps per measurement, after warm-up (default ${DEFAULT_STEPS})

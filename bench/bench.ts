@@ -5,7 +5,7 @@
  */
 import os from "node:os";
 
-import {CliError} from "../src/errors.js";
+import {CliError} from "../src/core/errors.js";
 import {USAGE, parseBenchArgs} from "./args.js";
 import {measureColdClassify} from "./coldClassify.js";
 import {measureOurs} from "./ours.js";

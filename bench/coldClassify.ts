@@ -6,7 +6,7 @@ import {runCommand} from "./command.js";
 import {REPO_ROOT} from "./peer.js";
 import {coldStart, type ColdStart} from "./report.js";
 
-export const CLASSIFY_BIN = "dist/bin/fmnist.js";
+export const CLASSIFY_BIN = "dist/cli/fmnist.js";
 export const CLASSIFY_IMAGE = "sample_images/ankle_boot.png";
 
 /** Newest modification time (ms) of the .ts files under `dir`. */
@@ -19,7 +19,7 @@ function newestSource(dir: string): number {
 }
 
 /**
- * Spawns `node dist/bin/fmnist.js classify sample_images/ankle_boot.png` `runs` times, one after
+ * Spawns `node dist/cli/fmnist.js classify sample_images/ankle_boot.png` `runs` times, one after
  * the other, and returns the wall times' median and range; null (said on `log`) when dist/ is
  * missing or a run fails.
  */

@@ -10,7 +10,7 @@ import {parseArgs} from "node:util";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {selectBackend} from "../src/backend/selectBackend.js";
+import {selectBackend} from "../src/node/backend/selectBackend.js";
 import {runCommand} from "./command.js";
 import {PEER_PYTHON, REPO_ROOT} from "./peer.js";
 import {MODEL_CONV_LAYERS} from "./convLayers.js";

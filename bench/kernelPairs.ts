@@ -8,10 +8,10 @@ import {parseArgs} from "node:util";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {registerWasmConvGradients} from "../src/backend/convGradKernels.js";
-import {registerWasmLeadingAxesReduce} from "../src/backend/leadingAxesReduce.js";
-import {registerWasmJsKernels} from "../src/backend/wasmJsKernels.js";
-import {initWasmWithThreads} from "../src/backend/wasmThreads.js";
+import {registerWasmConvGradients} from "../src/node/backend/convGradKernels.js";
+import {registerWasmLeadingAxesReduce} from "../src/node/backend/leadingAxesReduce.js";
+import {registerWasmJsKernels} from "../src/node/backend/wasmJsKernels.js";
+import {initWasmWithThreads} from "../src/node/backend/wasmThreads.js";
 import {median} from "./timing.js";
 
 const {values} = parseArgs({options: {rounds: {type: "string"}}, strict: true});

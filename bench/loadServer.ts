@@ -14,7 +14,7 @@ import {pathToFileURL} from "node:url";
 
 import autocannon from "autocannon";
 
-import {StaticServer} from "../src/server/staticServer.js";
+import {StaticServer} from "../src/node/server/staticServer.js";
 
 /** The files requested, relative to the export folder. */
 export const LOAD_PATHS = ["config.json", "embedding_tensors.tsv"] as const;

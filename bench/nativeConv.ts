@@ -12,7 +12,7 @@ import {parseArgs} from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
-import {selectBackend} from "../src/backend/selectBackend.js";
+import {selectBackend} from "../src/node/backend/selectBackend.js";
 import {REPO_ROOT} from "./peer.js";
 import {MODEL_CONV_LAYERS} from "./convLayers.js";
 import {median} from "./timing.js";

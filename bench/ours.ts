@@ -2,11 +2,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
-import {describeBackend, selectBackend} from "../src/backend/selectBackend.js";
-import {createCnn} from "../src/model/cnn.js";
-import {createAdam} from "../src/model/fusedAdam.js";
-import {sparseCategoricalCrossentropy} from "../src/model/metrics.js";
-import {IMAGE_SIZE, NUM_CLASSES} from "../src/data/fashionMnist.js";
+import {describeBackend, selectBackend} from "../src/node/backend/selectBackend.js";
+import {createCnn} from "../src/core/model/cnn.js";
+import {createAdam} from "../src/core/model/fusedAdam.js";
+import {sparseCategoricalCrossentropy} from "../src/core/model/metrics.js";
+import {IMAGE_SIZE, NUM_CLASSES} from "../src/core/data/fashionMnist.js";
 import {medianMs} from "./timing.js";
 import {
   SCALING_BATCHES,

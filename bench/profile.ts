@@ -12,16 +12,16 @@ import {parseArgs} from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import {getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
-import {registerWasmKernels} from "../src/backend/registerWasmKernels.js";
-import {selectBackend} from "../src/backend/selectBackend.js";
-import {IMAGE_PIXELS} from "../src/data/fashionMnist.js";
-import {normalise} from "../src/data/dataset.js";
-import {loadFashionMnist} from "../src/data/loadFashionMnist.js";
-import {augmentBatch} from "../src/model/augment.js";
-import {createCnn} from "../src/model/cnn.js";
-import {createAdam} from "../src/model/fusedAdam.js";
-import {batchTensor, sparseCategoricalCrossentropy} from "../src/model/metrics.js";
-import {createRandom, permutation} from "../src/random.js";
+import {registerWasmKernels} from "../src/node/backend/registerWasmKernels.js";
+import {selectBackend} from "../src/node/backend/selectBackend.js";
+import {IMAGE_PIXELS} from "../src/core/data/fashionMnist.js";
+import {normalise} from "../src/core/data/dataset.js";
+import {loadFashionMnist} from "../src/node/data/loadFashionMnist.js";
+import {augmentBatch} from "../src/core/model/augment.js";
+import {createCnn} from "../src/core/model/cnn.js";
+import {createAdam} from "../src/core/model/fusedAdam.js";
+import {batchTensor, sparseCategoricalCrossentropy} from "../src/core/model/metrics.js";
+import {createRandom, permutation} from "../src/core/random.js";
 import {KernelTimer, type KernelCall} from "./kernelTimer.js";
 import {median} from "./timing.js";
 

@@ -31,7 +31,7 @@ export interface OursResult {
   epochSecondsEstimate: number;
   /** Median train-step milliseconds by batch size. */
   scaling: Record<ScalingBatch, number>;
-  /** `node dist/bin/fmnist.js classify <image>` from spawn to exit; null when not measured. */
+  /** `node dist/cli/fmnist.js classify <image>` from spawn to exit; null when not measured. */
   coldClassify: ColdStart | null;
 }
 
@@ -230,7 +230,7 @@ export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, ste
   }
   if (cold) {
     lines.push(
-      `cold classify: \`node dist/bin/fmnist.js classify\` on one image, median of ${cold.runs} ` +
+      `cold classify: \`node dist/cli/fmnist.js classify\` on one image, median of ${cold.runs} ` +
         `(min ${ms(cold.minMs)}, max ${ms(cold.maxMs)})`
     );
   }

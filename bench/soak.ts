@@ -14,14 +14,14 @@ import {pathToFileURL} from "node:url";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {selectBackend} from "../src/backend/selectBackend.js";
-import {normalise, splitValidation} from "../src/data/dataset.js";
-import {loadFashionMnist} from "../src/data/loadFashionMnist.js";
-import {createCnn} from "../src/model/cnn.js";
-import {createAdam} from "../src/model/fusedAdam.js";
-import {MODEL_DIR, appendEpochLog, ensureRunDir, saveModel, saveTrainState} from "../src/model/runDir.js";
-import {trainModel} from "../src/model/train.js";
-import {TensorBoardLogger} from "../src/train/tensorBoardLogger.js";
+import {selectBackend} from "../src/node/backend/selectBackend.js";
+import {normalise, splitValidation} from "../src/core/data/dataset.js";
+import {loadFashionMnist} from "../src/node/data/loadFashionMnist.js";
+import {createCnn} from "../src/core/model/cnn.js";
+import {createAdam} from "../src/core/model/fusedAdam.js";
+import {MODEL_DIR, appendEpochLog, ensureRunDir, saveModel, saveTrainState} from "../src/node/model/runDir.js";
+import {trainModel} from "../src/core/model/train.js";
+import {TensorBoardLogger} from "../src/node/tensorboard/logger.js";
 
 /** Images of the training set used (10% of them validate). */
 export const SOAK_IMAGES = 2000;

@@ -8,8 +8,8 @@ import {mkdir} from "node:fs/promises";
 
 import sharp from "sharp";
 
-import {CLASS_NAMES, IMAGE_PIXELS, IMAGE_SIZE} from "../src/data/fashionMnist.js";
-import {loadFashionMnist} from "../src/data/loadFashionMnist.js";
+import {CLASS_NAMES, IMAGE_PIXELS, IMAGE_SIZE} from "../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../src/node/data/loadFashionMnist.js";
 
 const PICKS: {
   label: number;

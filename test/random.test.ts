@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {createRandom, permutation, shuffleInPlace} from "../src/random.js";
+import {createRandom, permutation, shuffleInPlace} from "../src/core/random.js";
 
 function draw(seed: number, n: number): number[] {
   const random = createRandom(seed);

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {originalBatchNormGradient, registerBatchNormGradient} from "../../src/backend/batchNormGradient.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {createRandom} from "../../src/random.js";
+import {originalBatchNormGradient, registerBatchNormGradient} from "../../src/node/backend/batchNormGradient.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {createRandom} from "../../src/core/random.js";
 import {expectClose} from "../helpers/kernelCheck.js";
 
 const GRADIENT_BEFORE = tf.getGradient("FusedBatchNorm");

@@ -5,11 +5,11 @@ import {
   conv2dFilterGradient,
   conv2dInputGradient,
   registerWasmConvGradients
-} from "../../src/backend/convGradKernels.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createRandom, type Random} from "../../src/random.js";
+} from "../../src/node/backend/convGradKernels.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createRandom, type Random} from "../../src/core/random.js";
 import {cnnTrainingStep, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];

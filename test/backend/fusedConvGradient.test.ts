@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {registerFusedConv2DGradient} from "../../src/backend/fusedConvGradient.js";
-import {nativeKernelCalls, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createRandom} from "../../src/random.js";
+import {registerFusedConv2DGradient} from "../../src/core/kernels/fusedConvGradient.js";
+import {nativeKernelCalls, nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createRandom} from "../../src/core/random.js";
 import {DNNL_INSTALLED, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];

@@ -4,11 +4,11 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {MODEL_CONV_LAYERS} from "../../bench/convLayers.js";
-import {NATIVE_ADDON_PATH, nativeKernelCalls, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createRandom} from "../../src/random.js";
+import {NATIVE_ADDON_PATH, nativeKernelCalls, nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createRandom} from "../../src/core/random.js";
 import {cnnTrainingStep, DNNL_INSTALLED, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape4 = [number, number, number, number];

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {nativeKernelCalls} from "../../src/backend/nativeAddon.js";
-import {RELU_GRAD_KERNEL} from "../../src/backend/reluGradient.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {createRandom} from "../../src/random.js";
+import {nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
+import {nativeKernelCalls} from "../../src/node/backend/nativeAddon.js";
+import {RELU_GRAD_KERNEL} from "../../src/core/kernels/reluGradient.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {createRandom} from "../../src/core/random.js";
 import {DNNL_INSTALLED, expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 const suite = DNNL_INSTALLED ? describe : describe.skip;

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {leadingAxesMatrix} from "../../src/backend/leadingAxesReduce.js";
-import {BROADCAST_ROWS_KERNEL} from "../../src/backend/meanGradient.js";
-import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {createRandom} from "../../src/random.js";
+import {leadingAxesMatrix} from "../../src/node/backend/leadingAxesReduce.js";
+import {BROADCAST_ROWS_KERNEL} from "../../src/node/backend/meanGradient.js";
+import {nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {createRandom} from "../../src/core/random.js";
 import {expectClose, onBackend} from "../helpers/kernelCheck.js";
 
 type Shape = number[];

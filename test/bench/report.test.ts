@@ -12,7 +12,7 @@ import {
   speedRatio,
   type OursResult
 } from "../../bench/report.js";
-import {UsageError} from "../../src/errors.js";
+import {UsageError} from "../../src/core/errors.js";
 
 // A line as peer_torch.py prints it (PyTorch 1.13, 2 threads), with figures from a real run.
 const PEER_LINE = (batch: number, trainStepMs: number, predictBatch: number, predictMs: number): string =>

@@ -18,8 +18,8 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {DATASET_FILES} from "../../src/data/fashionMnist.js";
-import {DEBIAN_DATA_DIR} from "../../src/data/loadFashionMnist.js";
+import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
+import {DEBIAN_DATA_DIR} from "../../src/node/data/loadFashionMnist.js";
 import {makeIdx} from "../data/makeIdx.js";
 import {escapeRegExp, runCli} from "../helpers/cli.js";
 

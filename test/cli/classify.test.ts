@@ -8,7 +8,7 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../src/data/fashionMnist.js";
+import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {ROOT, runCli} from "../helpers/cli.js";
 
 const SEED_MODEL = join(ROOT, "../shared/keras/seed-model.h5");

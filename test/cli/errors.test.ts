@@ -11,13 +11,13 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
 
-import {DATASET_FILES} from "../../src/data/fashionMnist.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {writeDirAtomic} from "../../src/export/outputDir.js";
-import {saveModel} from "../../src/model/io.js";
-import {EventFileWriter} from "../../src/train/tensorboard/eventWriter.js";
+import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {writeDirAtomic} from "../../src/node/fs/atomicDir.js";
+import {saveModel} from "../../src/node/model/io.js";
+import {EventFileWriter} from "../../src/node/tensorboard/eventWriter.js";
 import {makeIdx} from "../data/makeIdx.js";
 import {collect, escapeRegExp, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
 

@@ -8,8 +8,8 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {CLASS_NAMES, DATASET_FILES} from "../../src/data/fashionMnist.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
+import {CLASS_NAMES, DATASET_FILES} from "../../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {makeIdx} from "../data/makeIdx.js";
 import {ROOT, runCli, type CliResult} from "../helpers/cli.js";
 

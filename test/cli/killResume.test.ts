@@ -12,16 +12,23 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise, splitValidation, type Examples} from "../../src/data/dataset.js";
-import {DATASET_FILES} from "../../src/data/fashionMnist.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {readMetadata} from "../../src/model/metadata.js";
-import {predictAll} from "../../src/model/metrics.js";
-import {LAST_DIR, METRICS_FILE, MODEL_DIR, loadModel, loadTrainState, readEpochLogs} from "../../src/model/runDir.js";
-import type {TrainState} from "../../src/model/train.js";
-import {readLogDir} from "../../src/train/tensorboard/reader.js";
-import {createRandom} from "../../src/random.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise, splitValidation, type Examples} from "../../src/core/data/dataset.js";
+import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {readMetadata} from "../../src/core/formats/metadata.js";
+import {predictAll} from "../../src/core/model/metrics.js";
+import {
+  LAST_DIR,
+  METRICS_FILE,
+  MODEL_DIR,
+  loadModel,
+  loadTrainState,
+  readEpochLogs
+} from "../../src/node/model/runDir.js";
+import type {TrainState} from "../../src/core/model/train.js";
+import {readLogDir} from "../../src/node/tensorboard/reader.js";
+import {createRandom} from "../../src/core/random.js";
 import {makeIdx} from "../data/makeIdx.js";
 import {collect, spawnCli, type CliResult} from "../helpers/cli.js";
 

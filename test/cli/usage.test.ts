@@ -34,7 +34,7 @@ describe("usage errors: one line, then a pointer to the help", () => {
 
   it.concurrent("a flag without its value", async () => {
     const r = await runCli(["export", "--count"]);
-    expectUsageError(r, "export", '--count needs a value (--count N)');
+    expectUsageError(r, "export", "--count needs a value (--count N)");
   });
 });
 

@@ -10,11 +10,11 @@ import {basename, extname, join} from "node:path";
 import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {classifyCommand, type ClassifyOptions, type ClassifyResult} from "../../src/commands/classify.js";
-import {CLASS_NAMES} from "../../src/data/fashionMnist.js";
-import {FormatError, UsageError, type CliError} from "../../src/errors.js";
-import type {Raster} from "../../src/image/raster.js";
-import {colormap} from "../../src/viz/colormap.js";
+import {classifyCommand, type ClassifyOptions, type ClassifyResult} from "../../src/cli/commands/classify.js";
+import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
+import {FormatError, UsageError, type CliError} from "../../src/core/errors.js";
+import type {Raster} from "../../src/core/image/raster.js";
+import {colormap} from "../../src/core/viz/colormap.js";
 import {readPixels, variance} from "../helpers/images.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;

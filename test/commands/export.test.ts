@@ -11,14 +11,14 @@ import {join} from "node:path";
 import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {exportCommand, parseDims, parseProjections, type ExportSummary} from "../../src/commands/export.js";
-import {serveCommand} from "../../src/commands/serve.js";
-import {CliError} from "../../src/errors.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {saveModel} from "../../src/model/io.js";
-import type {StaticServer} from "../../src/server/staticServer.js";
-import type {Logger} from "../../src/tty.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {exportCommand, parseDims, parseProjections, type ExportSummary} from "../../src/cli/commands/export.js";
+import {serveCommand} from "../../src/cli/commands/serve.js";
+import {CliError} from "../../src/core/errors.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {saveModel} from "../../src/node/model/io.js";
+import type {StaticServer} from "../../src/node/server/staticServer.js";
+import type {Logger} from "../../src/cli/tty.js";
 
 const COUNT = 200;
 const root = mkdtempSync(join(tmpdir(), "fmnist-export-cmd-"));

@@ -4,9 +4,9 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {formatLogs, logsCommand} from "../../src/commands/logs.js";
-import {EventFileWriter} from "../../src/train/tensorboard/eventWriter.js";
-import {TRAIN_LOG_DIR, VALIDATION_LOG_DIR} from "../../src/train/tensorBoardLogger.js";
+import {formatLogs, logsCommand} from "../../src/cli/commands/logs.js";
+import {EventFileWriter} from "../../src/node/tensorboard/eventWriter.js";
+import {TRAIN_LOG_DIR, VALIDATION_LOG_DIR} from "../../src/node/tensorboard/logger.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-logs-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));

@@ -4,8 +4,8 @@ import {join} from "node:path";
 
 import {afterAll, describe, expect, it} from "vitest";
 
-import {publicHostWarning, serveCommand} from "../../src/commands/serve.js";
-import type {Logger} from "../../src/tty.js";
+import {publicHostWarning, serveCommand} from "../../src/cli/commands/serve.js";
+import type {Logger} from "../../src/cli/tty.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-cmd-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));

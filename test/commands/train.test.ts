@@ -8,9 +8,9 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {trainCommand} from "../../src/commands/train.js";
-import {DATASET_FILES} from "../../src/data/fashionMnist.js";
-import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/train/tensorboard/reader.js";
+import {trainCommand} from "../../src/cli/commands/train.js";
+import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
+import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/node/tensorboard/reader.js";
 import {makeSplitFiles} from "../data/makeIdx.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-train-cmd-"));

@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
 
-import {normalise, splitValidation, take, type Examples} from "../../src/data/dataset.js";
-import {IMAGE_PIXELS, type FashionMnistSplit} from "../../src/data/fashionMnist.js";
-import {createRandom} from "../../src/random.js";
+import {normalise, splitValidation, take, type Examples} from "../../src/core/data/dataset.js";
+import {IMAGE_PIXELS, type FashionMnistSplit} from "../../src/core/data/fashionMnist.js";
+import {createRandom} from "../../src/core/random.js";
 
 /** A split of `count` images whose pixels are all distinct patterns; image i's first pixel is `i % 256`. */
 function syntheticSplit(count: number, offset = 0): FashionMnistSplit {

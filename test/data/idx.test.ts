@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import {afterAll, describe, expect, it} from "vitest";
 
-import {parseIdx} from "../../src/data/idx.js";
-import {FormatError} from "../../src/errors.js";
+import {parseIdx} from "../../src/core/data/idx.js";
+import {FormatError} from "../../src/core/errors.js";
 import {makeIdx, patternBytes} from "./makeIdx.js";
 
 /** Calls `fn`, expects a FormatError and returns its message. */

@@ -5,9 +5,14 @@ import {gunzipSync, gzipSync} from "node:zlib";
 
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 
-import {DATASET_FILES, IMAGE_PIXELS} from "../../src/data/fashionMnist.js";
-import {DEBIAN_DATA_DIR, loadFashionMnist, readDatasetFile, resolveDataDir} from "../../src/data/loadFashionMnist.js";
-import {CliError, FormatError} from "../../src/errors.js";
+import {DATASET_FILES, IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
+import {
+  DEBIAN_DATA_DIR,
+  loadFashionMnist,
+  readDatasetFile,
+  resolveDataDir
+} from "../../src/node/data/loadFashionMnist.js";
+import {CliError, FormatError} from "../../src/core/errors.js";
 import {makeIdx, makeSplitFiles} from "./makeIdx.js";
 
 const TEST = DATASET_FILES.test;
@@ -271,8 +276,8 @@ describe("resolveDataDir(options)", () => {
     vi.resetModules();
     vi.doMock("node:fs", async (importOriginal) => ({...(await importOriginal<object>()), existsSync: () => false}));
     try {
-      const fresh = await import("../../src/data/loadFashionMnist.js");
-      const freshErrors = await import("../../src/errors.js");
+      const fresh = await import("../../src/node/data/loadFashionMnist.js");
+      const freshErrors = await import("../../src/core/errors.js");
       expect(() => fresh.resolveDataDir({env: {}})).toThrow(freshErrors.CliError);
       expect(() => fresh.resolveDataDir({env: {}})).toThrow(/Fashion-MNIST not found in .*--data-dir DIR/);
       // Only ways that exist: there is no `fmnist download` command.

@@ -1,7 +1,7 @@
 /** Synthetic point sets for the projection tests (seeded). Not a test file itself. */
-import {gaussian} from "../../src/embed/tsne.js";
-import type {Points} from "../../src/embed/points.js";
-import {createRandom} from "../../src/random.js";
+import {gaussian} from "../../src/core/embed/tsne.js";
+import type {Points} from "../../src/core/embed/points.js";
+import {createRandom} from "../../src/core/random.js";
 
 /** `clusters` Gaussian blobs of `perCluster` points in `dim` dimensions, centres `spread` apart on average. */
 export function blobs(

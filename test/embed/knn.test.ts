@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import {exactKnn, truncateNeighbors} from "../../src/embed/knn.js";
-import {CliError} from "../../src/errors.js";
+import {exactKnn, truncateNeighbors} from "../../src/core/embed/knn.js";
+import {CliError} from "../../src/core/errors.js";
 import {blobs} from "./helpers.js";
 
 describe("exactKnn(points, k)", () => {

@@ -1,9 +1,9 @@
 import {describe, expect, it} from "vitest";
 
-import {pca} from "../../src/embed/pca.js";
-import {gaussian} from "../../src/embed/tsne.js";
-import {CliError} from "../../src/errors.js";
-import {createRandom} from "../../src/random.js";
+import {pca} from "../../src/core/embed/pca.js";
+import {gaussian} from "../../src/core/embed/tsne.js";
+import {CliError} from "../../src/core/errors.js";
+import {createRandom} from "../../src/core/random.js";
 
 /** Points x = a1 u1 + a2 u2 + a3 u3 + mean, with a_k ~ N(0, sd_k^2), along a random orthonormal basis u of R^dim. */
 function synthetic(n: number, dim: number, sds: number[], seed = 7) {

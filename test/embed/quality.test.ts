@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
 
-import type {Points} from "../../src/embed/points.js";
-import {knnAccuracy, trustworthiness} from "../../src/embed/quality.js";
-import {createRandom} from "../../src/random.js";
+import type {Points} from "../../src/core/embed/points.js";
+import {knnAccuracy, trustworthiness} from "../../src/core/embed/quality.js";
+import {createRandom} from "../../src/core/random.js";
 import {blobs} from "./helpers.js";
 
 /** Trustworthiness straight from its definition (Venna & Kaski 2001), over all points. */

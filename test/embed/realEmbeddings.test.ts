@@ -8,19 +8,19 @@ import {join} from "node:path";
 
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {exactKnn, type Neighbors} from "../../src/embed/knn.js";
-import {pca} from "../../src/embed/pca.js";
-import type {Points} from "../../src/embed/points.js";
-import {knnAccuracy, trustworthiness} from "../../src/embed/quality.js";
-import {Tsne} from "../../src/embed/tsne.js";
-import {umapLayout} from "../../src/embed/umap.js";
-import {DEFAULT_MODEL_DIR} from "../../src/model/defaultModel.js";
-import {embedAll} from "../../src/model/embedding.js";
-import {loadModel} from "../../src/model/io.js";
-import {createRandom} from "../../src/random.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {exactKnn, type Neighbors} from "../../src/core/embed/knn.js";
+import {pca} from "../../src/core/embed/pca.js";
+import type {Points} from "../../src/core/embed/points.js";
+import {knnAccuracy, trustworthiness} from "../../src/core/embed/quality.js";
+import {Tsne} from "../../src/core/embed/tsne.js";
+import {umapLayout} from "../../src/core/embed/umap.js";
+import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
+import {embedAll} from "../../src/core/model/embedding.js";
+import {loadModel} from "../../src/node/model/io.js";
+import {createRandom} from "../../src/core/random.js";
 
 const COUNT = 2000;
 const modelDir = process.env.FMNIST_TEST_MODEL ?? DEFAULT_MODEL_DIR;

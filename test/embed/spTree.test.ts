@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import {SpTree} from "../../src/embed/spTree.js";
-import {createRandom} from "../../src/random.js";
+import {SpTree} from "../../src/core/embed/spTree.js";
+import {createRandom} from "../../src/core/random.js";
 
 /** Exact sum_j q_ij^2 (y_i - y_j) and sum_j q_ij for point i. */
 function bruteForce(y: Float64Array, n: number, dim: number, i: number): {force: number[]; sumQ: number} {

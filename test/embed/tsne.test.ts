@@ -1,9 +1,9 @@
 import {describe, expect, it} from "vitest";
 
-import {exactKnn} from "../../src/embed/knn.js";
-import {Tsne} from "../../src/embed/tsne.js";
-import {CliError} from "../../src/errors.js";
-import {createRandom} from "../../src/random.js";
+import {exactKnn} from "../../src/core/embed/knn.js";
+import {Tsne} from "../../src/core/embed/tsne.js";
+import {CliError} from "../../src/core/errors.js";
+import {createRandom} from "../../src/core/random.js";
 import {blobs, nearestNeighbourAgreement} from "./helpers.js";
 
 const {points, labels} = blobs(3, 40, 5, 5);

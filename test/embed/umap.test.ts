@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
 
-import {exactKnn} from "../../src/embed/knn.js";
-import {umapLayout, umapLayoutAsync} from "../../src/embed/umap.js";
-import {createRandom} from "../../src/random.js";
+import {exactKnn} from "../../src/core/embed/knn.js";
+import {umapLayout, umapLayoutAsync} from "../../src/core/embed/umap.js";
+import {createRandom} from "../../src/core/random.js";
 import {blobs, nearestNeighbourAgreement} from "./helpers.js";
 
 const {points, labels} = blobs(3, 40, 5, 5);

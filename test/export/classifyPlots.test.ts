@@ -8,17 +8,17 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../src/data/fashionMnist.js";
-import {CliError} from "../../src/errors.js";
+import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
+import {CliError} from "../../src/core/errors.js";
 import {
   OVERLAY_SIZE,
   renderClassifyPlots,
   writeClassifyPlots,
   type ClassifyPlotInput
-} from "../../src/export/classifyPlots.js";
-import {renderReport} from "../../src/export/report.js";
-import {createRaster} from "../../src/image/raster.js";
-import type {LayerActivation} from "../../src/viz/activations.js";
+} from "../../src/node/pictures/classifyPlots.js";
+import {renderReport} from "../../src/node/pictures/report.js";
+import {createRaster} from "../../src/core/image/raster.js";
+import type {LayerActivation} from "../../src/core/model/forward.js";
 import {readPixels, variance} from "../helpers/images.js";
 
 let dir: string;

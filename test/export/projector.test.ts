@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../src/data/fashionMnist.js";
-import {CliError} from "../../src/errors.js";
+import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
+import {CliError} from "../../src/core/errors.js";
 import {
   decimalsFor,
   formatFloat32,
@@ -12,7 +12,7 @@ import {
   spriteLayout,
   tensorBytes,
   tensorTsv
-} from "../../src/export/projector.js";
+} from "../../src/core/formats/projector.js";
 
 describe("formatFloat32(v) and tensorTsv(data, dim)", () => {
   it("writes the shortest decimal that reads back as the same float32", () => {

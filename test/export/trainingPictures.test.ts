@@ -6,12 +6,16 @@ import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {CLASS_NAMES, IMAGE_PIXELS} from "../../src/data/fashionMnist.js";
-import {sampleInputsPng, writeEvaluationPlots, writeTrainingPictures} from "../../src/export/trainingPictures.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {modelSummary, type ModelSummary} from "../../src/model/layerSummary.js";
-import {confusionMatrixSvg} from "../../src/viz/confusionMatrixChart.js";
-import {trainingCurvesSvg} from "../../src/viz/curvesChart.js";
+import {CLASS_NAMES, IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
+import {
+  sampleInputsPng,
+  writeEvaluationPlots,
+  writeTrainingPictures
+} from "../../src/node/pictures/trainingPictures.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {modelSummary, type ModelSummary} from "../../src/core/model/layerSummary.js";
+import {confusionMatrixSvg} from "../../src/core/viz/confusionMatrixChart.js";
+import {trainingCurvesSvg} from "../../src/core/viz/curvesChart.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fmnist-pictures-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));

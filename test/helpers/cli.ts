@@ -1,5 +1,5 @@
 /**
- * Runs the real `fmnist` entry point (`node --import tsx src/bin/fmnist.ts`) as a child process
+ * Runs the real `fmnist` entry point (`node --import tsx src/cli/fmnist.ts`) as a child process
  * from the project root, as a user would. Not a test file itself.
  */
 import {spawn, type ChildProcessByStdio} from "node:child_process";
@@ -25,7 +25,7 @@ export type CliChild = ChildProcessByStdio<null, Readable, Readable>;
 export function spawnCli(args: string[], timeoutMs = 90_000): CliChild {
   const env = {...process.env};
   delete env.FASHION_MNIST_DIR;
-  return spawn(process.execPath, ["--import", "tsx", "src/bin/fmnist.ts", ...args], {
+  return spawn(process.execPath, ["--import", "tsx", "src/cli/fmnist.ts", ...args], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

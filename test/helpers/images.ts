@@ -1,7 +1,7 @@
 /** Small helpers for tests that look at pictures: decode a PNG to raw pixels and measure it. */
 import sharp from "sharp";
 
-import type {Raster} from "../../src/image/raster.js";
+import type {Raster} from "../../src/core/image/raster.js";
 
 /** Decodes an image file (or bytes) to its raw pixels, keeping its channel count (alpha removed). */
 export async function readPixels(input: string | Uint8Array): Promise<Raster> {

@@ -4,9 +4,9 @@ import {existsSync} from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import {expect} from "vitest";
 
-import type {Examples} from "../../src/data/dataset.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {batchTensor, sparseCategoricalCrossentropy} from "../../src/model/metrics.js";
+import type {Examples} from "../../src/core/data/dataset.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {batchTensor, sparseCategoricalCrossentropy} from "../../src/core/model/metrics.js";
 
 /** Whether oneDNN's headers are installed: then `npm run build` must have built the native addon, and its tests run. */
 export const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));

@@ -11,8 +11,8 @@ import {crc32} from "node:zlib";
 import sharp, {type Sharp} from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {CliError, FormatError} from "../../src/errors.js";
-import {decodeImage, decodeImageFile, MAX_FILE_BYTES, MAX_PIXELS} from "../../src/image/decode.js";
+import {CliError, FormatError} from "../../src/core/errors.js";
+import {decodeImage, decodeImageFile, MAX_FILE_BYTES, MAX_PIXELS} from "../../src/node/image/decode.js";
 import {pixel} from "../helpers/images.js";
 
 let dir: string;

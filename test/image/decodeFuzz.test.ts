@@ -11,9 +11,9 @@ import fc from "fast-check";
 import sharp from "sharp";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {FormatError} from "../../src/errors.js";
-import {decodeImage} from "../../src/image/decode.js";
-import type {Raster} from "../../src/image/raster.js";
+import {FormatError} from "../../src/core/errors.js";
+import {decodeImage} from "../../src/node/image/decode.js";
+import type {Raster} from "../../src/core/image/raster.js";
 
 const SEED = 20261129;
 const sample = (name: string) => new Uint8Array(readFileSync(new URL(`../../sample_images/${name}`, import.meta.url)));

@@ -1,7 +1,7 @@
 /** The browser's copy of the "fashion" preprocessing, against the sharp pipeline on the real sample photos. */
 import {describe, expect, it} from "vitest";
 
-import {decodeImageFile} from "../../src/image/decode.js";
+import {decodeImageFile} from "../../src/node/image/decode.js";
 import {
   centreDrawing,
   cornerColour,
@@ -14,9 +14,9 @@ import {
   resize,
   sharpen,
   trimBox
-} from "../../src/image/fashionSteps.js";
-import {preprocess} from "../../src/image/preprocess.js";
-import {createRaster, type Raster} from "../../src/image/raster.js";
+} from "../../src/core/image/preprocess.js";
+import {preprocess} from "../../src/node/image/sharpPreprocess.js";
+import {createRaster, type Raster} from "../../src/core/image/raster.js";
 
 const SAMPLES = ["ankle_boot.png", "black_bag.jpg", "dress.webp", "pullover.jpg", "sneaker.jpg", "trousers.jpg"];
 const sample = (name: string) => decodeImageFile(new URL(`../../sample_images/${name}`, import.meta.url).pathname);

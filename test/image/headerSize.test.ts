@@ -4,7 +4,7 @@ import {readFileSync} from "node:fs";
 import sharp from "sharp";
 import {describe, expect, it} from "vitest";
 
-import {imageHeaderSize} from "../../src/image/headerSize.js";
+import {imageHeaderSize} from "../../src/core/image/headerSize.js";
 
 const file = (name: string) => readFileSync(new URL(`../../sample_images/${name}`, import.meta.url));
 

@@ -4,9 +4,9 @@
 import sharp from "sharp";
 import {describe, expect, it} from "vitest";
 
-import {UsageError} from "../../src/errors.js";
-import {parsePreprocessName, preprocess} from "../../src/image/preprocess.js";
-import type {Raster} from "../../src/image/raster.js";
+import {UsageError} from "../../src/core/errors.js";
+import {parsePreprocessName, preprocess} from "../../src/node/image/sharpPreprocess.js";
+import type {Raster} from "../../src/core/image/raster.js";
 
 /** A `width` x `height` RGB photo: white, with a dark (#202020) disk of radius `r` centred at (cx, cy). */
 async function photo(width: number, height: number, cx: number, cy: number, r: number): Promise<Raster> {

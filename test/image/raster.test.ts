@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {createRaster, resizeBilinear, toRgb, upscaleNearest} from "../../src/image/raster.js";
+import {createRaster, resizeBilinear, toRgb, upscaleNearest} from "../../src/core/image/raster.js";
 
 describe("raster helpers", () => {
   it("upscaleNearest turns each pixel into a factor x factor square", () => {

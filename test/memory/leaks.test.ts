@@ -9,16 +9,16 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {classifyCommand} from "../../src/commands/classify.js";
-import {normalise, type Examples} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {DEFAULT_MODEL_DIR} from "../../src/model/defaultModel.js";
-import {embedAll} from "../../src/model/embedding.js";
-import {loadModel} from "../../src/model/io.js";
-import {predictAll} from "../../src/model/metrics.js";
-import {activations} from "../../src/viz/activations.js";
-import {cam, gradCam} from "../../src/viz/cam.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {classifyCommand} from "../../src/cli/commands/classify.js";
+import {normalise, type Examples} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
+import {embedAll} from "../../src/core/model/embedding.js";
+import {loadModel} from "../../src/node/model/io.js";
+import {predictAll} from "../../src/core/model/metrics.js";
+import {activations} from "../../src/core/model/forward.js";
+import {cam, gradCam} from "../../src/core/viz/cam.js";
 
 const SAMPLES = ["black_bag.jpg", "sneaker.jpg", "dress.webp", "ankle_boot.png"].map(
   (f) => new URL(`../../sample_images/${f}`, import.meta.url).pathname

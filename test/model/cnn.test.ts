@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise, type Examples} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn, LAYER_NAMES} from "../../src/model/cnn.js";
-import {batchTensor} from "../../src/model/metrics.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise, type Examples} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createCnn, LAYER_NAMES} from "../../src/core/model/cnn.js";
+import {batchTensor} from "../../src/core/model/metrics.js";
 
 /** Per layer: class, output shape (batch dimension null) and parameter count, for the default 64 filters. */
 const EXPECTED_LAYERS: [string, string, (number | null)[], number][] = [

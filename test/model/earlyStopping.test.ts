@@ -5,7 +5,7 @@ import {
   updateEarlyStopping,
   type EarlyStoppingOptions,
   type EarlyStoppingState
-} from "../../src/model/earlyStopping.js";
+} from "../../src/core/model/earlyStopping.js";
 
 interface Epoch {
   checkpoint: boolean;

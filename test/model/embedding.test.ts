@@ -1,13 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise, type Examples} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {CliError} from "../../src/errors.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {embedAll, findEmbeddingLayer} from "../../src/model/embedding.js";
-import {batchTensor} from "../../src/model/metrics.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise, type Examples} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {CliError} from "../../src/core/errors.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {embedAll, findEmbeddingLayer} from "../../src/core/model/embedding.js";
+import {batchTensor} from "../../src/core/model/metrics.js";
 
 let examples: Examples;
 

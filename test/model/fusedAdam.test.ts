@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {nativeKernelsActive} from "../../src/backend/nativeAddon.js";
-import {ADAM_UPDATE_KERNEL} from "../../src/backend/nativeHeapKernels.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {createAdam} from "../../src/model/fusedAdam.js";
-import {createRandom} from "../../src/random.js";
+import {nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
+import {ADAM_UPDATE_KERNEL} from "../../src/node/backend/nativeHeapKernels.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {createAdam} from "../../src/core/model/fusedAdam.js";
+import {createRandom} from "../../src/core/random.js";
 import {DNNL_INSTALLED, expectClose} from "../helpers/kernelCheck.js";
 
 const SHAPES = [[3, 3, 8, 16], [16], [40, 10]];

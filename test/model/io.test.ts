@@ -5,13 +5,13 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise, type Examples} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {CliError, FormatError} from "../../src/errors.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {loadModel, saveModel} from "../../src/model/io.js";
-import {batchTensor} from "../../src/model/metrics.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise, type Examples} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {CliError, FormatError} from "../../src/core/errors.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {loadModel, saveModel} from "../../src/node/model/io.js";
+import {batchTensor} from "../../src/core/model/metrics.js";
 
 /** Bytes of the default model's float32 weights (186698 parameters). */
 const WEIGHT_BYTES = 186698 * 4;

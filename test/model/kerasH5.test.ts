@@ -10,14 +10,14 @@ import * as tf from "@tensorflow/tfjs";
 import h5wasm from "h5wasm/node";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {IMAGE_SIZE} from "../../src/data/fashionMnist.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {CliError, FormatError} from "../../src/errors.js";
-import {createCnn, LAYER_NAMES} from "../../src/model/cnn.js";
-import {isHdf5File, loadKerasH5} from "../../src/model/kerasH5.js";
-import {loadAnyModel} from "../../src/model/loadAnyModel.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {IMAGE_SIZE} from "../../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {CliError, FormatError} from "../../src/core/errors.js";
+import {createCnn, LAYER_NAMES} from "../../src/core/model/cnn.js";
+import {isHdf5File, loadKerasH5} from "../../src/node/model/kerasH5.js";
+import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
 
 const SEED_MODEL = new URL("../../../shared/keras/seed-model.h5", import.meta.url).pathname;
 

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {createCnn, LAYER_NAMES} from "../../src/model/cnn.js";
-import {formatCount, formatModelSummary, formatShape, modelSummary} from "../../src/model/layerSummary.js";
+import {createCnn, LAYER_NAMES} from "../../src/core/model/cnn.js";
+import {formatCount, formatModelSummary, formatShape, modelSummary} from "../../src/core/model/layerSummary.js";
 
 describe("modelSummary(model)", () => {
   let model: tf.Sequential;

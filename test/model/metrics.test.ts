@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {IMAGE_PIXELS} from "../../src/data/fashionMnist.js";
-import {normalise, type Examples} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
+import {normalise, type Examples} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createCnn} from "../../src/core/model/cnn.js";
 import {
   argMaxRows,
   batchTensor,
@@ -13,7 +13,7 @@ import {
   perClassAccuracy,
   predictAll,
   sparseCategoricalCrossentropy
-} from "../../src/model/metrics.js";
+} from "../../src/core/model/metrics.js";
 
 let examples: Examples;
 beforeAll(async () => {

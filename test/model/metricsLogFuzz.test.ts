@@ -11,8 +11,8 @@ import {join} from "node:path";
 import fc from "fast-check";
 import {afterAll, describe, expect, it} from "vitest";
 
-import {METRICS_FILE, readEpochLogs} from "../../src/model/runDir.js";
-import type {EpochLog} from "../../src/model/train.js";
+import {METRICS_FILE, readEpochLogs} from "../../src/node/model/runDir.js";
+import type {EpochLog} from "../../src/core/model/train.js";
 
 const SEED = 20261129;
 const SHIPPED_LOG = new URL("../../models/fashion-cnn/run/metrics.jsonl", import.meta.url).pathname;

@@ -13,10 +13,10 @@ import fc from "fast-check";
 import h5wasm from "h5wasm/node";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {CliError} from "../../src/errors.js";
-import {loadKerasH5} from "../../src/model/kerasH5.js";
-import {loadAnyModel} from "../../src/model/loadAnyModel.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {CliError} from "../../src/core/errors.js";
+import {loadKerasH5} from "../../src/node/model/kerasH5.js";
+import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
 
 const SEED = 20261129;
 const MODEL_DIR = new URL("../../models/fashion-cnn/", import.meta.url).pathname;

@@ -9,9 +9,9 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {initialTrainState, type TrainState} from "../../src/model/train.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {initialTrainState, type TrainState} from "../../src/core/model/train.js";
 import {
   LAST_DIR,
   MODEL_DIR,
@@ -20,7 +20,7 @@ import {
   restoreBestCheckpoint,
   saveModel,
   saveTrainState
-} from "../../src/model/runDir.js";
+} from "../../src/node/model/runDir.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-rundir-"));
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {SeededDropout, seededDropout, withDropoutSeed} from "../../src/model/seededDropout.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {SeededDropout, seededDropout, withDropoutSeed} from "../../src/core/model/seededDropout.js";
 
 /** The layer's training output for x, as an array (no tensors left behind). */
 function dropped(layer: tf.layers.Layer, x: tf.Tensor): Float32Array {

@@ -5,11 +5,11 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise, splitValidation, type Examples} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {LAST_DIR, loadTrainState, saveTrainState} from "../../src/model/runDir.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise, splitValidation, type Examples} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {LAST_DIR, loadTrainState, saveTrainState} from "../../src/node/model/runDir.js";
 import {
   initialTrainState,
   trainModel,
@@ -17,7 +17,7 @@ import {
   type EpochLog,
   type TrainEffects,
   type TrainState
-} from "../../src/model/train.js";
+} from "../../src/core/model/train.js";
 
 const BATCH_SIZE = 48;
 /** 160 real images split 128/32: 3 batches per epoch, the last one of 32. */

@@ -1,16 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {nativeKernelCalls, nativeKernelsActive} from "../../src/backend/nativeAddon.js";
+import {nativeKernelCalls, nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
 import {
   BATCH_NORM_TRAINING_GRAD_KERNEL,
   BATCH_NORM_TRAINING_KERNEL
-} from "../../src/backend/batchNormTrainingKernel.js";
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {TrainingBatchNormalization, trainingBatchNormalization} from "../../src/model/trainingBatchNorm.js";
+} from "../../src/core/kernels/batchNormTrainingKernel.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {TrainingBatchNormalization, trainingBatchNormalization} from "../../src/core/model/trainingBatchNorm.js";
 import {DNNL_INSTALLED, expectClose} from "../helpers/kernelCheck.js";
 
 type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];

@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise} from "../../src/data/dataset.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import {TrainingConv2D, trainingConv2d} from "../../src/model/trainingConv2D.js";
-import {createRandom} from "../../src/random.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import {TrainingConv2D, trainingConv2d} from "../../src/core/model/trainingConv2D.js";
+import {createRandom} from "../../src/core/random.js";
 import {expectClose} from "../helpers/kernelCheck.js";
 
 type ConvArgs = Parameters<typeof tf.layers.conv2d>[0];

@@ -10,8 +10,8 @@ import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {loadTest} from "../../bench/loadServer.js";
-import {createRandom} from "../../src/random.js";
-import {StaticServer} from "../../src/server/staticServer.js";
+import {createRandom} from "../../src/core/random.js";
+import {StaticServer} from "../../src/node/server/staticServer.js";
 
 let dir: string;
 beforeAll(() => {

@@ -9,7 +9,7 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {StaticServer} from "../../src/server/staticServer.js";
+import {StaticServer} from "../../src/node/server/staticServer.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-mounts-"));
 let server: StaticServer;

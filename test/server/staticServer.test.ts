@@ -12,8 +12,8 @@ import {gunzipSync} from "node:zlib";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import type {HttpError} from "../../src/errors.js";
-import {parseRequestPath, StaticServer} from "../../src/server/staticServer.js";
+import type {HttpError} from "../../src/core/errors.js";
+import {parseRequestPath, StaticServer} from "../../src/node/server/staticServer.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-"));
 const served = join(root, "served");

@@ -5,11 +5,11 @@ import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {IMAGE_PIXELS} from "../../src/data/fashionMnist.js";
-import {createCnn} from "../../src/model/cnn.js";
-import type {EpochLog} from "../../src/model/train.js";
-import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/train/tensorboard/reader.js";
-import {TensorBoardLogger, TRAIN_LOG_DIR, VALIDATION_LOG_DIR} from "../../src/train/tensorBoardLogger.js";
+import {IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
+import {createCnn} from "../../src/core/model/cnn.js";
+import type {EpochLog} from "../../src/core/model/train.js";
+import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/node/tensorboard/reader.js";
+import {TensorBoardLogger, TRAIN_LOG_DIR, VALIDATION_LOG_DIR} from "../../src/node/tensorboard/logger.js";
 
 const run = mkdtempSync(join(tmpdir(), "fmnist-tblogger-"));
 afterAll(() => rmSync(run, {recursive: true, force: true}));

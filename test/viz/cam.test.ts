@@ -5,17 +5,17 @@
 import type * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {normalise, type Examples} from "../../src/data/dataset.js";
-import {IMAGE_PIXELS} from "../../src/data/fashionMnist.js";
-import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {CliError} from "../../src/errors.js";
-import {resizeBilinear} from "../../src/image/raster.js";
-import {LAYER_NAMES} from "../../src/model/cnn.js";
-import {loadAnyModel} from "../../src/model/loadAnyModel.js";
-import {activations, findLayerIndex} from "../../src/viz/activations.js";
-import {cam, convLayerNames, gradCam, type HeatMap} from "../../src/viz/cam.js";
-import {featureGrid} from "../../src/viz/featureGrid.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {normalise, type Examples} from "../../src/core/data/dataset.js";
+import {IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {CliError} from "../../src/core/errors.js";
+import {resizeBilinear} from "../../src/core/image/raster.js";
+import {LAYER_NAMES} from "../../src/core/model/cnn.js";
+import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
+import {activations, findLayerIndex} from "../../src/core/model/forward.js";
+import {cam, convLayerNames, gradCam, type HeatMap} from "../../src/core/viz/cam.js";
+import {featureGrid} from "../../src/core/viz/featureGrid.js";
 import {argmax, variance} from "../helpers/images.js";
 
 const SEED_MODEL = new URL("../../../shared/keras/seed-model.h5", import.meta.url).pathname;

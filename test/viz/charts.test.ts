@@ -1,10 +1,10 @@
 import {describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../src/data/fashionMnist.js";
-import {blues, confusionMatrixSvg, rowNormalise} from "../../src/viz/confusionMatrixChart.js";
-import {trainingCurvesSvg} from "../../src/viz/curvesChart.js";
-import {perClassAccuracySvg} from "../../src/viz/perClassAccuracyChart.js";
-import {escapeXml, formatTick, niceTicks} from "../../src/viz/svg.js";
+import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
+import {blues, confusionMatrixSvg, rowNormalise} from "../../src/core/viz/confusionMatrixChart.js";
+import {trainingCurvesSvg} from "../../src/core/viz/curvesChart.js";
+import {perClassAccuracySvg} from "../../src/core/viz/perClassAccuracyChart.js";
+import {escapeXml, formatTick, niceTicks} from "../../src/core/viz/svg.js";
 
 /** A 10x10 confusion matrix of counts with a strong diagonal. */
 function matrix(): number[][] {

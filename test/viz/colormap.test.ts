@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {applyColormap, colormap, cssColor, maxOf, minOf} from "../../src/viz/colormap.js";
+import {applyColormap, colormap, cssColor, maxOf, minOf} from "../../src/core/viz/colormap.js";
 
 describe("colormap", () => {
   it("has matplotlib's viridis endpoints", () => {

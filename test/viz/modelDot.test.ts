@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import type {ModelSummary} from "../../src/model/layerSummary.js";
-import {modelDot} from "../../src/viz/modelDot.js";
+import type {ModelSummary} from "../../src/core/model/layerSummary.js";
+import {modelDot} from "../../src/core/viz/modelDot.js";
 
 const summary: ModelSummary = {
   name: "tiny",

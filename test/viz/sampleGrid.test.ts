@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import {IMAGE_PIXELS} from "../../src/data/fashionMnist.js";
-import {firstPerClass, sampleGrid, sampleGridSvg} from "../../src/viz/sampleGrid.js";
+import {IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
+import {firstPerClass, sampleGrid, sampleGridSvg} from "../../src/core/viz/sampleGrid.js";
 
 describe("firstPerClass(labels, perClass, classes)", () => {
   it("takes the first indices of each class, in order", () => {

@@ -2,8 +2,8 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/backend/selectBackend.js";
-import {loadModel} from "../../src/model/io.js";
+import {selectBackend} from "../../src/node/backend/selectBackend.js";
+import {loadModel} from "../../src/node/model/io.js";
 import {
   binCount,
   describeWeights,
@@ -13,7 +13,7 @@ import {
   kernelGrid,
   kernelTiles,
   weightStats
-} from "../../src/viz/weightCharts.js";
+} from "../../src/core/viz/weightCharts.js";
 
 const MODEL_DIR = new URL("../../models/fashion-cnn", import.meta.url).pathname;
 

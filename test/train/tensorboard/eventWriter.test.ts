@@ -5,9 +5,9 @@ import {basename, join} from "node:path";
 import sharp from "sharp";
 import {afterAll, describe, expect, it} from "vitest";
 
-import {EventFileWriter, pngImage} from "../../../src/train/tensorboard/eventWriter.js";
-import {histogram} from "../../../src/train/tensorboard/histogram.js";
-import {listEventFiles, readEventFile, scalarSeries} from "../../../src/train/tensorboard/reader.js";
+import {EventFileWriter, pngImage} from "../../../src/node/tensorboard/eventWriter.js";
+import {histogram} from "../../../src/node/tensorboard/histogram.js";
+import {listEventFiles, readEventFile, scalarSeries} from "../../../src/node/tensorboard/reader.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-tfevents-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
@@ -128,7 +128,7 @@ describe("readEventFile on damaged files", () => {
   });
 
   it("reports a record whose bytes are not an Event", async () => {
-    const {frameRecord} = await import("../../../src/train/tensorboard/record.js");
+    const {frameRecord} = await import("../../../src/node/tensorboard/record.js");
     const bad = join(root, "events.out.tfevents.3.notproto");
     writeFileSync(bad, frameRecord(new Uint8Array([0xff, 0xff, 0xff])));
     const result = await readEventFile(bad);

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {DEFAULT_BUCKET_LIMITS, histogram} from "../../../src/train/tensorboard/histogram.js";
+import {DEFAULT_BUCKET_LIMITS, histogram} from "../../../src/node/tensorboard/histogram.js";
 
 describe("DEFAULT_BUCKET_LIMITS", () => {
   const limits = Array.from(DEFAULT_BUCKET_LIMITS);

@@ -12,11 +12,11 @@ import fc from "fast-check";
 import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {logsCommand} from "../../../src/commands/logs.js";
-import {CliError} from "../../../src/errors.js";
-import {EventFileWriter} from "../../../src/train/tensorboard/eventWriter.js";
-import {maskedCrc32c, scanRecords} from "../../../src/train/tensorboard/record.js";
-import {parseEventFile} from "../../../src/train/tensorboard/reader.js";
+import {logsCommand} from "../../../src/cli/commands/logs.js";
+import {CliError} from "../../../src/core/errors.js";
+import {EventFileWriter} from "../../../src/node/tensorboard/eventWriter.js";
+import {maskedCrc32c, scanRecords} from "../../../src/node/tensorboard/record.js";
+import {parseEventFile} from "../../../src/node/tensorboard/reader.js";
 
 const SEED = 20261129;
 const root = mkdtempSync(join(tmpdir(), "fmnist-tb-fuzz-"));

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {crc32c, frameRecord, maskedCrc32c, scanRecords} from "../../../src/train/tensorboard/record.js";
+import {crc32c, frameRecord, maskedCrc32c, scanRecords} from "../../../src/node/tensorboard/record.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../../src/data/fashionMnist.js";
+import {CLASS_NAMES} from "../../../src/core/data/fashionMnist.js";
 import {cellLabel} from "../../../web/src/views/dashboard/confusionTable.js";
 import {pairIndices} from "../../../web/src/views/dashboard/pairImages.js";
 

@@ -3,7 +3,7 @@ import {join} from "node:path";
 
 import {describe, expect, it} from "vitest";
 
-import {DEFAULT_RUN_DIR} from "../../../src/commands/serve.js";
+import {DEFAULT_RUN_DIR} from "../../../src/cli/commands/serve.js";
 import {parseRunLog} from "../../../web/src/data/runLog.js";
 import {bestEpoch, epochPoints, runSummaryText} from "../../../web/src/views/dashboard/runSummary.js";
 

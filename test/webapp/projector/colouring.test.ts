@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../../src/data/fashionMnist.js";
-import {CLASS_COLORS} from "../../../src/viz/scatterPlot.js";
+import {CLASS_NAMES} from "../../../src/core/data/fashionMnist.js";
+import {CLASS_COLORS} from "../../../src/core/viz/scatterPlot.js";
 import {hexToRgb, legend, writeColours} from "../../../web/src/views/projector/colouring.js";
 
 const data = {labels: [0, 6, 6], predicted: [0, 0, 6], count: 3};

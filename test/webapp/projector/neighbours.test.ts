@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
-import {exactKnn} from "../../../src/embed/knn.js";
-import {points} from "../../../src/embed/points.js";
+import {exactKnn} from "../../../src/core/embed/knn.js";
+import {points} from "../../../src/core/embed/points.js";
 import {nearestToSelection} from "../../../web/src/views/projector/neighbours.js";
 import {firstTestImages} from "./testImages.js";
 

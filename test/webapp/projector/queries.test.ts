@@ -3,8 +3,8 @@ import {gunzipSync} from "node:zlib";
 
 import {describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../../src/data/fashionMnist.js";
-import {parseIdx} from "../../../src/data/idx.js";
+import {CLASS_NAMES} from "../../../src/core/data/fashionMnist.js";
+import {parseIdx} from "../../../src/core/data/idx.js";
 import {classByName, runQuery} from "../../../web/src/views/projector/queries.js";
 
 const TEST_LABELS = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";

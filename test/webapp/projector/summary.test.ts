@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {CLASS_NAMES} from "../../../src/data/fashionMnist.js";
+import {CLASS_NAMES} from "../../../src/core/data/fashionMnist.js";
 import type {ExportData} from "../../../web/src/data/exportData.js";
 import {projectorSummary} from "../../../web/src/views/projector/summary.js";
 

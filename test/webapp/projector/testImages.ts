@@ -5,7 +5,7 @@
 import {readFileSync} from "node:fs";
 import {gunzipSync} from "node:zlib";
 
-import {parseIdx} from "../../../src/data/idx.js";
+import {parseIdx} from "../../../src/core/data/idx.js";
 
 const DIR = "/usr/share/datasets/fashion-mnist";
 

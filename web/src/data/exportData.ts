@@ -2,7 +2,7 @@
  * The export folder served at /projector/ (written by `fmnist export`): metadata, projections,
  * 64-d embeddings and the sprite of all test images. Loaded once and shared by every view.
  */
-import {CLASS_NAMES, IMAGE_PIXELS, IMAGE_SIZE} from "../../../src/data/fashionMnist.js";
+import {CLASS_NAMES, IMAGE_PIXELS, IMAGE_SIZE} from "../../../src/core/data/fashionMnist.js";
 import {DataError, fetchFloat32, fetchGreyImage, fetchJson, fetchText} from "./fetchData.js";
 
 export const EXPORT_BASE = "projector/";

@@ -1,8 +1,8 @@
 /** The model served at /model/ (a TF.js layers model with our metadata.json), loaded once. */
 import * as tf from "@tensorflow/tfjs";
 
-import type {ModelMetadata} from "../../../src/model/metadata.js";
-import type {OodStats} from "../../../src/model/ood.js";
+import type {ModelMetadata} from "../../../src/core/formats/metadata.js";
+import type {OodStats} from "../../../src/core/model/ood.js";
 import {initBackend} from "../backend.js";
 import {DataError, fetchJson} from "./fetchData.js";
 

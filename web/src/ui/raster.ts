@@ -1,5 +1,5 @@
 /** Our pixel buffers (src/image/raster.ts) as canvases, for pictures computed in plain code. */
-import type {Raster} from "../../../src/image/raster.js";
+import type {Raster} from "../../../src/core/image/raster.js";
 
 /** Draws a grey, RGB or RGBA raster onto a new canvas of the same size (CSS can scale it). */
 export function rasterCanvas(raster: Raster, label?: string): HTMLCanvasElement {

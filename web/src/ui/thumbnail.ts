@@ -1,5 +1,5 @@
 /** A test image from the export's sprite as a small canvas (nearest-neighbour, so pixels stay crisp). */
-import {IMAGE_SIZE} from "../../../src/data/fashionMnist.js";
+import {IMAGE_SIZE} from "../../../src/core/data/fashionMnist.js";
 import {testImage, type ExportData} from "../data/exportData.js";
 
 /** Draws 784 values in [0, 1] as a grey image onto a 28×28 canvas, shown `scale` times larger by CSS. */

@@ -5,11 +5,11 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 
-import {CLASS_NAMES, IMAGE_SIZE} from "../../../../src/data/fashionMnist.js";
-import {resizeBilinear, upscaleNearest, type Raster} from "../../../../src/image/raster.js";
-import {cam, convLayerNames, gradCam, type HeatMap} from "../../../../src/viz/cam.js";
-import {cssColor} from "../../../../src/viz/colormap.js";
-import {overlayHeatmap} from "../../../../src/viz/featureGrid.js";
+import {CLASS_NAMES, IMAGE_SIZE} from "../../../../src/core/data/fashionMnist.js";
+import {resizeBilinear, upscaleNearest, type Raster} from "../../../../src/core/image/raster.js";
+import {cam, convLayerNames, gradCam, type HeatMap} from "../../../../src/core/viz/cam.js";
+import {cssColor} from "../../../../src/core/viz/colormap.js";
+import {overlayHeatmap} from "../../../../src/core/viz/featureGrid.js";
 import {colourLegend} from "../../ui/colourLegend.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";

@@ -1,6 +1,6 @@
 /** One feature map enlarged in a modal dialog, with its value range and a colour bar. */
-import {applyColormap, cssColor, maxOf, minOf} from "../../../../src/viz/colormap.js";
-import {formatWeight} from "../../../../src/viz/weightCharts.js";
+import {applyColormap, cssColor, maxOf, minOf} from "../../../../src/core/viz/colormap.js";
+import {formatWeight} from "../../../../src/core/viz/weightCharts.js";
 import {colourLegend} from "../../ui/colourLegend.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";

@@ -3,10 +3,10 @@
  * channel, one colour scale per layer, so weak maps look dark), vectors as a strip. Over each tile
  * lies a button that opens the map enlarged with its own value range.
  */
-import type {LayerActivation} from "../../../../src/viz/activations.js";
-import {applyColormap, maxOf, minOf} from "../../../../src/viz/colormap.js";
-import {featureGrid} from "../../../../src/viz/featureGrid.js";
-import {formatWeight} from "../../../../src/viz/weightCharts.js";
+import type {LayerActivation} from "../../../../src/core/model/forward.js";
+import {applyColormap, maxOf, minOf} from "../../../../src/core/viz/colormap.js";
+import {featureGrid} from "../../../../src/core/viz/featureGrid.js";
+import {formatWeight} from "../../../../src/core/viz/weightCharts.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
 import {featureDialog, type FeatureDialog} from "./featureDialog.js";

@@ -1,6 +1,6 @@
 /** Turning what the browser gives (a file, a video frame, a canvas) into an RGB raster for preprocessing. */
-import {imageHeaderSize} from "../../../../src/image/headerSize.js";
-import type {Raster} from "../../../../src/image/raster.js";
+import {imageHeaderSize} from "../../../../src/core/image/headerSize.js";
+import type {Raster} from "../../../../src/core/image/raster.js";
 
 /** Largest accepted image, in pixels (as the CLI's decoder). */
 export const MAX_PIXELS = 50_000_000;

@@ -10,9 +10,9 @@ import "./classify.css";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {CLASS_NAMES} from "../../../../src/data/fashionMnist.js";
-import {centreDrawing, fashionSteps} from "../../../../src/image/fashionSteps.js";
-import {activations} from "../../../../src/viz/activations.js";
+import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
+import {centreDrawing, fashionSteps} from "../../../../src/core/image/preprocess.js";
+import {activations} from "../../../../src/core/model/forward.js";
 import {loadExport, testImage} from "../../data/exportData.js";
 import {DataError} from "../../data/fetchData.js";
 import {loadModel} from "../../data/model.js";

@@ -1,8 +1,8 @@
 /** The forward pass for one input: class probabilities and the 64-d embedding (for the OOD check). */
 import * as tf from "@tensorflow/tfjs";
 
-import {IMAGE_SIZE} from "../../../../src/data/fashionMnist.js";
-import {detectOod, type OodFlag, type OodStats} from "../../../../src/model/ood.js";
+import {IMAGE_SIZE} from "../../../../src/core/data/fashionMnist.js";
+import {detectOod, type OodFlag, type OodStats} from "../../../../src/core/model/ood.js";
 
 export interface Prediction {
   probabilities: Float32Array;

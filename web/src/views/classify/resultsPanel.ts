@@ -1,5 +1,5 @@
 /** The prediction in large text, the out-of-distribution warning, and every class's probability as a bar. */
-import {CLASS_NAMES} from "../../../../src/data/fashionMnist.js";
+import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
 import {h} from "../../ui/dom.js";
 import type {Prediction} from "./inference.js";
 

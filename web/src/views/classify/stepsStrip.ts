@@ -1,5 +1,5 @@
 /** The preprocessing steps, each a small picture with its title. */
-import type {Raster} from "../../../../src/image/raster.js";
+import type {Raster} from "../../../../src/core/image/raster.js";
 import {h} from "../../ui/dom.js";
 import {rasterCanvas} from "../../ui/raster.js";
 

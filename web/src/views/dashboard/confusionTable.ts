@@ -2,7 +2,7 @@
  * The test set's confusion matrix as an HTML table heat map: each cell is a button (so it is
  * reachable by Tab and arrow keys) whose label says the pair and its count; choosing one calls back.
  */
-import {blues, rowNormalise} from "../../../../src/viz/confusionMatrixChart.js";
+import {blues, rowNormalise} from "../../../../src/core/viz/confusionMatrixChart.js";
 import {h} from "../../ui/dom.js";
 
 export interface CellChoice {

@@ -1,5 +1,5 @@
 /** Loss and accuracy curves from the run's metrics.jsonl, re-drawn whenever the log changes. */
-import {trainingCurvesSvg, type CurvePoint} from "../../../../src/viz/curvesChart.js";
+import {trainingCurvesSvg, type CurvePoint} from "../../../../src/core/viz/curvesChart.js";
 import {fetchText} from "../../data/fetchData.js";
 import {parseRunLog, RUN_BASE} from "../../data/runLog.js";
 import {errorBox, h, svgFigure} from "../../ui/dom.js";

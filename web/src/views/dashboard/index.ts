@@ -4,10 +4,10 @@
  */
 import "./dashboard.css";
 
-import {CLASS_NAMES} from "../../../../src/data/fashionMnist.js";
-import type {ModelMetadata} from "../../../../src/model/metadata.js";
-import {confusionMatrix, perClassAccuracy} from "../../../../src/model/metrics.js";
-import {perClassAccuracySvg} from "../../../../src/viz/perClassAccuracyChart.js";
+import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
+import type {ModelMetadata} from "../../../../src/core/formats/metadata.js";
+import {confusionMatrix, perClassAccuracy} from "../../../../src/core/model/metrics.js";
+import {perClassAccuracySvg} from "../../../../src/core/viz/perClassAccuracyChart.js";
 import {loadExport, type ExportData} from "../../data/exportData.js";
 import {fetchJson} from "../../data/fetchData.js";
 import {MODEL_BASE} from "../../data/model.js";

@@ -1,5 +1,5 @@
 /** What the dashboard reads from a run's log: the epoch lines as curve points, and the best epoch. */
-import type {CurvePoint} from "../../../../src/viz/curvesChart.js";
+import type {CurvePoint} from "../../../../src/core/viz/curvesChart.js";
 import type {RunRecord} from "../../data/runLog.js";
 
 const FIELDS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"] as const;

@@ -1,7 +1,7 @@
 /** Model view: the layer diagram with shapes and parameter counts; a layer's button shows its weights. */
 import "./model.css";
 
-import {formatCount, modelSummary} from "../../../../src/model/layerSummary.js";
+import {formatCount, modelSummary} from "../../../../src/core/model/layerSummary.js";
 import {loadModel} from "../../data/model.js";
 import {h} from "../../ui/dom.js";
 import type {Unmount, ViewContext} from "../view.js";

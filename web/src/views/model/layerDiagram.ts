@@ -1,5 +1,5 @@
 /** The model as a vertical list of layer boxes (name, type, settings, output shape, parameters), each a button. */
-import {formatCount, formatShape, type ModelSummary} from "../../../../src/model/layerSummary.js";
+import {formatCount, formatShape, type ModelSummary} from "../../../../src/core/model/layerSummary.js";
 import {h} from "../../ui/dom.js";
 
 export interface LayerDiagram {

@@ -5,7 +5,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 
-import {formatShape, type LayerSummary} from "../../../../src/model/layerSummary.js";
+import {formatShape, type LayerSummary} from "../../../../src/core/model/layerSummary.js";
 import {
   describeWeights,
   divergingColor,
@@ -14,7 +14,7 @@ import {
   kernelGrid,
   kernelTiles,
   weightStats
-} from "../../../../src/viz/weightCharts.js";
+} from "../../../../src/core/viz/weightCharts.js";
 import {colourLegend} from "../../ui/colourLegend.js";
 import {h, svgFigure} from "../../ui/dom.js";
 import {rasterCanvas} from "../../ui/raster.js";

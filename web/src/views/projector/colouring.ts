@@ -1,5 +1,5 @@
 /** Point colours for the three colourings (true label, predicted label, correct or wrong) and their legends. */
-import {CLASS_COLORS} from "../../../../src/viz/scatterPlot.js";
+import {CLASS_COLORS} from "../../../../src/core/viz/scatterPlot.js";
 
 export type Colouring = "label" | "predicted" | "correct";
 

@@ -4,7 +4,7 @@
  * second such direction (made orthogonal to x) or the leading principal direction of what x
  * leaves unexplained. Isomorphic.
  */
-import {pca} from "../../../../src/embed/pca.js";
+import {pca} from "../../../../src/core/embed/pca.js";
 
 /** Mean of the rows `indices` of a row-major [count, dim] array. */
 export function centroid(embeddings: Float32Array, dim: number, indices: readonly number[]): Float64Array {

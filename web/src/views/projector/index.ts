@@ -6,7 +6,7 @@
  */
 import "./projector.css";
 
-import {CLASS_NAMES} from "../../../../src/data/fashionMnist.js";
+import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
 import {loadExport, type ExportData} from "../../data/exportData.js";
 import {navigate} from "../../router.js";
 import {h} from "../../ui/dom.js";

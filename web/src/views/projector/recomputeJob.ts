@@ -2,10 +2,10 @@
  * The recompute itself, run by the worker: exact neighbours of the embeddings, then our t-SNE or
  * UMAP, reporting progress (and for t-SNE the layout so far). Isomorphic, so it is unit-tested in Node.
  */
-import {exactKnn} from "../../../../src/embed/knn.js";
-import {points} from "../../../../src/embed/points.js";
-import {Tsne} from "../../../../src/embed/tsne.js";
-import {umapLayoutAsync} from "../../../../src/embed/umap.js";
+import {exactKnn} from "../../../../src/core/embed/knn.js";
+import {points} from "../../../../src/core/embed/points.js";
+import {Tsne} from "../../../../src/core/embed/tsne.js";
+import {umapLayoutAsync} from "../../../../src/core/embed/umap.js";
 import type {RecomputeMessage, RecomputeRequest} from "./recomputeProtocol.js";
 
 const UMAP_NEIGHBOURS = 15;

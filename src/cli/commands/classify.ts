@@ -1,0 +1,153 @@
+/** `fmnist classify`: classify photos and, with plots, show how the network saw them. */
+import {basename, extname, join} from "node:path";
+
+import * as tf from "@tensorflow/tfjs";
+import {glob} from "tinyglobby";
+
+import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
+import {CLASS_NAMES} from "../../core/data/fashionMnist.js";
+import {CliError, UsageError} from "../../core/errors.js";
+import {writeClassifyPlots} from "../../node/pictures/classifyPlots.js";
+import {decodeImageFile} from "../../node/image/decode.js";
+import {preprocess, type PreprocessName} from "../../node/image/sharpPreprocess.js";
+import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
+import {loadAnyModel} from "../../node/model/loadAnyModel.js";
+import {detectOod, type OodStats} from "../../core/model/ood.js";
+import {activations} from "../../core/model/forward.js";
+import {cam, gradCam} from "../../core/viz/cam.js";
+
+export interface ClassifyOptions {
+  /** Image files or glob patterns. */
+  images: string[];
+  /** Model folder, model.json or Keras .h5 (default: the shipped model). */
+  model?: string;
+  savePlots?: boolean;
+  /** Folder for plots (default `visualisations`); one sub-folder per image when there are several. */
+  plotDir?: string;
+  preprocess?: PreprocessName;
+  /** Number of classes to report (default 1). */
+  top?: number;
+  /** Layer for Grad-CAM (default: the last convolution). */
+  camLayer?: string;
+  /** Class explained by CAM / Grad-CAM (default: the predicted class). */
+  camClass?: string;
+  backend?: BackendName;
+}
+
+export interface ClassifyResult {
+  file: string;
+  label: string;
+  score: number;
+  top: {label: string; score: number}[];
+  probabilities: Record<string, number>;
+  ood: boolean;
+  oodReason?: string;
+  plotDir?: string;
+}
+
+export interface ClassifyEffects {
+  onResult(result: ClassifyResult): void;
+  onError(file: string, error: CliError): void;
+}
+
+async function expand(patterns: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of patterns) {
+    if (/[*?[\]{}]/.test(p)) {
+      const matches = (await glob(p, {onlyFiles: true, expandDirectories: false})).sort();
+      if (matches.length === 0) throw new CliError(`no file matches ${p}`);
+      files.push(...matches);
+    } else files.push(p);
+  }
+  return files;
+}
+
+/** Classifies each image; per-image failures are reported through `effects.onError` and do not stop the others. */
+export async function classifyCommand(
+  options: ClassifyOptions,
+  effects: ClassifyEffects
+): Promise<{ok: number; failed: number}> {
+  if (options.images.length === 0) throw new UsageError("classify needs at least one image file");
+  const files = await expand(options.images);
+  await selectBackend(options.backend);
+  const {model, metadata} = await loadAnyModel(options.model ?? DEFAULT_MODEL_DIR);
+  const classNames = (metadata?.classNames as string[] | undefined) ?? [...CLASS_NAMES];
+  let camClass: number | undefined;
+  if (options.camClass !== undefined) {
+    const wanted = options.camClass.toLowerCase();
+    camClass = classNames.findIndex((c) => c.toLowerCase() === wanted);
+    if (camClass < 0)
+      throw new UsageError(`--cam-class must be one of: ${classNames.join(", ")}; got "${options.camClass}"`);
+  }
+  if (options.camLayer !== undefined && !model.layers.some((l) => l.name === options.camLayer)) {
+    throw new UsageError(
+      `--cam-layer: no layer "${options.camLayer}"; layers: ${model.layers.map((l) => l.name).join(", ")}`
+    );
+  }
+  const ood = metadata?.ood as OodStats | undefined;
+  const plotRoot = options.plotDir ?? "visualisations";
+  const usedDirs = new Set<string>();
+  let ok = 0;
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const rgb = await decodeImageFile(file);
+      const pre = await preprocess(rgb, options.preprocess ?? "fashion");
+      const layers = activations(model, pre.input);
+      const probs = layers[layers.length - 1].values;
+      const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
+      const predicted = order[0];
+      const embedding = layers.find((l) => l.className === "GlobalAveragePooling2D")?.values;
+      const flag = detectOod(probs, embedding, predicted, ood);
+      const result: ClassifyResult = {
+        file,
+        label: classNames[predicted],
+        score: probs[predicted],
+        top: order.slice(0, options.top ?? 1).map((i) => ({label: classNames[i], score: probs[i]})),
+        probabilities: Object.fromEntries(classNames.map((c, i) => [c, probs[i]])),
+        ood: flag.ood,
+        ...(flag.reason ? {oodReason: flag.reason} : {})
+      };
+      if (options.savePlots) {
+        let dir = plotRoot;
+        if (files.length > 1) {
+          const stem = basename(file, extname(file)).replace(/[^\w.-]+/g, "_") || "image";
+          let name = stem;
+          for (let k = 2; usedDirs.has(name); k++) name = `${stem}_${k}`;
+          usedDirs.add(name);
+          dir = join(plotRoot, name);
+        }
+        const explained = camClass ?? predicted;
+        let camMap;
+        try {
+          camMap = cam(model, pre.input, explained);
+        } catch {
+          camMap = undefined; // the model has no GAP + dense head; Grad-CAM still works
+        }
+        await writeClassifyPlots(dir, {
+          file,
+          classNames,
+          probabilities: probs,
+          predicted,
+          ood: flag.ood,
+          oodReason: flag.reason,
+          steps: pre.steps,
+          inputRaster: pre.inputRaster,
+          layers,
+          cam: camMap,
+          gradCam: gradCam(model, pre.input, explained, options.camLayer)
+        });
+        result.plotDir = dir;
+      }
+      effects.onResult(result);
+      ok++;
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      effects.onError(file, error);
+      failed++;
+    }
+  }
+  model.dispose();
+  tf.disposeVariables();
+  return {ok, failed};
+}

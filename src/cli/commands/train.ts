@@ -1,0 +1,252 @@
+/** `fmnist train`: train the CNN on Fashion-MNIST into a run folder. */
+import {readFile} from "node:fs/promises";
+import {join} from "node:path";
+
+import type * as tf from "@tensorflow/tfjs";
+import {SingleBar} from "cli-progress";
+
+import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
+import {calibrateCommand} from "./calibrate.js";
+import {normalise, splitValidation, type Examples} from "../../core/data/dataset.js";
+import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
+import {CliError, InterruptedError, isEnoent} from "../../core/errors.js";
+import {writeTrainingPictures} from "../../node/pictures/trainingPictures.js";
+import {writeFileAtomic} from "../../node/fs/atomicFile.js";
+import {createCnn} from "../../core/model/cnn.js";
+import {formatCount, formatModelSummary, modelSummary} from "../../core/model/layerSummary.js";
+import {defaultMetadata, writeMetadata} from "../../core/formats/metadata.js";
+import {createAdam} from "../../core/model/fusedAdam.js";
+import {confusionMatrix, predictAll} from "../../core/model/metrics.js";
+import {
+  CONFIG_FILE,
+  MODEL_DIR,
+  appendEpochLog,
+  ensureRunDir,
+  loadModel,
+  loadTrainState,
+  restoreBestCheckpoint,
+  rewriteEpochLogs,
+  saveModel,
+  saveTrainState
+} from "../../node/model/runDir.js";
+import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../../core/model/train.js";
+import {LOG_DIR, TensorBoardLogger} from "../../node/tensorboard/logger.js";
+import {consoleLogger, formatDuration, type Logger} from "../tty.js";
+
+/** Options of `fmnist train`. */
+export interface TrainCommandOptions extends TrainOptions {
+  /** Run folder (default `runs/<timestamp>`). */
+  out?: string;
+  /** Continue the run in this folder from its last completed epoch. */
+  resume?: string;
+  /** Train on the first N training images only. */
+  limit?: number;
+  /** `split` (default): hold out 10% of the training set; `test`: validate on the test set like the seed. */
+  validation?: "split" | "test";
+  /** Fraction held out with `--validation split` (default 0.1). */
+  validationFraction?: number;
+  dataDir?: string;
+  /** Check the dataset's SHA-256 (default true). */
+  verify?: boolean;
+  backend?: BackendName;
+  /** Draw progress bars (default: when stderr is a TTY). */
+  progress?: boolean;
+}
+
+export interface TrainCommandEffects {
+  logger: Logger;
+  /** Returns true once the user asked to stop (Ctrl-C). */
+  shouldStop(): boolean;
+}
+
+/** Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. */
+export async function trainCommand(
+  options: TrainCommandOptions,
+  effects: TrainCommandEffects = {logger: consoleLogger, shouldStop: () => false}
+): Promise<string> {
+  const {logger} = effects;
+  const run = options.resume ?? options.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+  let config: TrainCommandOptions = {
+    epochs: 30,
+    batchSize: 128,
+    learningRate: 0.001,
+    seed: 42,
+    augment: false,
+    patience: 3,
+    minDelta: 0.01,
+    validation: "split",
+    validationFraction: 0.1,
+    ...stripUndefined(options)
+  };
+  if (options.resume) {
+    const saved = await readConfig(options.resume);
+    // Saved settings win, except the ones a user may sensibly change when resuming.
+    config = {...saved, epochs: options.epochs ?? saved.epochs, resume: options.resume, progress: options.progress};
+  }
+  const backend = await selectBackend(config.backend);
+  logger.info(`backend: ${backend}`);
+
+  const trainSplit = await loadFashionMnist("train", {
+    dataDir: config.dataDir,
+    limit: config.limit,
+    verify: config.verify
+  });
+  const all = normalise(trainSplit);
+  let train: Examples;
+  let validation: Examples;
+  if (config.validation === "test") {
+    train = all;
+    validation = normalise(await loadFashionMnist("test", {dataDir: config.dataDir, verify: config.verify}));
+  } else {
+    ({train, validation} = splitValidation(all, config.validationFraction ?? 0.1));
+  }
+  logger.info(`data: ${train.count} training, ${validation.count} validation images (${config.validation})`);
+
+  await ensureRunDir(run);
+  const optimizer = createAdam(config.learningRate);
+  let model: tf.LayersModel;
+  let state: TrainState;
+  if (options.resume) {
+    ({model, state} = await loadTrainState(run, optimizer));
+    await restoreBestCheckpoint(run, state);
+    await rewriteEpochLogs(run, state.history);
+    logger.info(`resuming ${run} after epoch ${state.epoch}`);
+    if (state.stopped) logger.info("early stopping had already ended this run; nothing to do");
+  } else {
+    await writeFileAtomic(join(run, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
+    model = createCnn({seed: config.seed});
+    state = initialTrainState();
+  }
+  for (const line of formatModelSummary(modelSummary(model)).split("\n")) logger.info(line);
+  const tensorBoard = await TensorBoardLogger.open(run);
+  if (!options.resume) await tensorBoard.logSampleInputs(train);
+  logger.info(`TensorBoard logs: tensorboard --logdir ${join(run, LOG_DIR)}`);
+
+  const showProgress = config.progress ?? process.stderr.isTTY === true;
+  let bar: SingleBar | undefined;
+  const result = await trainModel(
+    model,
+    optimizer,
+    train,
+    validation,
+    {
+      onEpochBegin(epoch, batches) {
+        if (!showProgress) return;
+        bar = new SingleBar({
+          format: `epoch ${epoch}/${config.epochs} [{bar}] {value}/{total} loss {loss} acc {acc} {ips} img/s ETA {eta_formatted}`,
+          barsize: 24,
+          stream: process.stderr
+        });
+        bar.start(batches, 0, {loss: "-", acc: "-", ips: "-"});
+      },
+      onBatchEnd(log) {
+        tensorBoard.logBatch(log);
+        if (!showProgress && (log.batch % Math.max(1, Math.round(log.batches / 10)) === 0 || log.batch === 1)) {
+          const eta = ((log.batches - log.batch) * (config.batchSize ?? 128)) / log.imagesPerSecond;
+          logger.info(
+            `epoch ${log.epoch} ${log.batch}/${log.batches} loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
+              `${Math.round(log.imagesPerSecond)} img/s ETA ${formatDuration(eta)}`
+          );
+        }
+        bar?.update(log.batch, {
+          loss: log.loss.toFixed(4),
+          acc: log.accuracy.toFixed(4),
+          ips: Math.round(log.imagesPerSecond)
+        });
+      },
+      async onEpochEnd(log, val) {
+        bar?.stop();
+        bar = undefined;
+        await appendEpochLog(run, log);
+        await tensorBoard.logEpoch(log, model, {labels: validation.ys, predicted: val.predicted});
+        logger.info(
+          `epoch ${log.epoch}: loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
+            `val_loss ${log.val_loss.toFixed(4)} val_acc ${log.val_accuracy.toFixed(4)} ` +
+            `${formatDuration(log.seconds)} (${Math.round(log.images_per_second)} img/s)` +
+            (log.checkpoint ? " *checkpoint*" : "")
+        );
+      },
+      async saveCheckpoint(m) {
+        await saveModel(m, join(run, MODEL_DIR));
+      },
+      async saveState(m, opt, s) {
+        await saveTrainState(run, m, opt, s);
+      },
+      shouldStop: effects.shouldStop
+    },
+    config,
+    state
+  ).finally(() => tensorBoard.close());
+  bar?.stop();
+  if (result.interrupted) {
+    throw new InterruptedError(
+      `Interrupted during epoch ${result.state.epoch + 1}; best checkpoint kept in ${join(run, MODEL_DIR)}. ` +
+        `Continue with: fmnist train --resume ${run}`
+    );
+  }
+
+  // Early stopping with restore_best_weights: the run's model is the best checkpoint.
+  const best = await loadModel(join(run, MODEL_DIR)).catch((error: unknown) => {
+    if (result.state.history.length === 0) throw new CliError("No epoch completed; nothing to save.");
+    throw error;
+  });
+  const test = normalise(await loadFashionMnist("test", {dataDir: config.dataDir, verify: config.verify}));
+  const evaluation = await predictAll(best, test, 500);
+  const bestLog = result.state.history.find((h) => h.epoch === result.state.earlyStopping.bestEpoch);
+  await writeMetadata(join(run, MODEL_DIR), {
+    ...defaultMetadata(),
+    training: {
+      optimizer: "adam",
+      loss: "sparse_categorical_crossentropy",
+      epochsRun: result.state.epoch,
+      stoppedEarly: result.state.stopped,
+      trainImages: train.count,
+      validationImages: validation.count,
+      backend,
+      ...stripUndefined({...config, progress: undefined, resume: undefined, backend: undefined, dataDir: undefined})
+    },
+    metrics: {
+      bestEpoch: result.state.earlyStopping.bestEpoch,
+      valLoss: bestLog?.val_loss,
+      valAccuracy: bestLog?.val_accuracy,
+      testLoss: evaluation.loss,
+      testAccuracy: evaluation.accuracy
+    }
+  });
+  const pictures = await writeTrainingPictures(run, {
+    history: result.state.history,
+    bestEpoch: result.state.earlyStopping.bestEpoch,
+    confusion: confusionMatrix(test.ys, evaluation.predicted),
+    confusionSubtitle:
+      `test set, ${formatCount(test.count)} images, best epoch ${result.state.earlyStopping.bestEpoch}: ` +
+      `accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`,
+    model: modelSummary(best)
+  });
+  logger.info(`pictures: ${pictures.join(", ")}`);
+  best.dispose();
+  const ood = await calibrateCommand({
+    model: join(run, MODEL_DIR),
+    count: Math.min(20000, train.count),
+    dataDir: config.dataDir,
+    verify: config.verify,
+    onProgress: (m) => logger.info(`out-of-distribution statistics: ${m}`)
+  });
+  logger.info(`out-of-distribution flag: ${(ood.testFalseAlarmRate * 100).toFixed(2)}% false alarms on the test set`);
+  logger.info(
+    `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${evaluation.accuracy.toFixed(4)}; model in ${join(run, MODEL_DIR)}`
+  );
+  return run;
+}
+
+async function readConfig(run: string): Promise<TrainCommandOptions> {
+  try {
+    return JSON.parse(await readFile(join(run, CONFIG_FILE), "utf8")) as TrainCommandOptions;
+  } catch (error) {
+    if (isEnoent(error)) throw new CliError(`Cannot resume ${run}: it is not a run folder (no ${CONFIG_FILE})`);
+    throw new CliError(`Cannot resume ${run}: ${(error as Error).message}`);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

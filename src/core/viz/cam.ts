@@ -1,0 +1,124 @@
+/**
+ * Class activation maps.
+ *
+ * - CAM (Zhou et al., "Learning Deep Features for Discriminative Localization", CVPR 2016): for a
+ *   network ending in global average pooling and a dense layer, the map of class c is
+ *   sum_k W[k, c] * A_k(x, y), where A is the feature map that the pooling averages. The layers
+ *   are found by type (GlobalAveragePooling2D, then the Dense layer after it).
+ * - Grad-CAM (Selvaraju et al., ICCV 2017): for any convolutional layer, weights alpha_k are the
+ *   spatial mean of d(score_c)/dA_k, and the map is ReLU(sum_k alpha_k A_k). The score is the
+ *   class's pre-softmax logit: a final softmax is undone by applying the dense layer's linear part.
+ * Both return maps at the layer's resolution, scaled to [0, 1]. Isomorphic.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+import {IMAGE_SIZE} from "../data/fashionMnist.js";
+import {CliError} from "../errors.js";
+import {findLayerIndex} from "../model/forward.js";
+import {maxOf, minOf} from "./colormap.js";
+
+export interface HeatMap {
+  /** Rows and columns of the map (the feature layer's spatial size). */
+  height: number;
+  width: number;
+  /** Values scaled to [0, 1], row-major. */
+  values: Float32Array;
+  /** Layer the map was computed from. */
+  layer: string;
+  /** Class index the map explains. */
+  classIndex: number;
+}
+
+function normalise01(values: Float32Array): Float32Array {
+  const min = minOf(values);
+  const max = maxOf(values);
+  const range = max - min;
+  return values.map((v) => (range > 0 ? (v - min) / range : 0));
+}
+
+function inputTensor(input: Float32Array): tf.Tensor4D {
+  return tf.tensor4d(input, [1, IMAGE_SIZE, IMAGE_SIZE, 1]);
+}
+
+/** Runs layers [from, to) on `x` in inference mode. */
+function applyLayers(model: tf.LayersModel, x: tf.Tensor, from: number, to: number): tf.Tensor {
+  let y = x;
+  for (let i = from; i < to; i++) {
+    if (model.layers[i].getClassName() === "InputLayer") continue;
+    y = model.layers[i].apply(y, {training: false}) as tf.Tensor;
+  }
+  return y;
+}
+
+/** CAM of `classIndex` for one input (784 floats in [0, 1]). */
+export function cam(model: tf.LayersModel, input: Float32Array, classIndex: number): HeatMap {
+  const gap = findLayerIndex(model, ["GlobalAveragePooling2D"]);
+  if (gap < 1) throw new CliError("CAM needs a GlobalAveragePooling2D layer after the convolutions; use Grad-CAM");
+  let dense = -1;
+  for (let i = gap + 1; i < model.layers.length; i++) {
+    const name = model.layers[i].getClassName();
+    if (name === "Dense") {
+      dense = i;
+      break;
+    }
+    if (name !== "Dropout" && name !== "Activation") break;
+  }
+  if (dense < 0) throw new CliError("CAM needs a Dense layer right after global average pooling; use Grad-CAM");
+  const kernel = model.layers[dense].getWeights()[0]; // [channels, classes]
+  const [channels, classes] = kernel.shape;
+  if (classIndex < 0 || classIndex >= classes)
+    throw new CliError(`class index ${classIndex} is not in 0..${classes - 1}`);
+  const [h, w, values] = tf.tidy(() => {
+    const features = applyLayers(model, inputTensor(input), 0, gap) as tf.Tensor4D; // [1, h, w, k]
+    const [, fh, fw, k] = features.shape;
+    if (k !== channels) throw new CliError(`CAM: feature map has ${k} channels, dense layer expects ${channels}`);
+    const weights = tf.slice(kernel, [0, classIndex], [channels, 1]); // [k, 1]
+    const map = tf.matMul(tf.reshape(features, [fh * fw, k]), weights); // [h*w, 1]
+    return [fh, fw, map.dataSync() as Float32Array] as const;
+  });
+  return {height: h, width: w, values: normalise01(values), layer: model.layers[gap - 1].name, classIndex};
+}
+
+/** Names of the layers Grad-CAM can use (convolutions and what follows them while spatial). */
+export function convLayerNames(model: tf.LayersModel): string[] {
+  return model.layers.filter((l) => l.getClassName() === "Conv2D").map((l) => l.name);
+}
+
+/**
+ * Grad-CAM of `classIndex` at layer `layerName` (default: the last Conv2D layer) for one input.
+ */
+export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: number, layerName?: string): HeatMap {
+  const index = layerName ? model.layers.findIndex((l) => l.name === layerName) : findLayerIndex(model, ["Conv2D"]);
+  if (index < 0) {
+    throw new CliError(
+      layerName
+        ? `no layer named "${layerName}"; convolution layers: ${convLayerNames(model).join(", ")}`
+        : "Grad-CAM needs a Conv2D layer; this model has none"
+    );
+  }
+  const layer = model.layers[index];
+  const last = model.layers.length - 1;
+  const finalLayer = model.layers[last];
+  const finalIsSoftmaxDense =
+    finalLayer.getClassName() === "Dense" && (finalLayer.getConfig() as {activation?: string}).activation === "softmax";
+  const [h, w, values] = tf.tidy(() => {
+    const features = applyLayers(model, inputTensor(input), 0, index + 1);
+    if (features.rank !== 4) {
+      throw new CliError(`Grad-CAM: layer ${layer.name} has output shape [${features.shape}], expected a feature map`);
+    }
+    const score = (a: tf.Tensor): tf.Scalar => {
+      let y = applyLayers(model, a, index + 1, finalIsSoftmaxDense ? last : last + 1);
+      if (finalIsSoftmaxDense) {
+        const [kernel, bias] = finalLayer.getWeights();
+        y = tf.add(tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D), bias);
+      }
+      return tf.squeeze(tf.slice(y, [0, classIndex], [1, 1])) as tf.Scalar;
+    };
+    const grads = tf.grad(score)(features) as tf.Tensor4D; // [1, h, w, k]
+    const alpha = tf.mean(grads, [0, 1, 2]); // [k]
+    const map = tf.relu(tf.sum(tf.mul(features, alpha), -1)); // [1, h, w]
+    const [, fh, fw] = features.shape;
+    return [fh, fw, map.dataSync() as Float32Array] as const;
+  });
+  return {height: h, width: w, values: normalise01(values), layer: layer.name, classIndex};
+}

@@ -1,0 +1,188 @@
+/**
+ * Writes the pictures of one classified image (Node only): the preprocessing steps, every layer's
+ * feature maps, the GAP and dense strips, CAM and Grad-CAM overlays, and a self-contained
+ * report.html. Everything is written into a temporary folder first and moved into place at the
+ * end, so a failure never leaves a half-written plot folder.
+ */
+import {mkdir, rename, rm, stat, writeFile} from "node:fs/promises";
+import {basename, dirname, join, resolve} from "node:path";
+
+import {CliError} from "../../core/errors.js";
+import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
+import {resizeBilinear, upscaleNearest, type Raster} from "../../core/image/raster.js";
+import type {PreprocessStep} from "../image/sharpPreprocess.js";
+import type {LayerActivation} from "../../core/model/forward.js";
+import type {HeatMap} from "../../core/viz/cam.js";
+import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
+import {featureGrid, overlayHeatmap} from "../../core/viz/featureGrid.js";
+import {renderReport} from "./report.js";
+
+/** Side of the CAM overlays and the upscaled model input, in pixels (28 x 10). */
+export const OVERLAY_SIZE = 280;
+
+export interface ClassifyPlotInput {
+  file: string;
+  classNames: string[];
+  probabilities: Float32Array;
+  predicted: number;
+  ood: boolean;
+  oodReason?: string;
+  steps: PreprocessStep[];
+  inputRaster: Raster;
+  layers: LayerActivation[];
+  cam?: HeatMap;
+  gradCam: HeatMap;
+}
+
+async function rasterPng(r: Raster): Promise<Uint8Array> {
+  return encodePng(r.data, r.width, r.height, r.channels);
+}
+
+/** A picture that went into the report. */
+export interface PlotFile {
+  name: string;
+  title: string;
+  description: string;
+  png: Uint8Array;
+}
+
+function heatOverlay(input: Raster, heat: HeatMap): Raster {
+  const base = upscaleNearest(input, OVERLAY_SIZE / input.width);
+  const up = resizeBilinear(heat.values, heat.height, heat.width, OVERLAY_SIZE, OVERLAY_SIZE);
+  return overlayHeatmap(base, up, 0.5, "jet");
+}
+
+/** Renders every picture in memory. */
+export async function renderClassifyPlots(p: ClassifyPlotInput): Promise<PlotFile[]> {
+  const files: PlotFile[] = [];
+  const stepDescriptions: Record<string, string> = {
+    input_image: "The photo as decoded: EXIF rotation applied, transparency flattened onto white.",
+    greyscale_input: "The network sees one brightness channel, so colour is dropped.",
+    rescaled_model_input:
+      "What the network actually receives: 28x28 pixels, shown enlarged with each pixel as a square.",
+    trimmed: "Borders that match the corner colour are cut away, so the object fills the frame.",
+    resized: "The longest edge is scaled to 28 pixels, keeping the proportions.",
+    sharpened: "A light sharpening brings back edges lost in the downscaling.",
+    padded: "The short edge is padded to 28 pixels with the background colour, object centred.",
+    negated: "Fashion-MNIST images are bright objects on black, so the intensities are inverted."
+  };
+  const seen = new Set<string>();
+  for (const step of p.steps) {
+    if (seen.has(step.id)) continue;
+    seen.add(step.id);
+    // Model-sized steps are enlarged 10x (nearest neighbour) so their pixels stay visible.
+    const small = Math.max(step.raster.width, step.raster.height) <= 56;
+    const r = small ? upscaleNearest(step.raster, 10) : step.raster;
+    files.push({
+      name: `${step.id}.png`,
+      title: step.title,
+      description: stepDescriptions[step.id] ?? "",
+      png: await rasterPng(r)
+    });
+  }
+  for (const layer of p.layers) {
+    if (layer.shape.length === 3) {
+      const grid = featureGrid(layer.values, layer.shape as [number, number, number]);
+      const uri = pngDataUri(await rasterPng(grid.raster));
+      const [h, w, c] = layer.shape;
+      const svg = featureFigureSvg({
+        title: `${layer.name} (${layer.className})`,
+        subtitle: `${c} feature maps of ${h}x${w}, one shared colour scale`,
+        imageUri: uri,
+        imageWidth: grid.raster.width,
+        imageHeight: grid.raster.height,
+        min: grid.min,
+        max: grid.max,
+        colormap: "viridis"
+      });
+      files.push({
+        name: `${layer.name}.png`,
+        title: `${layer.name} (${layer.className})`,
+        description: layerDescription(layer.className, h, w, c),
+        png: await svgToPng(svg)
+      });
+    } else if (layer.shape.length === 1 && layer.className !== "Dropout") {
+      const isOutput = layer.values.length === p.classNames.length && layer.className === "Dense";
+      const svg = stripSvg({
+        title: `${layer.name} (${layer.className})`,
+        subtitle: isOutput
+          ? "class probabilities (softmax output)"
+          : `the ${layer.values.length}-dimensional embedding: each feature map averaged to one number`,
+        values: layer.values,
+        labels: isOutput ? p.classNames : undefined,
+        highlight: isOutput ? p.predicted : undefined,
+        colormap: "viridis"
+      });
+      files.push({
+        name: `${layer.name}.png`,
+        title: `${layer.name} (${layer.className})`,
+        description: isOutput
+          ? "The final layer: one probability per class. The outlined cell is the prediction."
+          : "Global average pooling turns each of the last feature maps into one number. This vector is the image's embedding: what the classifier decides from, and what the embedding projector shows.",
+        png: await svgToPng(svg)
+      });
+    }
+  }
+  if (p.cam) {
+    files.push({
+      name: "cam.png",
+      title: `Class activation map: ${p.classNames[p.cam.classIndex]}`,
+      description: `Where the evidence for "${p.classNames[p.cam.classIndex]}" lies: the last feature maps (${p.cam.layer}) weighted by the dense layer's weights for that class. Red is strong evidence, blue none.`,
+      png: await rasterPng(heatOverlay(p.inputRaster, p.cam))
+    });
+  }
+  files.push({
+    name: "gradcam.png",
+    title: `Grad-CAM at ${p.gradCam.layer}: ${p.classNames[p.gradCam.classIndex]}`,
+    description: `Grad-CAM: the feature maps of ${p.gradCam.layer} weighted by how much the class score rises with each of them (its gradient), keeping only positive evidence.`,
+    png: await rasterPng(heatOverlay(p.inputRaster, p.gradCam))
+  });
+  files.push({
+    name: "probabilities.png",
+    title: "Class probabilities",
+    description: "The network's confidence for each class.",
+    png: await svgToPng(probabilityBarsSvg(p.classNames, p.probabilities, p.predicted))
+  });
+  return files;
+}
+
+function layerDescription(className: string, h: number, w: number, c: number): string {
+  switch (className) {
+    case "Conv2D":
+      return `A convolution: ${c} learned 3x3 filters slide over the previous layer, each producing one ${h}x${w} map that lights up where its pattern appears (edges and strokes early on, parts of garments deeper in), after a ReLU that zeroes negative responses.`;
+    case "MaxPooling2D":
+      return `Max pooling keeps the strongest response in each 2x2 block, halving the resolution to ${h}x${w} so later filters see a larger area.`;
+    case "BatchNormalization":
+      return `Batch normalisation rescales each of the ${c} maps with statistics learned in training, keeping values in a range the next layer expects.`;
+    default:
+      return `${c} maps of ${h}x${w}.`;
+  }
+}
+
+/**
+ * Writes the pictures and report.html into `dir`. They are written into a temporary folder first,
+ * so a failure leaves nothing behind; a new `dir` is then created by renaming that folder, while an
+ * existing one only has these files replaced (never deleted: it may be any folder the user named).
+ */
+export async function writeClassifyPlots(dir: string, p: ClassifyPlotInput): Promise<string[]> {
+  const files = await renderClassifyPlots(p);
+  const html = renderReport(p, files);
+  const target = resolve(dir);
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
+  await rm(tmp, {recursive: true, force: true});
+  await mkdir(tmp, {recursive: true});
+  const names = [...files.map((f) => f.name), "report.html"];
+  try {
+    for (const f of files) await writeFile(join(tmp, f.name), f.png);
+    await writeFile(join(tmp, "report.html"), html);
+    const existing = await stat(target).catch(() => undefined);
+    if (!existing) await rename(tmp, target);
+    else {
+      if (!existing.isDirectory()) throw new CliError(`${dir}: exists and is not a folder; choose another --plot-dir`);
+      for (const name of names) await rename(join(tmp, name), join(target, name));
+    }
+  } finally {
+    await rm(tmp, {recursive: true, force: true});
+  }
+  return names;
+}
