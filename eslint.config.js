@@ -15,6 +15,10 @@ export default tseslint.config(
     }
   },
   {
+    files: ["**/*.cjs"],
+    languageOptions: {sourceType: "commonjs", globals: {module: "writable", require: "readonly"}}
+  },
+  {
     // The isomorphic core and the web app: no Node built-ins (the whole import graph is checked by
     // dependency-cruiser, .dependency-cruiser.cjs).
     files: ["src/core/**", "web/src/**"],

@@ -1,22 +1,10 @@
 /**
  * Progress of long steps on stderr: a bar when stderr is a terminal, otherwise a plain line about
- * every 10%. Commands receive a {@link Progress} through their effects, so tests can pass
- * {@link silentProgress} or record the calls.
+ * every 10%.
  */
 import {SingleBar} from "cli-progress";
 
-import type {Logger} from "./tty.js";
-
-export interface Progress {
-  /** Begins a step of `total` units. */
-  start(label: string, total: number): void;
-  /** Reports `done` units of the current step. */
-  update(done: number): void;
-  /** Ends the current step. */
-  stop(): void;
-}
-
-export const silentProgress: Progress = {start() {}, update() {}, stop() {}};
+import type {Logger, Progress} from "../core/effects.js";
 
 /** Bars (`bars: true`) or plain lines through `logger`. */
 export function createProgress(options: {bars: boolean; logger: Logger}): Progress {

@@ -1,9 +1,5 @@
-/** Terminal output helpers: a logger interface (injected into commands) and number formatting. */
-export interface Logger {
-  /** A line of normal output on stderr (stdout is reserved for results such as JSON). */
-  info(message: string): void;
-  warn(message: string): void;
-}
+/** The terminal: the logger that writes to stderr, and number formatting for humans. */
+import type {Logger} from "../core/effects.js";
 
 export const consoleLogger: Logger = {
   info: (message) => process.stderr.write(message + "\n"),
@@ -15,4 +11,9 @@ export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/** A fraction as a percentage with two decimals ("92.06%"): every accuracy the CLI prints. */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
 }

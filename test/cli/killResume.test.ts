@@ -16,7 +16,7 @@ import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, splitValidation, type Examples} from "../../src/core/data/dataset.js";
 import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {readMetadata} from "../../src/core/formats/metadata.js";
+import {readMetadata} from "../../src/node/model/metadataFile.js";
 import {predictAll} from "../../src/core/model/metrics.js";
 import {
   LAST_DIR,

@@ -18,7 +18,7 @@ import {CliError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {saveModel} from "../../src/node/model/io.js";
 import type {StaticServer} from "../../src/node/server/staticServer.js";
-import type {Logger} from "../../src/cli/tty.js";
+import type {Logger} from "../../src/core/effects.js";
 
 const COUNT = 200;
 const root = mkdtempSync(join(tmpdir(), "fmnist-export-cmd-"));

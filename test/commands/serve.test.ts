@@ -5,7 +5,7 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 
 import {publicHostWarning, serveCommand} from "../../src/cli/commands/serve.js";
-import type {Logger} from "../../src/cli/tty.js";
+import type {Logger} from "../../src/core/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-cmd-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));

@@ -6,7 +6,7 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 
 import {hasExport, startCommand} from "../../src/cli/commands/start.js";
-import type {Logger} from "../../src/cli/tty.js";
+import type {Logger} from "../../src/core/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-start-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));

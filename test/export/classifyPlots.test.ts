@@ -10,13 +10,8 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {CliError} from "../../src/core/errors.js";
-import {
-  OVERLAY_SIZE,
-  renderClassifyPlots,
-  writeClassifyPlots,
-  type ClassifyPlotInput
-} from "../../src/node/pictures/classifyPlots.js";
-import {renderReport} from "../../src/node/pictures/report.js";
+import {OVERLAY_SIZE, renderClassifyPlots, writeClassifyPlots} from "../../src/node/pictures/classifyPlots.js";
+import {renderReport, type ClassifyPlotInput} from "../../src/node/pictures/report.js";
 import {createRaster} from "../../src/core/image/raster.js";
 import type {LayerActivation} from "../../src/core/model/forward.js";
 import {readPixels, variance} from "../helpers/images.js";

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 
 import {nativeKernelsActive} from "../../src/node/backend/nativeAddon.js";
-import {ADAM_UPDATE_KERNEL} from "../../src/node/backend/nativeHeapKernels.js";
+import {ADAM_UPDATE_KERNEL} from "../../src/core/kernels/adamUpdateKernel.js";
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {createAdam} from "../../src/core/model/fusedAdam.js";
 import {createRandom} from "../../src/core/random.js";

@@ -11,7 +11,8 @@ import {CliError} from "../../core/errors.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadModel} from "../../node/model/io.js";
-import {defaultMetadata, readMetadata, writeMetadata} from "../../core/formats/metadata.js";
+import {defaultMetadata} from "../../core/formats/metadata.js";
+import {readMetadata, writeMetadata} from "../../node/model/metadataFile.js";
 import {computeOodStats, detectOod} from "../../core/model/ood.js";
 
 export interface CalibrateOptions {

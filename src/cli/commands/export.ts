@@ -13,7 +13,7 @@ import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionM
 import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
 import {points} from "../../core/embed/points.js";
 import {CliError, InterruptedError} from "../../core/errors.js";
-import {describe, scatterPng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
+import {describe, scatterPng, spritePng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
 import {writeDirAtomic} from "../../node/fs/atomicDir.js";
 import {
   computeProjections,
@@ -31,7 +31,6 @@ import {
   projectorConfig,
   roundedRows,
   spriteLayout,
-  spritePng,
   tensorBytes,
   tensorTsv,
   type BookmarkLayout
@@ -39,8 +38,9 @@ import {
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
-import {silentProgress, type Progress} from "../progress.js";
-import {formatDuration, type Logger} from "../tty.js";
+import {silentProgress, type Progress} from "../../core/effects.js";
+import type {Logger} from "../../core/effects.js";
+import {formatDuration} from "../tty.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
 export const DEFAULT_BASE_URL = "http://localhost:8000/projector";

@@ -9,7 +9,7 @@ import {fileURLToPath} from "node:url";
 import {FILES} from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {StaticServer} from "../../node/server/staticServer.js";
-import type {Logger} from "../tty.js";
+import type {Logger} from "../../core/effects.js";
 
 /** The built web app (`npm run build`), relative to the package (works from src/ via tsx and from dist/). */
 export const DEFAULT_APP_DIR = fileURLToPath(new URL("../../../dist/web", import.meta.url));

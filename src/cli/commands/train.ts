@@ -14,7 +14,8 @@ import {writeTrainingPictures} from "../../node/pictures/trainingPictures.js";
 import {writeFileAtomic} from "../../node/fs/atomicFile.js";
 import {createCnn} from "../../core/model/cnn.js";
 import {formatCount, formatModelSummary, modelSummary} from "../../core/model/layerSummary.js";
-import {defaultMetadata, writeMetadata} from "../../core/formats/metadata.js";
+import {defaultMetadata} from "../../core/formats/metadata.js";
+import {writeMetadata} from "../../node/model/metadataFile.js";
 import {createAdam} from "../../core/model/fusedAdam.js";
 import {confusionMatrix, predictAll} from "../../core/model/metrics.js";
 import {
@@ -31,7 +32,8 @@ import {
 } from "../../node/model/runDir.js";
 import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../../core/model/train.js";
 import {LOG_DIR, TensorBoardLogger} from "../../node/tensorboard/logger.js";
-import {consoleLogger, formatDuration, type Logger} from "../tty.js";
+import type {Logger} from "../../core/effects.js";
+import {consoleLogger, formatDuration} from "../tty.js";
 
 /** Options of `fmnist train`. */
 export interface TrainCommandOptions extends TrainOptions {

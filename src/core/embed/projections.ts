@@ -11,7 +11,7 @@ import {knnAccuracy, trustworthiness} from "./quality.js";
 import {Tsne} from "./tsne.js";
 import {umapLayoutAsync} from "./umap.js";
 import {InterruptedError} from "../errors.js";
-import {silentProgress, type Progress} from "../../cli/progress.js";
+import {silentProgress, type Progress} from "../effects.js";
 import {createRandom} from "../random.js";
 
 export const PROJECTION_NAMES = ["pca", "tsne", "umap"] as const;

@@ -1,10 +1,5 @@
-/** The `metadata.json` written beside every saved model. */
-import {readFile} from "node:fs/promises";
-import {join} from "node:path";
-
+/** The `metadata.json` written beside every saved model, read by the CLI and the web app. Isomorphic. */
 import {CLASS_NAMES, DATASET_FILES} from "../data/fashionMnist.js";
-import {isEnoent} from "../errors.js";
-import {writeFileAtomic} from "../../node/fs/atomicFile.js";
 
 export interface ModelMetadata {
   /** Class names in output order. */
@@ -33,16 +28,10 @@ export function defaultMetadata(): ModelMetadata {
   };
 }
 
-export async function writeMetadata(dir: string, metadata: ModelMetadata): Promise<void> {
-  await writeFileAtomic(join(dir, "metadata.json"), JSON.stringify(metadata, null, 2) + "\n");
-}
+/** The file name, beside model.json. */
+export const METADATA_FILE = "metadata.json";
 
-/** Reads `dir/metadata.json`, or returns undefined when there is none. */
-export async function readMetadata(dir: string): Promise<ModelMetadata | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, "metadata.json"), "utf8")) as ModelMetadata;
-  } catch (error) {
-    if (isEnoent(error)) return undefined;
-    throw error;
-  }
+/** The file's text: pretty JSON with a final newline. */
+export function serialiseMetadata(metadata: ModelMetadata): string {
+  return JSON.stringify(metadata, null, 2) + "\n";
 }

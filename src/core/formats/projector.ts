@@ -4,12 +4,12 @@
  * `metadata.tsv`, the sprite of thumbnails, `config.json` (the Projector's `ProjectorConfig`
  * JSON: `embeddings[]` of `EmbeddingInfo`), a bookmarks file (an array of the Projector's `State`)
  * that opens on our projections, and `projections.json`. Everything is a pure function of its
- * inputs, so the same inputs give byte-identical files. Node only (Buffers, sharp).
+ * inputs, so the same inputs give byte-identical files. Isomorphic (the sprite is encoded to PNG in
+ * ../../node/pictures/projectorPictures.ts).
  */
-import sharp from "sharp";
-
 import {IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Points} from "../embed/points.js";
+import {createRaster, type Raster} from "../image/raster.js";
 import {CliError, UsageError} from "../errors.js";
 
 /** The Projector refuses sprites larger than this per side (MAX_SPRITE_IMAGE_SIZE_PX). */
@@ -39,9 +39,10 @@ export function formatFloat32(v: number): string {
   return String(Number(v.toPrecision(9)));
 }
 
-/** Tab-separated rows of `dim` numbers, no header, one line per row (each ends in "\n"). */
-export function tensorTsv(data: Float32Array, dim: number): Buffer {
-  const chunks: Buffer[] = [];
+/** Tab-separated rows of `dim` numbers, no header, one line per row (each ends in "\n"), as UTF-8. */
+export function tensorTsv(data: Float32Array, dim: number): Uint8Array {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
   const cache = new Map<number, string>();
   const rows = data.length / dim;
   let lines: string[] = [];
@@ -58,12 +59,18 @@ export function tensorTsv(data: Float32Array, dim: number): Buffer {
     }
     lines.push(cells.join("\t") + "\n");
     if (lines.length === 500) {
-      chunks.push(Buffer.from(lines.join(""), "utf8"));
+      chunks.push(encoder.encode(lines.join("")));
       lines = [];
     }
   }
-  chunks.push(Buffer.from(lines.join(""), "utf8"));
-  return Buffer.concat(chunks);
+  chunks.push(encoder.encode(lines.join("")));
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** The same numbers as little-endian float32 bytes (the Projector's `.bytes` tensor format). */
@@ -103,23 +110,19 @@ export function spriteLayout(count: number): {cells: number; side: number} {
   return {cells, side};
 }
 
-/** `sprite.png`: the images in row-major order on a black square, as grayscale PNG. */
-export async function spritePng(images: Uint8Array, count: number): Promise<Uint8Array> {
+/** The sprite's pixels: the images in row-major order on a black square, one grey channel. */
+export function spriteRaster(images: Uint8Array, count: number): Raster {
   const {cells, side} = spriteLayout(count);
-  const canvas = new Uint8Array(side * side);
+  const canvas = createRaster(side, side, 1);
   for (let i = 0; i < count; i++) {
     const ox = (i % cells) * IMAGE_SIZE;
     const oy = Math.floor(i / cells) * IMAGE_SIZE;
     for (let y = 0; y < IMAGE_SIZE; y++) {
       const src = i * IMAGE_PIXELS + y * IMAGE_SIZE;
-      canvas.set(images.subarray(src, src + IMAGE_SIZE), (oy + y) * side + ox);
+      canvas.data.set(images.subarray(src, src + IMAGE_SIZE), (oy + y) * side + ox);
     }
   }
-  const png = await sharp(canvas, {raw: {width: side, height: side, channels: 1}})
-    .toColourspace("b-w")
-    .png({compressionLevel: 9})
-    .toBuffer();
-  return new Uint8Array(png);
+  return canvas;
 }
 
 /** An absolute URL for `file` under `baseUrl` (trailing slashes ignored). */

@@ -1,13 +1,13 @@
 /**
  * Adam with the same state, formula, saved weights and class name ("Adam") as TF.js' optimizer,
  * applying each variable's update as one kernel where the backend has it (`FmnistAdamUpdate`, from
- * the native addon on wasm: ../backend/nativeHeapKernels.ts) and TF.js' own update elsewhere, and
+ * the native addon on wasm: ../../node/backend/nativeHeapKernels.ts) and TF.js' own update elsewhere, and
  * keeping beta^t as TF.js restores it, so that a resumed run continues exactly.
  * TF.js' update is 14 kernels per variable, ~300 per step for the CNN; fused, 20.
  */
 import * as tf from "@tensorflow/tfjs";
 
-import {ADAM_UPDATE_KERNEL, type AdamUpdateAttrs} from "../../node/backend/nativeHeapKernels.js";
+import {ADAM_UPDATE_KERNEL, type AdamUpdateAttrs} from "../kernels/adamUpdateKernel.js";
 
 /** The parts of TF.js' AdamOptimizer this subclass works with (not in its public typings). */
 interface AdamInternals {

@@ -25,6 +25,7 @@ import {computeInto, computeOutputs, heapView, wrapWasmKernel, type NativeAddon,
 import {reluGradient, RELU_GRAD_KERNEL} from "../../core/kernels/reluGradient.js";
 import {replaceGradient} from "./replaceGradient.js";
 import {maxPoolGradInfo} from "./wasmJsKernels.js";
+import {ADAM_UPDATE_KERNEL, type AdamUpdateAttrs} from "../../core/kernels/adamUpdateKernel.js";
 
 function registerReduce(addon: NativeAddon, kernelName: "Sum" | "Mean"): void {
   wrapWasmKernel(kernelName, (args) => {
@@ -153,19 +154,6 @@ function registerBatchNorm(addon: NativeAddon): void {
       )
     );
   });
-}
-
-/** One Adam step of one variable: inputs value, m, v, gradient; outputs the new value, m and v. */
-export const ADAM_UPDATE_KERNEL = "FmnistAdamUpdate";
-
-/** The attributes of {@link ADAM_UPDATE_KERNEL}; correction1/2 are 1 - beta1^t and 1 - beta2^t. */
-export interface AdamUpdateAttrs {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  correction1: number;
-  correction2: number;
 }
 
 function registerAdamUpdate(addon: NativeAddon): void {

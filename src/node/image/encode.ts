@@ -26,6 +26,3 @@ export async function svgToPng(svg: string, density = 72): Promise<Uint8Array> {
 export function pngDataUri(png: Uint8Array): string {
   return `data:image/png;base64,${Buffer.from(png).toString("base64")}`;
 }
-
-/** Escapes text for SVG/HTML (one implementation, in the isomorphic SVG helpers). */
-export {escapeXml} from "../../core/viz/svg.js";

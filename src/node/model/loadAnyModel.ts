@@ -7,7 +7,8 @@ import type * as tf from "@tensorflow/tfjs";
 import {CliError} from "../../core/errors.js";
 import {loadModel} from "./io.js";
 import {isHdf5File, loadKerasH5} from "./kerasH5.js";
-import {readMetadata, type ModelMetadata} from "../../core/formats/metadata.js";
+import type {ModelMetadata} from "../../core/formats/metadata.js";
+import {readMetadata} from "./metadataFile.js";
 
 export interface LoadedModel {
   model: tf.LayersModel;

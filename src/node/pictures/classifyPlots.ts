@@ -10,40 +10,16 @@ import {basename, dirname, join, resolve} from "node:path";
 import {CliError} from "../../core/errors.js";
 import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
 import {resizeBilinear, upscaleNearest, type Raster} from "../../core/image/raster.js";
-import type {PreprocessStep} from "../image/sharpPreprocess.js";
-import type {LayerActivation} from "../../core/model/forward.js";
 import type {HeatMap} from "../../core/viz/cam.js";
 import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
 import {featureGrid, overlayHeatmap} from "../../core/viz/featureGrid.js";
-import {renderReport} from "./report.js";
+import {renderReport, type ClassifyPlotInput, type PlotFile} from "./report.js";
 
 /** Side of the CAM overlays and the upscaled model input, in pixels (28 x 10). */
 export const OVERLAY_SIZE = 280;
 
-export interface ClassifyPlotInput {
-  file: string;
-  classNames: string[];
-  probabilities: Float32Array;
-  predicted: number;
-  ood: boolean;
-  oodReason?: string;
-  steps: PreprocessStep[];
-  inputRaster: Raster;
-  layers: LayerActivation[];
-  cam?: HeatMap;
-  gradCam: HeatMap;
-}
-
 async function rasterPng(r: Raster): Promise<Uint8Array> {
   return encodePng(r.data, r.width, r.height, r.channels);
-}
-
-/** A picture that went into the report. */
-export interface PlotFile {
-  name: string;
-  title: string;
-  description: string;
-  png: Uint8Array;
 }
 
 function heatOverlay(input: Raster, heat: HeatMap): Raster {

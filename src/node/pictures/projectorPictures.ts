@@ -1,4 +1,5 @@
-/** The static pictures of an export: scatter plots per projection and the t-SNE thumbnail map (Node only). */
+/** The pictures of an export: the sprite, scatter plots per projection and the t-SNE thumbnail map (Node only). */
+import {spriteRaster} from "../../core/formats/projector.js";
 import {pngDataUri, encodePng, svgToPng} from "../image/encode.js";
 import {scatterPlotSvg, CLASS_COLORS} from "../../core/viz/scatterPlot.js";
 import {escapeXml, FONT} from "../../core/viz/svg.js";
@@ -92,4 +93,10 @@ export async function thumbnailsPng(
     `</svg>`
   ].join("");
   return svgToPng(svg);
+}
+
+/** `sprite.png`: every image on one square grid, as a greyscale PNG (the Projector's thumbnails). */
+export async function spritePng(images: Uint8Array, count: number): Promise<Uint8Array> {
+  const r = spriteRaster(images, count);
+  return encodePng(r.data, r.width, r.height, 1);
 }

@@ -1,6 +1,33 @@
 /** The self-contained report.html of `fmnist classify --save-plots`: every picture inlined, with a legend. */
-import {escapeXml, pngDataUri} from "../image/encode.js";
-import type {ClassifyPlotInput, PlotFile} from "./classifyPlots.js";
+import type {Raster} from "../../core/image/raster.js";
+import type {LayerActivation} from "../../core/model/forward.js";
+import type {HeatMap} from "../../core/viz/cam.js";
+import {escapeXml} from "../../core/viz/svg.js";
+import {pngDataUri} from "../image/encode.js";
+import type {PreprocessStep} from "../image/sharpPreprocess.js";
+
+/** What the pictures and the report of one classified image are made from. */
+export interface ClassifyPlotInput {
+  file: string;
+  classNames: string[];
+  probabilities: Float32Array;
+  predicted: number;
+  ood: boolean;
+  oodReason?: string;
+  steps: PreprocessStep[];
+  inputRaster: Raster;
+  layers: LayerActivation[];
+  cam?: HeatMap;
+  gradCam: HeatMap;
+}
+
+/** A picture that went into the report. */
+export interface PlotFile {
+  name: string;
+  title: string;
+  description: string;
+  png: Uint8Array;
+}
 
 const STYLE = `
 body{font-family:"DejaVu Sans",system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}

@@ -16,7 +16,7 @@ import {promisify} from "node:util";
 import {gzip as gzipCallback} from "node:zlib";
 
 import {CliError, HttpError, isEnoent} from "../../core/errors.js";
-import type {Logger} from "../../cli/tty.js";
+import type {Logger} from "../../core/effects.js";
 
 const gzip = promisify(gzipCallback);
 
