@@ -5,7 +5,8 @@
  */
 import os from "node:os";
 
-import {CliError} from "../src/core/errors.js";
+import {UserError} from "../src/core/errors.js";
+import {exitCodeOf} from "../src/cli/exitCodes.js";
 import {USAGE, parseBenchArgs} from "./args.js";
 import {measureColdClassify} from "./coldClassify.js";
 import {measureOurs} from "./ours.js";
@@ -48,10 +49,10 @@ async function main(argv: readonly string[]): Promise<string> {
 main(process.argv.slice(2)).then(
   (text) => process.stdout.write(text, () => process.exit(0)),
   (error: unknown) => {
-    const code = error instanceof CliError ? error.exitCode : 1;
+    const code = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`bench: ${message.split("\n")[0]}\n`);
-    if (!(error instanceof CliError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof UserError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     process.exit(code);
   }
 );

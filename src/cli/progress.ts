@@ -19,18 +19,18 @@ export function createProgress(options: {bars: boolean; logger: Logger}): Progre
       nextLine = 0;
       if (options.bars) {
         bar = new SingleBar({
-          format: `${l.padEnd(18)} [{bar}] {percentage}% {value}/{total} ETA {eta_formatted}`,
+          format: `${l.padEnd(18)} [{bar}] {percentage}% {value}/{total} {detail} ETA {eta_formatted}`,
           barsize: 28,
           stream: process.stderr,
           hideCursor: true
         });
-        bar.start(t, 0);
+        bar.start(t, 0, {detail: ""});
       }
     },
-    update(done) {
-      if (bar) bar.update(done);
+    update(done, detail) {
+      if (bar) bar.update(done, {detail: detail ?? ""});
       else if (done >= nextLine) {
-        options.logger.info(`${label}: ${done}/${total}`);
+        options.logger.info(`${label}: ${done}/${total}${detail ? ` ${detail}` : ""}`);
         nextLine = done + Math.max(1, Math.ceil(total / 10));
       }
     },

@@ -14,8 +14,8 @@ export interface Logger {
 export interface Progress {
   /** Begins a step of `total` units. */
   start(label: string, total: number): void;
-  /** Reports `done` units of the current step. */
-  update(done: number): void;
+  /** Reports `done` units of the current step, with an optional note (e.g. the running loss). */
+  update(done: number, detail?: string): void;
   /** Ends the current step. */
   stop(): void;
 }

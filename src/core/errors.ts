@@ -1,46 +1,28 @@
-/** A failure the user can act on: printed as one line by the CLI, which exits with `exitCode`. */
-export class CliError extends Error {
-  override name = "CliError";
-  /** Process exit code; 2 is used for usage errors, 1 for everything else. */
-  readonly exitCode: number;
-  constructor(message: string, options: {exitCode?: number; cause?: unknown} = {}) {
+/**
+ * The errors library code throws for what a user can act on. They carry no exit codes: only the
+ * command line's entry point (../cli/exitCodes.ts) turns them into one; anything else that
+ * escapes is a bug. Isomorphic: t-SNE, CAM and the model checks throw them in the browser too.
+ */
+
+/** A failure the user can act on (a missing file, a bad value): its message is one line that says what to do. */
+export class UserError extends Error {
+  override name = "UserError";
+  constructor(message: string, options: {cause?: unknown} = {}) {
     super(message, {cause: options.cause});
-    this.exitCode = options.exitCode ?? 1;
   }
 }
 
 /** Malformed bytes: an IDX file, an image or a model file that is not what it claims to be. */
-export class FormatError extends CliError {
+export class FormatError extends UserError {
   override name = "FormatError";
 }
 
-/** Bad command-line usage (unknown flag, invalid value). Exit code 2. */
-export class UsageError extends CliError {
+/** A bad command-line argument or option value (unknown flag, value out of range). */
+export class UsageError extends UserError {
   override name = "UsageError";
-  constructor(message: string) {
-    super(message, {exitCode: 2});
-  }
 }
 
-/** An HTTP failure with a status code, for the server. */
-export class HttpError extends Error {
-  override name = "HttpError";
-  constructor(
-    message: string,
-    readonly statusCode: number
-  ) {
-    super(message);
-  }
-}
-
-/** Training or another long job was interrupted (Ctrl-C). Exit code 130 like a shell. */
-export class InterruptedError extends CliError {
+/** A long job was stopped on request (Ctrl-C). */
+export class InterruptedError extends UserError {
   override name = "InterruptedError";
-  constructor(message: string) {
-    super(message, {exitCode: 130});
-  }
-}
-
-export function isEnoent(error: unknown): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === "ENOENT";
 }

@@ -9,9 +9,8 @@ import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
-import {ROOT, runCli} from "../helpers/cli.js";
-
-const SEED_MODEL = join(ROOT, "../shared/keras/seed-model.h5");
+import {runCli} from "../helpers/cli.js";
+import {SEED_MODEL} from "../helpers/paths.js";
 
 /** stderr must be exactly one line starting with "fmnist: ", without a stack trace. */
 function oneErrorLine(stderr: string): string {

@@ -11,9 +11,9 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {CLASS_NAMES, DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {makeIdx} from "../data/makeIdx.js";
-import {ROOT, runCli, type CliResult} from "../helpers/cli.js";
+import {runCli, type CliResult} from "../helpers/cli.js";
+import {SEED_MODEL} from "../helpers/paths.js";
 
-const SEED_MODEL = join(ROOT, "../shared/keras/seed-model.h5");
 const COUNT = 100;
 
 let root: string;

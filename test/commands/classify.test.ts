@@ -12,14 +12,13 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {classifyCommand, type ClassifyOptions, type ClassifyResult} from "../../src/cli/commands/classify.js";
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
-import {FormatError, UsageError, type CliError} from "../../src/core/errors.js";
+import {FormatError, UsageError, type UserError} from "../../src/core/errors.js";
+import {exitCodeOf} from "../../src/cli/exitCodes.js";
 import type {Raster} from "../../src/core/image/raster.js";
 import {colormap} from "../../src/core/viz/colormap.js";
 import {readPixels, variance} from "../helpers/images.js";
-
-const ROOT = new URL("../..", import.meta.url).pathname;
-const SEED_MODEL = join(ROOT, "../shared/keras/seed-model.h5");
-const SAMPLES = join(ROOT, "sample_images");
+import {SAMPLE_IMAGES as SAMPLES, SEED_MODEL} from "../helpers/paths.js";
+import {recordingEffects} from "../helpers/effects.js";
 
 /** Labels of the sample photos (each made from a Fashion-MNIST test image of that class). */
 const EXPECTED_LABELS: Record<string, string> = {
@@ -68,16 +67,16 @@ afterAll(() => {
 
 interface Run {
   results: ClassifyResult[];
-  errors: {file: string; error: CliError}[];
+  errors: {file: string; error: UserError}[];
   summary: {ok: number; failed: number};
 }
 
 async function classify(options: Omit<ClassifyOptions, "model" | "backend">): Promise<Run> {
   const results: ClassifyResult[] = [];
-  const errors: {file: string; error: CliError}[] = [];
+  const errors: {file: string; error: UserError}[] = [];
   const summary = await classifyCommand(
     {model: SEED_MODEL, backend: "wasm", ...options},
-    {onResult: (r) => results.push(r), onError: (file, error) => errors.push({file, error})}
+    {...recordingEffects(), onResult: (r) => results.push(r), onError: (file, error) => errors.push({file, error})}
   );
   return {results, errors, summary};
 }
@@ -287,7 +286,7 @@ describe("classifyCommand options", () => {
     const images = [join(SAMPLES, "black_bag.jpg")];
     const badClass = await classify({images, camClass: "bogus"}).catch((e: unknown) => e);
     expect(badClass).toBeInstanceOf(UsageError);
-    expect((badClass as UsageError).exitCode).toBe(2);
+    expect(exitCodeOf(badClass)).toBe(2);
     expect((badClass as Error).message).toMatch(/--cam-class must be one of: T-shirt\/top, .*; got "bogus"/);
     const badLayer = await classify({images, camLayer: "conv9"}).catch((e: unknown) => e);
     expect(badLayer).toBeInstanceOf(UsageError);

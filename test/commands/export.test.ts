@@ -14,18 +14,18 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {exportCommand, parseDims, parseProjections, type ExportSummary} from "../../src/cli/commands/export.js";
 import {serveCommand} from "../../src/cli/commands/serve.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {saveModel} from "../../src/node/model/io.js";
 import type {StaticServer} from "../../src/node/server/staticServer.js";
-import type {Logger} from "../../src/core/effects.js";
+import {recordingEffects} from "../helpers/effects.js";
 
 const COUNT = 200;
 const root = mkdtempSync(join(tmpdir(), "fmnist-export-cmd-"));
 const modelDir = join(root, "model");
 const out = join(root, "projector");
-const lines: string[] = [];
-const logger: Logger = {info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`)};
+const effects = recordingEffects();
+const {lines} = effects;
 let server: StaticServer;
 let summary: ExportSummary;
 
@@ -47,8 +47,8 @@ beforeAll(async () => {
   await saveModel(createCnn({seed: 11}), modelDir);
   // Serve the (empty) output folder first so that config.json can name this server's port.
   mkdirSync(out);
-  server = await serveCommand({dir: out, port: 0}, {logger});
-  summary = await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, {logger});
+  server = await serveCommand({dir: out, port: 0}, effects);
+  summary = await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, effects);
 }, 240_000);
 
 /** Where `fmnist serve` puts the export: /projector/ (beside the web app at /). */
@@ -214,10 +214,17 @@ describe("exportCommand({count: 200})", () => {
 
   it("is byte-identical on a re-run with the same seed", async () => {
     const before = sha(out);
-    await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, {logger});
+    await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, effects);
     expect(sha(out)).toEqual(before);
   }, 240_000);
 });
+
+/** Effects whose signal is already aborted, as after Ctrl-C. */
+function stopped() {
+  const e = recordingEffects();
+  e.stop();
+  return e;
+}
 
 describe("exportCommand refusals", () => {
   it("refuses to replace a folder that holds something else, and leaves it as it was", async () => {
@@ -225,7 +232,7 @@ describe("exportCommand refusals", () => {
     mkdirSync(other);
     writeFileSync(join(other, "precious.txt"), "keep me");
     await expect(
-      exportCommand({model: modelDir, out: other, count: 20, projections: ["pca"], dims: [2]}, {logger})
+      exportCommand({model: modelDir, out: other, count: 20, projections: ["pca"], dims: [2]}, effects)
     ).rejects.toThrow(/not empty and holds no previous export/);
     expect(readdirSync(other)).toEqual(["precious.txt"]);
     expect(readdirSync(root).filter((n) => n.startsWith("."))).toEqual([]);
@@ -234,10 +241,7 @@ describe("exportCommand refusals", () => {
   it("writes nothing when interrupted", async () => {
     const target = join(root, "interrupted");
     await expect(
-      exportCommand(
-        {model: modelDir, out: target, count: 120, projections: ["tsne"], dims: [2]},
-        {logger, shouldStop: () => true}
-      )
+      exportCommand({model: modelDir, out: target, count: 120, projections: ["tsne"], dims: [2]}, stopped())
     ).rejects.toThrow(/interrupted/);
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(root).filter((n) => n.startsWith("."))).toEqual([]);
@@ -245,7 +249,7 @@ describe("exportCommand refusals", () => {
 
   it("handles the smallest export, lowering perplexity and neighbours to fit", async () => {
     const tiny = join(root, "tiny");
-    const result = await exportCommand({model: modelDir, out: tiny, count: 16, dims: [2]}, {logger});
+    const result = await exportCommand({model: modelDir, out: tiny, count: 16, dims: [2]}, effects);
     expect(result.count).toBe(16);
     const p = JSON.parse(readFileSync(join(tiny, "projections.json"), "utf8")) as {
       projections: {
@@ -259,10 +263,10 @@ describe("exportCommand refusals", () => {
   });
 
   it("checks --count, --projections, --dims and --base-url", async () => {
-    await expect(exportCommand({model: modelDir, count: 15}, {logger})).rejects.toThrow(
+    await expect(exportCommand({model: modelDir, count: 15}, effects)).rejects.toThrow(
       /--count must be an integer from 16 to 10000/
     );
-    await expect(exportCommand({model: modelDir, baseUrl: "ftp://x"}, {logger})).rejects.toThrow(CliError);
+    await expect(exportCommand({model: modelDir, baseUrl: "ftp://x"}, effects)).rejects.toThrow(UserError);
     expect(parseProjections("umap, PCA")).toEqual(["pca", "umap"]);
     expect(() => parseProjections("tsne,mds")).toThrow(/pca, tsne, umap/);
     expect(parseDims("3,2")).toEqual([2, 3]);

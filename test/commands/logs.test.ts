@@ -4,9 +4,11 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {formatLogs, logsCommand} from "../../src/cli/commands/logs.js";
+import {logsCommand} from "../../src/cli/commands/logs.js";
+import {formatLogs} from "../../src/cli/format/logs.js";
 import {EventFileWriter} from "../../src/node/tensorboard/eventWriter.js";
 import {TRAIN_LOG_DIR, VALIDATION_LOG_DIR} from "../../src/node/tensorboard/logger.js";
+import {recordingEffects} from "../helpers/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-logs-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
@@ -27,7 +29,7 @@ async function writeRun(run: string): Promise<string[]> {
   return [train.path, validation.path];
 }
 
-describe("logsCommand(run)", () => {
+describe("logsCommand({run})", () => {
   const run = join(root, "run");
   let paths: string[];
   beforeAll(async () => {
@@ -35,7 +37,7 @@ describe("logsCommand(run)", () => {
   });
 
   it("returns the scalars of each TensorBoard run with exact steps and values", async () => {
-    const result = await logsCommand(run);
+    const result = await logsCommand({run}, recordingEffects());
     expect(result.logDir).toBe(join(run, "logs"));
     expect(result.errors).toEqual([]);
     expect(result.runs.map((r) => r.name)).toEqual(["train", "validation"]);
@@ -51,12 +53,12 @@ describe("logsCommand(run)", () => {
   });
 
   it("also accepts the log folder itself", async () => {
-    const result = await logsCommand(join(run, "logs"));
+    const result = await logsCommand({run: join(run, "logs")}, recordingEffects());
     expect(result.runs.map((r) => r.name)).toEqual(["train", "validation"]);
   });
 
   it("formats a table of the epoch scalars and a digest of the rest", async () => {
-    const text = formatLogs(await logsCommand(run));
+    const text = formatLogs(await logsCommand({run}, recordingEffects()));
     expect(text).toMatch(/^train: 1 file\(s\), 9 events$/m);
     expect(text).toMatch(/^ +epoch +epoch_loss +epoch_accuracy$/m);
     expect(text).toMatch(/^ +2 +0\.2500 +0\.7500$/m);
@@ -68,11 +70,11 @@ describe("logsCommand(run)", () => {
     const damagedRun = join(root, "damaged");
     const [trainPath] = await writeRun(damagedRun);
     const bytes = readFileSync(trainPath);
-    const good = await logsCommand(damagedRun);
+    const good = await logsCommand({run: damagedRun}, recordingEffects());
     expect(good.runs[0].files[0].events).toBe(9);
     bytes[bytes.length - 10] ^= 0xff; // inside the last record's data
     writeFileSync(trainPath, bytes);
-    const result = await logsCommand(damagedRun);
+    const result = await logsCommand({run: damagedRun}, recordingEffects());
     expect(result.runs[0].files[0].events).toBe(8);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({path: trainPath, kind: "crc"});
@@ -82,7 +84,7 @@ describe("logsCommand(run)", () => {
   it("fails with a clear message when there are no event files", async () => {
     const empty = join(root, "empty");
     mkdirSync(empty);
-    await expect(logsCommand(empty)).rejects.toThrow(/no TensorBoard event files/);
-    await expect(logsCommand(join(root, "missing"))).rejects.toThrow(/no such run folder/);
+    await expect(logsCommand({run: empty}, recordingEffects())).rejects.toThrow(/no TensorBoard event files/);
+    await expect(logsCommand({run: join(root, "missing")}, recordingEffects())).rejects.toThrow(/no such run folder/);
   });
 });

@@ -5,15 +5,10 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 
 import {publicHostWarning, serveCommand} from "../../src/cli/commands/serve.js";
-import type {Logger} from "../../src/core/effects.js";
+import {recordingEffects} from "../helpers/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-cmd-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
-
-function recorder(): {logger: Logger; lines: string[]} {
-  const lines: string[] = [];
-  return {lines, logger: {info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`)}};
-}
 
 describe("serveCommand({dir, app, run, model, port, host})", () => {
   it("serves the app at /, the export at /projector/, the run at /runs/ and the model at /model/", async () => {
@@ -25,8 +20,9 @@ describe("serveCommand({dir, app, run, model, port, host})", () => {
     writeFileSync(join(run, "metrics.jsonl"), '{"epoch":1}\n');
     writeFileSync(join(model, "model.json"), "{}");
     writeFileSync(join(dir, "config.json"), JSON.stringify({embeddings: [{tensorPath: "http://localhost:1/x.bytes"}]}));
-    const {logger, lines} = recorder();
-    const server = await serveCommand({dir, app, run, model, port: 0}, {logger});
+    const effects = recordingEffects();
+    const {lines} = effects;
+    const server = await serveCommand({dir, app, run, model, port: 0}, effects);
     try {
       expect(server.host).toBe("127.0.0.1");
       expect(lines[0]).toBe(`serving the web app at http://127.0.0.1:${server.port}/ (Ctrl-C to stop)`);
@@ -58,8 +54,9 @@ describe("serveCommand({dir, app, run, model, port, host})", () => {
       join(dir, "config.json"),
       JSON.stringify({embeddings: [{tensorPath: "http://localhost:8000/projector/a"}]})
     );
-    const {logger, lines} = recorder();
-    const server = await serveCommand({dir, app: join(root, "no-app"), port: 0}, {logger});
+    const effects = recordingEffects();
+    const {lines} = effects;
+    const server = await serveCommand({dir, app: join(root, "no-app"), port: 0}, effects);
     try {
       expect(lines[0]).toMatch(/^warning: no web app at .*no-app; build it with `npm run build`/);
       expect(lines).toContain(`serving ${dir}/ at http://127.0.0.1:${server.port}/ (Ctrl-C to stop)`);
@@ -71,16 +68,17 @@ describe("serveCommand({dir, app, run, model, port, host})", () => {
 
   it("warns when the folder has no config.json", async () => {
     const empty = mkdtempSync(join(root, "empty-"));
-    const {logger, lines} = recorder();
-    const server = await serveCommand({dir: empty, port: 0}, {logger});
+    const effects = recordingEffects();
+    const {lines} = effects;
+    const server = await serveCommand({dir: empty, port: 0}, effects);
     await server.close();
     expect(lines.some((l) => l.startsWith("warning:") && l.includes("has no config.json"))).toBe(true);
   });
 
   it("refuses a folder that does not exist", async () => {
-    const {logger} = recorder();
+    const effects = recordingEffects();
     await expect(
-      serveCommand({dir: join(root, "missing"), app: join(root, "missing-app"), port: 0}, {logger})
+      serveCommand({dir: join(root, "missing"), app: join(root, "missing-app"), port: 0}, effects)
     ).rejects.toThrow(/cannot serve/);
   });
 });

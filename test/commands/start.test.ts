@@ -6,23 +6,19 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 
 import {hasExport, startCommand} from "../../src/cli/commands/start.js";
-import type {Logger} from "../../src/core/effects.js";
+import {recordingEffects} from "../helpers/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-start-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
-
-function recorder(): {logger: Logger; lines: string[]} {
-  const lines: string[] = [];
-  return {lines, logger: {info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`)}};
-}
 
 describe("startCommand", () => {
   const dir = join(root, "projector");
 
   it("exports once when the folder has no export, then serves it at /projector/", async () => {
     expect(await hasExport(dir)).toBe(false);
-    const {logger, lines} = recorder();
-    const server = await startCommand({dir, count: 64, port: 0}, {logger});
+    const effects = recordingEffects();
+    const {lines} = effects;
+    const server = await startCommand({dir, count: 64, port: 0}, effects);
     try {
       expect(lines[0]).toMatch(/^first start: exporting the embeddings of 64 test images/);
       expect(await hasExport(dir)).toBe(true);
@@ -38,8 +34,9 @@ describe("startCommand", () => {
 
   it("reuses an existing export without touching it", async () => {
     const before = statSync(join(dir, "projections.json")).mtimeMs;
-    const {logger, lines} = recorder();
-    const server = await startCommand({dir, port: 0}, {logger});
+    const effects = recordingEffects();
+    const {lines} = effects;
+    const server = await startCommand({dir, port: 0}, effects);
     await server.close();
     expect(lines.some((l) => l.startsWith("first start"))).toBe(false);
     expect(statSync(join(dir, "projections.json")).mtimeMs).toBe(before);

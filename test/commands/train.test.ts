@@ -12,6 +12,7 @@ import {trainCommand} from "../../src/cli/commands/train.js";
 import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/node/tensorboard/reader.js";
 import {makeSplitFiles} from "../data/makeIdx.js";
+import {recordingEffects} from "../helpers/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-train-cmd-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
@@ -42,8 +43,8 @@ describe("trainCommand(options) with TensorBoard logging", () => {
   const lines: string[] = [];
   beforeAll(async () => {
     writeDataDir(dataDir);
-    const effects = {logger: {info: (m: string) => lines.push(m), warn: () => {}}, shouldStop: () => false};
-    const common = {dataDir, verify: false, batchSize: 64, progress: false};
+    const effects = recordingEffects({log: {info: (m) => lines.push(m), warn: () => {}}});
+    const common = {dataDir, verify: false, batchSize: 64};
     await trainCommand({...common, out: run, epochs: 1}, effects);
     await trainCommand({...common, resume: run, epochs: 2}, effects);
   });

@@ -12,8 +12,10 @@ import {
   readDatasetFile,
   resolveDataDir
 } from "../../src/node/data/loadFashionMnist.js";
-import {CliError, FormatError} from "../../src/core/errors.js";
+import {UserError, FormatError} from "../../src/core/errors.js";
+import {exitCodeOf} from "../../src/cli/exitCodes.js";
 import {makeIdx, makeSplitFiles} from "./makeIdx.js";
+import {rejection} from "../helpers/rejection.js";
 
 const TEST = DATASET_FILES.test;
 const TRAIN = DATASET_FILES.train;
@@ -40,16 +42,6 @@ function dirWith(files: Record<string, Uint8Array>, realLinks: string[] = []): s
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
   for (const name of realLinks) symlinkSync(join(DEBIAN_DATA_DIR, name), join(dir, name));
   return dir;
-}
-
-/** Awaits `promise`, expects it to reject with an instance of `type`, and returns the error. */
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as T;
 }
 
 const realTestLabels = (): Uint8Array => gunzipSync(readFileSync(join(DEBIAN_DATA_DIR, TEST.labels.file)));
@@ -208,27 +200,27 @@ describe("readDatasetFile(dir, spec, verify) and loadFashionMnist(split, options
     expect(error.message).toBe(`${join(dir, TEST.labels.file)}: label 10 at index 2 is not in 0..9`);
   });
 
-  it("rejects a missing file with a CliError naming it", async () => {
+  it("rejects a missing file with a UserError naming it", async () => {
     const {images} = makeSplitFiles(2);
     const dir = dirWith({[TEST.images.file]: images});
-    const error = await rejection(loadFashionMnist("test", {dataDir: dir, verify: false}), CliError);
+    const error = await rejection(loadFashionMnist("test", {dataDir: dir, verify: false}), UserError);
     expect(error).not.toBeInstanceOf(FormatError);
-    expect(error.exitCode).toBe(1);
+    expect(exitCodeOf(error)).toBe(1);
     expect(error.message).toContain(join(dir, TEST.labels.file));
     expect(error.message).toContain(join(dir, "t10k-labels-idx1-ubyte"));
   });
 
-  it("rejects a directory that does not exist with a CliError naming the file", async () => {
+  it("rejects a directory that does not exist with a UserError naming the file", async () => {
     const dir = join(root, "does-not-exist");
-    const error = await rejection(loadFashionMnist("train", {dataDir: dir}), CliError);
+    const error = await rejection(loadFashionMnist("train", {dataDir: dir}), UserError);
     expect(error.message).toMatch(/^Missing dataset file /);
     expect(error.message).toContain(dir);
   });
 
-  it("rejects an unreadable path (a directory where the file should be) with a CliError naming it", async () => {
+  it("rejects an unreadable path (a directory where the file should be) with a UserError naming it", async () => {
     const dir = freshDir();
     mkdirSync(join(dir, TEST.labels.file));
-    const error = await rejection(readDatasetFile(dir, TEST.labels), CliError);
+    const error = await rejection(readDatasetFile(dir, TEST.labels), UserError);
     expect(error.message).toContain(`Cannot read ${join(dir, TEST.labels.file)}`);
   });
 
@@ -272,13 +264,13 @@ describe("resolveDataDir(options)", () => {
     expect(split.count).toBe(3);
   });
 
-  it("throws a CliError saying how to get the dataset when it is nowhere", async () => {
+  it("throws a UserError saying how to get the dataset when it is nowhere", async () => {
     vi.resetModules();
     vi.doMock("node:fs", async (importOriginal) => ({...(await importOriginal<object>()), existsSync: () => false}));
     try {
       const fresh = await import("../../src/node/data/loadFashionMnist.js");
       const freshErrors = await import("../../src/core/errors.js");
-      expect(() => fresh.resolveDataDir({env: {}})).toThrow(freshErrors.CliError);
+      expect(() => fresh.resolveDataDir({env: {}})).toThrow(freshErrors.UserError);
       expect(() => fresh.resolveDataDir({env: {}})).toThrow(/Fashion-MNIST not found in .*--data-dir DIR/);
       // Only ways that exist: there is no `fmnist download` command.
       expect(() => fresh.resolveDataDir({env: {}})).not.toThrow(/fmnist download/);

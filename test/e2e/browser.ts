@@ -10,6 +10,7 @@ import {inject} from "vitest";
 
 import {serveCommand} from "../../src/cli/commands/serve.js";
 import type {StaticServer} from "../../src/node/server/staticServer.js";
+import {quietEffects} from "../../src/core/effects.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Screenshots land here (ignored by git); `npm run screenshots` copies them to docs/. */
@@ -53,7 +54,7 @@ const BASE_ARGS = [
 export async function openApp(options: OpenOptions = {}): Promise<AppSession> {
   const server = await serveCommand(
     {dir: inject("exportDir"), app: inject("appDir"), run: options.run, port: 0},
-    {logger: {info: () => {}, warn: (m) => process.stderr.write(`serve: ${m}\n`)}}
+    quietEffects({log: {info: () => {}, warn: (m) => process.stderr.write(`serve: ${m}\n`)}})
   );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
 import {exactKnn, truncateNeighbors} from "../../src/core/embed/knn.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {blobs} from "./helpers.js";
 
 describe("exactKnn(points, k)", () => {
@@ -33,7 +33,7 @@ describe("exactKnn(points, k)", () => {
   });
 
   it("rejects k outside 1..n-1", () => {
-    expect(() => exactKnn(points, 200)).toThrow(CliError);
+    expect(() => exactKnn(points, 200)).toThrow(UserError);
     expect(() => exactKnn(points, 0)).toThrow(/1 ≤ k/);
   });
 });

@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 
 import {pca} from "../../src/core/embed/pca.js";
 import {gaussian} from "../../src/core/embed/tsne.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {createRandom} from "../../src/core/random.js";
 
 /** Points x = a1 u1 + a2 u2 + a3 u3 + mean, with a_k ~ N(0, sd_k^2), along a random orthonormal basis u of R^dim. */
@@ -71,7 +71,7 @@ describe("pca(points, {components})", () => {
   });
 
   it("rejects too few points and bad component counts", () => {
-    expect(() => pca({data: new Float64Array(3), count: 1, dim: 3})).toThrow(CliError);
+    expect(() => pca({data: new Float64Array(3), count: 1, dim: 3})).toThrow(UserError);
     expect(() => pca(points, {components: 11})).toThrow(/components must be between 1 and 10/);
   });
 });

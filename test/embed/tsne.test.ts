@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 
 import {exactKnn} from "../../src/core/embed/knn.js";
 import {Tsne} from "../../src/core/embed/tsne.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {createRandom} from "../../src/core/random.js";
 import {blobs, nearestNeighbourAgreement} from "./helpers.js";
 
@@ -71,7 +71,7 @@ describe("Tsne errors", () => {
     expect(() => new Tsne({perplexity: 50}).fit(points)).toThrow(/Not enough samples \(120\) for perplexity 50/);
   });
   it("rejects bad options and step() before initialize()", () => {
-    expect(() => new Tsne({dim: 4 as 2})).toThrow(CliError);
+    expect(() => new Tsne({dim: 4 as 2})).toThrow(UserError);
     expect(() => new Tsne({perplexity: 0})).toThrow(/perplexity/);
     expect(() => new Tsne().step()).toThrow(/initialize/);
   });

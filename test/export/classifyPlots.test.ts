@@ -9,7 +9,7 @@ import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {OVERLAY_SIZE, renderClassifyPlots, writeClassifyPlots} from "../../src/node/pictures/classifyPlots.js";
 import {renderReport, type ClassifyPlotInput} from "../../src/node/pictures/report.js";
 import {createRaster} from "../../src/core/image/raster.js";
@@ -162,7 +162,7 @@ describe("writeClassifyPlots", () => {
     const target = join(dir, "taken");
     writeFileSync(target, "a file");
     const error = await writeClassifyPlots(target, plotInput()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CliError);
+    expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(`${target}: exists and is not a folder; choose another --plot-dir`);
     expect(readFileSync(target, "utf8")).toBe("a file");
     expect(readdirSync(dir).filter((n) => n.includes(".tmp"))).toEqual([]);

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {
   decimalsFor,
   formatFloat32,
@@ -55,7 +55,7 @@ describe("spriteLayout(count)", () => {
     expect(spriteLayout(85264).side).toBe(8176);
   });
   it("refuses sprites over 8192 px per side with the largest count that fits", () => {
-    expect(() => spriteLayout(85265)).toThrow(CliError);
+    expect(() => spriteLayout(85265)).toThrow(UserError);
     expect(() => spriteLayout(85265)).toThrow(/8204x8204 px, over the Projector's 8192 px limit; use --count 85264/);
   });
 });

@@ -4,9 +4,10 @@
  */
 import {spawn, type ChildProcessByStdio} from "node:child_process";
 import type {Readable} from "node:stream";
-import {fileURLToPath} from "node:url";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import {ROOT} from "./paths.js";
+
+export {ROOT};
 
 export interface CliResult {
   /** Exit code, or null when a signal ended the process. */

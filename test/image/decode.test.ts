@@ -11,7 +11,7 @@ import {crc32} from "node:zlib";
 import sharp, {type Sharp} from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import {CliError, FormatError} from "../../src/core/errors.js";
+import {UserError, FormatError} from "../../src/core/errors.js";
 import {decodeImage, decodeImageFile, MAX_FILE_BYTES, MAX_PIXELS} from "../../src/node/image/decode.js";
 import {pixel} from "../helpers/images.js";
 
@@ -229,7 +229,7 @@ describe("decodeImageFile: hostile and broken files", () => {
   it("names the path of a missing file and of a folder", async () => {
     const missing = join(dir, "missing.png");
     const error = await decodeImageFile(missing).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CliError);
+    expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(`${missing}: no such file`);
     const folder = join(dir, "folder.png");
     mkdirSync(folder);

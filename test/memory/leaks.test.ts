@@ -19,6 +19,7 @@ import {loadModel} from "../../src/node/model/io.js";
 import {predictAll} from "../../src/core/model/metrics.js";
 import {activations} from "../../src/core/model/forward.js";
 import {cam, gradCam} from "../../src/core/viz/cam.js";
+import {quietEffects} from "../../src/core/effects.js";
 
 const SAMPLES = ["black_bag.jpg", "sneaker.jpg", "dress.webp", "ankle_boot.png"].map(
   (f) => new URL(`../../sample_images/${f}`, import.meta.url).pathname
@@ -52,7 +53,7 @@ describe("tensor count over repeated calls", () => {
     await expectNoLeak(10, async (i) => {
       const {ok, failed} = await classifyCommand(
         {images: [...SAMPLES, broken], savePlots: i < 2, plotDir: join(dir, `plots-${i}`)},
-        {onResult: () => void results++, onError: () => void errors++}
+        {...quietEffects(), onResult: () => void results++, onError: () => void errors++}
       );
       expect([ok, failed]).toEqual([SAMPLES.length, 1]);
     });

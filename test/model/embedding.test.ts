@@ -4,7 +4,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, type Examples} from "../../src/core/data/dataset.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {embedAll, findEmbeddingLayer} from "../../src/core/model/embedding.js";
 import {batchTensor} from "../../src/core/model/metrics.js";
@@ -54,9 +54,9 @@ describe("embedAll(model, examples, {batchSize, onBatch})", () => {
     model.dispose();
   });
 
-  it("throws a CliError naming the layer classes when there is no pooling layer", () => {
+  it("throws a UserError naming the layer classes when there is no pooling layer", () => {
     const model = tf.sequential({layers: [tf.layers.flatten({inputShape: [28, 28, 1]}), tf.layers.dense({units: 10})]});
-    expect(() => findEmbeddingLayer(model)).toThrow(CliError);
+    expect(() => findEmbeddingLayer(model)).toThrow(UserError);
     expect(() => findEmbeddingLayer(model)).toThrow(/no GlobalAveragePooling2D layer.*Flatten, Dense/);
     model.dispose();
   });

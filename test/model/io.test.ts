@@ -8,10 +8,11 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, type Examples} from "../../src/core/data/dataset.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {CliError, FormatError} from "../../src/core/errors.js";
+import {UserError, FormatError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {loadModel, saveModel} from "../../src/node/model/io.js";
 import {batchTensor} from "../../src/core/model/metrics.js";
+import {rejection} from "../helpers/rejection.js";
 
 /** Bytes of the default model's float32 weights (186698 parameters). */
 const WEIGHT_BYTES = 186698 * 4;
@@ -61,16 +62,6 @@ function perturb(model: tf.LayersModel, seed: number): void {
   const next = model.getWeights().map((w, i) => tf.add(w, tf.randomUniform(w.shape, 0, 0.1, "float32", seed + i)));
   model.setWeights(next);
   tf.dispose(next);
-}
-
-/** Awaits `promise`, expects it to reject with an instance of `type`, and returns the error. */
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as T;
 }
 
 describe("saveModel(model, dir) and loadModel(dir)", () => {
@@ -135,9 +126,9 @@ describe("saveModel(model, dir) and loadModel(dir)", () => {
 });
 
 describe("loadModel(dir) errors", () => {
-  it("reports a missing model directory as a CliError naming model.json", async () => {
+  it("reports a missing model directory as a UserError naming model.json", async () => {
     const dir = freshPath();
-    const error = await rejection(loadModel(dir), CliError);
+    const error = await rejection(loadModel(dir), UserError);
     expect(error).not.toBeInstanceOf(FormatError);
     expect(error.message).toMatch(/^No model at .*d\d+ \(missing model\.json\)/);
     expect(error.message).toContain("fmnist train");
@@ -170,7 +161,7 @@ describe("loadModel(dir) errors", () => {
     const dir = copyOfSaved();
     const weightsFile = readModelJson(dir).weightsManifest[0].paths[0];
     rmSync(join(dir, weightsFile));
-    const error = await rejection(loadModel(dir), CliError);
+    const error = await rejection(loadModel(dir), UserError);
     expect(error.message).toContain(`cannot read weights file ${weightsFile}`);
   });
 

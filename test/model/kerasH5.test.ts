@@ -14,12 +14,11 @@ import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise} from "../../src/core/data/dataset.js";
 import {IMAGE_SIZE} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {CliError, FormatError} from "../../src/core/errors.js";
+import {UserError, FormatError} from "../../src/core/errors.js";
 import {createCnn, LAYER_NAMES} from "../../src/core/model/cnn.js";
 import {isHdf5File, loadKerasH5} from "../../src/node/model/kerasH5.js";
 import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
-
-const SEED_MODEL = new URL("../../../shared/keras/seed-model.h5", import.meta.url).pathname;
+import {SEED_MODEL} from "../helpers/paths.js";
 
 let dir: string;
 let model: tf.LayersModel;
@@ -44,7 +43,7 @@ function writeH5(name: string, attrs: Record<string, string>): string {
 }
 
 /** Awaits a rejection and checks it is a one-line error of `type` naming `path`. */
-async function oneLineError(promise: Promise<unknown>, type: typeof CliError, path: string): Promise<string> {
+async function oneLineError(promise: Promise<unknown>, type: typeof UserError, path: string): Promise<string> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e
@@ -129,7 +128,7 @@ describe("loadKerasH5 errors", () => {
       }
     };
     const path = writeH5("lstm.h5", {model_config: JSON.stringify(config), keras_version: "2.4.0"});
-    const message = await oneLineError(loadKerasH5(path), CliError, path);
+    const message = await oneLineError(loadKerasH5(path), UserError, path);
     expect(message).toContain("unsupported Keras layer lstm (LSTM)");
     expect(message).toContain("supported: InputLayer, Conv2D");
   });

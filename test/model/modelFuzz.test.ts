@@ -2,7 +2,7 @@
  * Fuzzing the model loaders with broken copies of real models: the shipped TF.js model with fields
  * of model.json removed, added or given the wrong type and its weights cut short, and the
  * original project's Keras .h5 with groups, datasets and attributes left out. Every case must end
- * in a model or a one-line {@link CliError}, never another exception, a hang or a huge allocation.
+ * in a model or a one-line {@link UserError}, never another exception, a hang or a huge allocation.
  */
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -14,13 +14,13 @@ import h5wasm from "h5wasm/node";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {loadKerasH5} from "../../src/node/model/kerasH5.js";
 import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
+import {SEED_MODEL} from "../helpers/paths.js";
 
 const SEED = 20261129;
 const MODEL_DIR = new URL("../../models/fashion-cnn/", import.meta.url).pathname;
-const SEED_H5 = new URL("../../../shared/keras/seed-model.h5", import.meta.url).pathname;
 
 let dir: string;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-/** Loads with `load`; a model is fine (disposed), a one-line CliError is fine, anything else fails. */
+/** Loads with `load`; a model is fine (disposed), a one-line UserError is fine, anything else fails. */
 async function outcome(load: () => Promise<tf.LayersModel>): Promise<"model" | "error"> {
   const before = tf.memory().numTensors;
   try {
@@ -38,7 +38,7 @@ async function outcome(load: () => Promise<tf.LayersModel>): Promise<"model" | "
     model.dispose();
     return "model";
   } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
+    expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).not.toContain("\n");
     return "error";
   } finally {
@@ -98,7 +98,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 
 describe("loadAnyModel on a damaged copy of the shipped TF.js model", () => {
   const NUM_RUNS = 150;
-  it(`ends in a model or a one-line CliError (${NUM_RUNS} cases)`, async () => {
+  it(`ends in a model or a one-line UserError (${NUM_RUNS} cases)`, async () => {
     const json = JSON.parse(readFileSync(join(MODEL_DIR, "model.json"), "utf8")) as {
       weightsManifest: {paths: string[]}[];
     };
@@ -177,9 +177,9 @@ function copyH5(
 
 describe("loadKerasH5 on the seed model with groups, datasets or attributes left out", () => {
   const NUM_RUNS = 40;
-  it(`ends in a model or a one-line CliError (${NUM_RUNS} cases)`, async () => {
+  it(`ends in a model or a one-line UserError (${NUM_RUNS} cases)`, async () => {
     const local = join(dir, "seed.h5");
-    copyFileSync(SEED_H5, local);
+    copyFileSync(SEED_MODEL, local);
     const source = new h5wasm.File(local, "r");
     const items = h5Items(source);
     const counts = {model: 0, error: 0};
@@ -234,7 +234,7 @@ describe("model files asking for huge layers", () => {
 
   it("rejects a .h5 whose model_config asks for a 100000x100000 input or 1,000,000 units", async () => {
     const local = join(dir, "seed-for-sizes.h5");
-    copyFileSync(SEED_H5, local);
+    copyFileSync(SEED_MODEL, local);
     const source = new h5wasm.File(local, "r");
     const config = JSON.parse(source.attrs.model_config.value as string) as {
       config: {layers: {class_name: string; config: Record<string, unknown>}[]};

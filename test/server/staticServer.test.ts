@@ -12,7 +12,7 @@ import {gunzipSync} from "node:zlib";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-import type {HttpError} from "../../src/core/errors.js";
+import type {HttpError} from "../../src/node/server/httpError.js";
 import {parseRequestPath, StaticServer} from "../../src/node/server/staticServer.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-"));

@@ -9,7 +9,7 @@ import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, type Examples} from "../../src/core/data/dataset.js";
 import {IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {CliError} from "../../src/core/errors.js";
+import {UserError} from "../../src/core/errors.js";
 import {resizeBilinear} from "../../src/core/image/raster.js";
 import {LAYER_NAMES} from "../../src/core/model/cnn.js";
 import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
@@ -17,8 +17,8 @@ import {activations, findLayerIndex} from "../../src/core/model/forward.js";
 import {cam, convLayerNames, gradCam, type HeatMap} from "../../src/core/viz/cam.js";
 import {featureGrid} from "../../src/core/viz/featureGrid.js";
 import {argmax, variance} from "../helpers/images.js";
+import {SEED_MODEL} from "../helpers/paths.js";
 
-const SEED_MODEL = new URL("../../../shared/keras/seed-model.h5", import.meta.url).pathname;
 /** Test images the localisation checks run on. */
 const COUNT = 20;
 
@@ -136,7 +136,7 @@ describe("cam", () => {
   });
 
   it("rejects a class index out of range", () => {
-    expect(() => cam(model, image(0), 10)).toThrow(CliError);
+    expect(() => cam(model, image(0), 10)).toThrow(UserError);
     expect(() => cam(model, image(0), 10)).toThrow("class index 10 is not in 0..9");
   });
 });
@@ -169,7 +169,7 @@ describe("gradCam", () => {
       }
       return undefined;
     })();
-    expect(error).toBeInstanceOf(CliError);
+    expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(
       'no layer named "conv9"; convolution layers: conv2d, conv2d_1, conv2d_2, conv2d_3, conv2d_4, conv2d_5'
     );

@@ -3,11 +3,12 @@
  * from training images, stores them in its metadata.json, and measures the false-alarm rate on the
  * test set (the share of real Fashion-MNIST test images flagged as unlike Fashion-MNIST).
  */
+import type {Effects} from "../../core/effects.js";
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
 import {NUM_CLASSES} from "../../core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
-import {CliError} from "../../core/errors.js";
+import {UserError} from "../../core/errors.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadModel} from "../../node/model/io.js";
@@ -25,7 +26,6 @@ export interface CalibrateOptions {
   dataDir?: string;
   verify?: boolean;
   backend?: BackendName;
-  onProgress?: (message: string) => void;
 }
 
 export interface Calibration {
@@ -36,22 +36,22 @@ export interface Calibration {
   testImages: number;
 }
 
-export async function calibrateCommand(options: CalibrateOptions = {}): Promise<Calibration> {
+export async function calibrateCommand(options: CalibrateOptions, effects: Effects): Promise<Calibration> {
   await selectBackend(options.backend);
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   if (/\.(h5|hdf5|json)$/i.test(dir))
-    throw new CliError("calibrate needs a TF.js model folder (it writes metadata.json)");
+    throw new UserError("calibrate needs a TF.js model folder (it writes metadata.json)");
   const model = await loadModel(dir);
   const count = options.count ?? 20000;
   const train = normalise(
     await loadFashionMnist("train", {dataDir: options.dataDir, limit: count, verify: options.verify})
   );
-  options.onProgress?.(`embedding ${train.count} training images…`);
-  const t = await embedAll(model, train);
+  const t = await embedAll(model, train, {onBatch: progressOf(effects, "embedding training images", train.count)});
+  effects.progress.stop();
   const stats = computeOodStats(t.embeddings, t.dim, train.ys, t.predicted, NUM_CLASSES, options.percentile ?? 99);
-  options.onProgress?.("measuring false alarms on the test set…");
   const test = normalise(await loadFashionMnist("test", {dataDir: options.dataDir, verify: options.verify}));
-  const r = await embedAll(model, test);
+  const r = await embedAll(model, test, {onBatch: progressOf(effects, "false alarms on the test set", test.count)});
+  effects.progress.stop();
   model.dispose();
   let flagged = 0;
   for (let i = 0; i < test.count; i++) {
@@ -67,4 +67,10 @@ export async function calibrateCommand(options: CalibrateOptions = {}): Promise<
     metrics: {...(metadata.metrics ?? {}), oodTestFalseAlarmRate: testFalseAlarmRate}
   });
   return {samples: train.count, percentile: stats.percentile, testFalseAlarmRate, testImages: test.count};
+}
+
+/** Starts a progress step and returns the callback that reports it. */
+function progressOf(effects: Effects, label: string, total: number): (done: number) => void {
+  effects.progress.start(label, total);
+  return (done) => effects.progress.update(done);
 }

@@ -4,9 +4,10 @@ import {basename, extname, join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {glob} from "tinyglobby";
 
+import type {Effects} from "../../core/effects.js";
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {CLASS_NAMES} from "../../core/data/fashionMnist.js";
-import {CliError, UsageError} from "../../core/errors.js";
+import {UserError, UsageError} from "../../core/errors.js";
 import {writeClassifyPlots} from "../../node/pictures/classifyPlots.js";
 import {decodeImageFile} from "../../node/image/decode.js";
 import {preprocess, type PreprocessName} from "../../node/image/sharpPreprocess.js";
@@ -45,9 +46,10 @@ export interface ClassifyResult {
   plotDir?: string;
 }
 
-export interface ClassifyEffects {
+/** The command's effects, and where each image's result or failure goes as soon as it is known. */
+export interface ClassifyEffects extends Effects {
   onResult(result: ClassifyResult): void;
-  onError(file: string, error: CliError): void;
+  onError(file: string, error: UserError): void;
 }
 
 async function expand(patterns: string[]): Promise<string[]> {
@@ -55,7 +57,7 @@ async function expand(patterns: string[]): Promise<string[]> {
   for (const p of patterns) {
     if (/[*?[\]{}]/.test(p)) {
       const matches = (await glob(p, {onlyFiles: true, expandDirectories: false})).sort();
-      if (matches.length === 0) throw new CliError(`no file matches ${p}`);
+      if (matches.length === 0) throw new UserError(`no file matches ${p}`);
       files.push(...matches);
     } else files.push(p);
   }
@@ -142,7 +144,7 @@ export async function classifyCommand(
       effects.onResult(result);
       ok++;
     } catch (error) {
-      if (!(error instanceof CliError)) throw error;
+      if (!(error instanceof UserError)) throw error;
       effects.onError(file, error);
       failed++;
     }

@@ -1,4 +1,5 @@
 /** `fmnist evaluate`: test-set loss, accuracy, per-class accuracy and confusion matrix. */
+import type {Effects} from "../../core/effects.js";
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
 import {CLASS_NAMES} from "../../core/data/fashionMnist.js";
@@ -29,14 +30,17 @@ export interface Evaluation {
   classNames: string[];
 }
 
-export async function evaluateCommand(options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateCommand(options: EvaluateOptions, effects: Effects): Promise<Evaluation> {
   await selectBackend(options.backend);
   const modelDir = options.model ?? DEFAULT_MODEL_DIR;
   const {model} = await loadAnyModel(modelDir);
   const test = normalise(
     await loadFashionMnist("test", {dataDir: options.dataDir, limit: options.limit, verify: options.verify})
   );
-  const result = await predictAll(model, test, 500);
+  effects.progress.start("evaluating", test.count);
+  const result = await predictAll(model, test, 500, (done) => effects.progress.update(done)).finally(() =>
+    effects.progress.stop()
+  );
   model.dispose();
   const matrix = confusionMatrix(test.ys, result.predicted);
   const perClass = perClassAccuracy(matrix);
@@ -49,24 +53,4 @@ export async function evaluateCommand(options: EvaluateOptions = {}): Promise<Ev
     confusionMatrix: matrix,
     classNames: [...CLASS_NAMES]
   };
-}
-
-/** Renders an evaluation as a human-readable table. */
-export function formatEvaluation(e: Evaluation): string {
-  const lines = [
-    `model: ${e.model}`,
-    `test images: ${e.count}   accuracy: ${(e.accuracy * 100).toFixed(2)}%   loss: ${e.loss.toFixed(4)}`,
-    "",
-    "per-class accuracy:"
-  ];
-  for (const [name, acc] of Object.entries(e.perClassAccuracy)) {
-    lines.push(`  ${name.padEnd(12)} ${(acc * 100).toFixed(1).padStart(5)}%`);
-  }
-  lines.push("", "confusion matrix (rows: true class, columns: predicted):");
-  const abbrev = e.classNames.map((n) => n.slice(0, 6));
-  lines.push(" ".repeat(13) + abbrev.map((a) => a.padStart(7)).join(""));
-  e.confusionMatrix.forEach((row, i) => {
-    lines.push(e.classNames[i].padEnd(13) + row.map((v) => String(v).padStart(7)).join(""));
-  });
-  return lines.join("\n");
 }

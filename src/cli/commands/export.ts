@@ -12,7 +12,7 @@ import {normalise} from "../../core/data/dataset.js";
 import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
 import {points} from "../../core/embed/points.js";
-import {CliError, InterruptedError} from "../../core/errors.js";
+import {InterruptedError, UsageError} from "../../core/errors.js";
 import {describe, scatterPng, spritePng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
 import {writeDirAtomic} from "../../node/fs/atomicDir.js";
 import {
@@ -38,8 +38,7 @@ import {
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
-import {silentProgress, type Progress} from "../../core/effects.js";
-import type {Logger} from "../../core/effects.js";
+import type {Effects} from "../../core/effects.js";
 import {formatDuration} from "../tty.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
@@ -66,15 +65,10 @@ export interface ExportOptions {
   tsneIterations?: number;
   /** Folder with the Fashion-MNIST files (default: see resolveDataDir). */
   dataDir?: string;
+  /** Check the dataset's SHA-256 (default true). */
+  verify?: boolean;
   /** Compute backend for the forward pass (default: tfjs-node if installed, else WASM). */
   backend?: BackendName;
-}
-
-export interface ExportEffects {
-  logger: Logger;
-  progress?: Progress;
-  /** Polled during long steps; true aborts the export (nothing is written). */
-  shouldStop?: () => boolean;
 }
 
 export interface ExportSummary {
@@ -96,7 +90,7 @@ export function parseProjections(raw: string): ProjectionName[] {
     .filter(Boolean);
   const bad = names.filter((n) => !(PROJECTION_NAMES as readonly string[]).includes(n));
   if (bad.length > 0 || names.length === 0) {
-    throw new CliError(`--projections takes a list of ${PROJECTION_NAMES.join(", ")}; got "${raw}"`, {exitCode: 2});
+    throw new UsageError(`--projections takes a list of ${PROJECTION_NAMES.join(", ")}; got "${raw}"`);
   }
   return PROJECTION_NAMES.filter((n) => names.includes(n));
 }
@@ -105,18 +99,17 @@ export function parseProjections(raw: string): ProjectionName[] {
 export function parseDims(raw: string): (2 | 3)[] {
   const dims = raw.split(",").map((s) => s.trim());
   if (dims.length === 0 || dims.some((d) => d !== "2" && d !== "3")) {
-    throw new CliError(`--dims takes 2, 3 or 2,3; got "${raw}"`, {exitCode: 2});
+    throw new UsageError(`--dims takes 2, 3 or 2,3; got "${raw}"`);
   }
   return ([2, 3] as const).filter((d) => dims.includes(String(d)));
 }
 
-export async function exportCommand(options: ExportOptions, effects: ExportEffects): Promise<ExportSummary> {
-  const {logger} = effects;
-  const progress = effects.progress ?? silentProgress;
+export async function exportCommand(options: ExportOptions, effects: Effects): Promise<ExportSummary> {
+  const {progress, signal} = effects;
   const maxCount = DATASET_FILES.test.count;
   const count = options.count ?? maxCount;
   if (!Number.isInteger(count) || count < MIN_COUNT || count > maxCount) {
-    throw new CliError(`--count must be an integer from ${MIN_COUNT} to ${maxCount}; got ${count}`, {exitCode: 2});
+    throw new UsageError(`--count must be an integer from ${MIN_COUNT} to ${maxCount}; got ${count}`);
   }
   spriteLayout(count); // refuse an oversized sprite before any work
   const projections = options.projections ?? PROJECTION_NAMES;
@@ -126,7 +119,7 @@ export async function exportCommand(options: ExportOptions, effects: ExportEffec
   const out = options.out ?? "projector";
   const timings: Record<string, number> = {};
   const stopCheck = () => {
-    if (effects.shouldStop?.()) throw new InterruptedError("export interrupted; nothing was written");
+    if (signal.aborted) throw new InterruptedError("export interrupted; nothing was written");
   };
   const time = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
     stopCheck();
@@ -139,7 +132,7 @@ export async function exportCommand(options: ExportOptions, effects: ExportEffec
   await selectBackend(options.backend);
   const modelPath = options.model ?? DEFAULT_MODEL_DIR;
   const {model} = await loadAnyModel(modelPath);
-  const split = await loadFashionMnist("test", {dataDir: options.dataDir, limit: count});
+  const split = await loadFashionMnist("test", {dataDir: options.dataDir, limit: count, verify: options.verify});
   const test = normalise(split);
   const embedded = await time("forward pass", async () => {
     progress.start("forward pass", test.count);
@@ -163,7 +156,7 @@ export async function exportCommand(options: ExportOptions, effects: ExportEffec
     umapNeighbors: Math.min(15, count - 1),
     tsneIterations: options.tsneIterations,
     progress,
-    shouldStop: effects.shouldStop
+    shouldStop: () => signal.aborted
   });
   Object.assign(timings, projected.timings);
 
@@ -228,7 +221,7 @@ export async function exportCommand(options: ExportOptions, effects: ExportEffec
     referenceKnnAccuracy: projected.referenceKnnAccuracy,
     accuracy: correct / count
   };
-  logger.info(formatSummary(summary, baseUrl));
+  effects.log.info(formatSummary(summary, baseUrl));
   return summary;
 }
 

@@ -9,7 +9,7 @@ import {fileURLToPath} from "node:url";
 import {FILES} from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {StaticServer} from "../../node/server/staticServer.js";
-import type {Logger} from "../../core/effects.js";
+import type {Effects} from "../../core/effects.js";
 
 /** The built web app (`npm run build`), relative to the package (works from src/ via tsx and from dist/). */
 export const DEFAULT_APP_DIR = fileURLToPath(new URL("../../../dist/web", import.meta.url));
@@ -33,10 +33,6 @@ export interface ServeOptions {
   host?: string;
 }
 
-export interface ServeEffects {
-  logger: Logger;
-}
-
 const PROJECTOR = "https://projector.tensorflow.org/";
 
 async function isFolder(path: string): Promise<boolean> {
@@ -47,8 +43,8 @@ async function isFolder(path: string): Promise<boolean> {
 }
 
 /** Starts the server and prints the addresses of the app and of the Projector config; the caller closes it. */
-export async function serveCommand(options: ServeOptions, effects: ServeEffects): Promise<StaticServer> {
-  const {logger} = effects;
+export async function serveCommand(options: ServeOptions, effects: Effects): Promise<StaticServer> {
+  const logger = effects.log;
   const dir = options.dir ?? "projector";
   const app = options.app ?? DEFAULT_APP_DIR;
   const run = options.run ?? DEFAULT_RUN_DIR;

@@ -7,7 +7,8 @@ import {join} from "node:path";
 
 import {FILES} from "../../core/formats/projector.js";
 import type {StaticServer} from "../../node/server/staticServer.js";
-import {exportCommand, type ExportEffects} from "./export.js";
+import type {Effects} from "../../core/effects.js";
+import {exportCommand} from "./export.js";
 import {MOUNTS, serveCommand} from "./serve.js";
 
 export interface StartOptions {
@@ -19,6 +20,8 @@ export interface StartOptions {
   host?: string;
   /** Folder with the Fashion-MNIST files, for the export. */
   dataDir?: string;
+  /** Check the dataset's SHA-256 for the export (default true). */
+  verify?: boolean;
   /** Test images in a new export (default all 10,000). */
   count?: number;
 }
@@ -35,11 +38,11 @@ export async function hasExport(dir: string): Promise<boolean> {
   return (await isFile(join(dir, FILES.config))) && (await isFile(join(dir, FILES.projections)));
 }
 
-export async function startCommand(options: StartOptions, effects: ExportEffects): Promise<StaticServer> {
+export async function startCommand(options: StartOptions, effects: Effects): Promise<StaticServer> {
   const dir = options.dir ?? "projector";
   const port = options.port ?? 8000;
   if (!(await hasExport(dir))) {
-    effects.logger.info(
+    effects.log.info(
       `first start: exporting the embeddings of ${(options.count ?? 10_000).toLocaleString("en")} test images ` +
         `with PCA, t-SNE and UMAP to ${dir}/ (a few minutes, once)`
     );
@@ -48,10 +51,11 @@ export async function startCommand(options: StartOptions, effects: ExportEffects
         out: dir,
         count: options.count,
         dataDir: options.dataDir,
+        verify: options.verify,
         baseUrl: `http://localhost:${port === 0 ? 8000 : port}/${MOUNTS.projector}`
       },
       effects
     );
   }
-  return serveCommand({dir, port, host: options.host}, {logger: effects.logger});
+  return serveCommand({dir, port, host: options.host}, effects);
 }

@@ -3,13 +3,13 @@ import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
 import type * as tf from "@tensorflow/tfjs";
-import {SingleBar} from "cli-progress";
 
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {calibrateCommand} from "./calibrate.js";
 import {normalise, splitValidation, type Examples} from "../../core/data/dataset.js";
 import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
-import {CliError, InterruptedError, isEnoent} from "../../core/errors.js";
+import {UserError, InterruptedError} from "../../core/errors.js";
+import {isEnoent} from "../../node/fs/errno.js";
 import {writeTrainingPictures} from "../../node/pictures/trainingPictures.js";
 import {writeFileAtomic} from "../../node/fs/atomicFile.js";
 import {createCnn} from "../../core/model/cnn.js";
@@ -32,8 +32,9 @@ import {
 } from "../../node/model/runDir.js";
 import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../../core/model/train.js";
 import {LOG_DIR, TensorBoardLogger} from "../../node/tensorboard/logger.js";
-import type {Logger} from "../../core/effects.js";
-import {consoleLogger, formatDuration} from "../tty.js";
+import type {Effects} from "../../core/effects.js";
+import {TRAIN_DEFAULTS} from "../../core/model/trainDefaults.js";
+import {formatDuration, formatPercent} from "../tty.js";
 
 /** Options of `fmnist train`. */
 export interface TrainCommandOptions extends TrainOptions {
@@ -51,31 +52,14 @@ export interface TrainCommandOptions extends TrainOptions {
   /** Check the dataset's SHA-256 (default true). */
   verify?: boolean;
   backend?: BackendName;
-  /** Draw progress bars (default: when stderr is a TTY). */
-  progress?: boolean;
-}
-
-export interface TrainCommandEffects {
-  logger: Logger;
-  /** Returns true once the user asked to stop (Ctrl-C). */
-  shouldStop(): boolean;
 }
 
 /** Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. */
-export async function trainCommand(
-  options: TrainCommandOptions,
-  effects: TrainCommandEffects = {logger: consoleLogger, shouldStop: () => false}
-): Promise<string> {
-  const {logger} = effects;
+export async function trainCommand(options: TrainCommandOptions, effects: Effects): Promise<string> {
+  const {log: logger, progress} = effects;
   const run = options.resume ?? options.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
   let config: TrainCommandOptions = {
-    epochs: 30,
-    batchSize: 128,
-    learningRate: 0.001,
-    seed: 42,
-    augment: false,
-    patience: 3,
-    minDelta: 0.01,
+    ...TRAIN_DEFAULTS,
     validation: "split",
     validationFraction: 0.1,
     ...stripUndefined(options)
@@ -83,7 +67,7 @@ export async function trainCommand(
   if (options.resume) {
     const saved = await readConfig(options.resume);
     // Saved settings win, except the ones a user may sensibly change when resuming.
-    config = {...saved, epochs: options.epochs ?? saved.epochs, resume: options.resume, progress: options.progress};
+    config = {...saved, epochs: options.epochs ?? saved.epochs, resume: options.resume};
   }
   const backend = await selectBackend(config.backend);
   logger.info(`backend: ${backend}`);
@@ -124,8 +108,6 @@ export async function trainCommand(
   if (!options.resume) await tensorBoard.logSampleInputs(train);
   logger.info(`TensorBoard logs: tensorboard --logdir ${join(run, LOG_DIR)}`);
 
-  const showProgress = config.progress ?? process.stderr.isTTY === true;
-  let bar: SingleBar | undefined;
   const result = await trainModel(
     model,
     optimizer,
@@ -133,37 +115,22 @@ export async function trainCommand(
     validation,
     {
       onEpochBegin(epoch, batches) {
-        if (!showProgress) return;
-        bar = new SingleBar({
-          format: `epoch ${epoch}/${config.epochs} [{bar}] {value}/{total} loss {loss} acc {acc} {ips} img/s ETA {eta_formatted}`,
-          barsize: 24,
-          stream: process.stderr
-        });
-        bar.start(batches, 0, {loss: "-", acc: "-", ips: "-"});
+        progress.start(`epoch ${epoch}/${config.epochs}`, batches);
       },
       onBatchEnd(log) {
         tensorBoard.logBatch(log);
-        if (!showProgress && (log.batch % Math.max(1, Math.round(log.batches / 10)) === 0 || log.batch === 1)) {
-          const eta = ((log.batches - log.batch) * (config.batchSize ?? 128)) / log.imagesPerSecond;
-          logger.info(
-            `epoch ${log.epoch} ${log.batch}/${log.batches} loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
-              `${Math.round(log.imagesPerSecond)} img/s ETA ${formatDuration(eta)}`
-          );
-        }
-        bar?.update(log.batch, {
-          loss: log.loss.toFixed(4),
-          acc: log.accuracy.toFixed(4),
-          ips: Math.round(log.imagesPerSecond)
-        });
+        progress.update(
+          log.batch,
+          `loss ${log.loss.toFixed(4)} acc ${formatPercent(log.accuracy)} ${Math.round(log.imagesPerSecond)} img/s`
+        );
       },
       async onEpochEnd(log, val) {
-        bar?.stop();
-        bar = undefined;
+        progress.stop();
         await appendEpochLog(run, log);
         await tensorBoard.logEpoch(log, model, {labels: validation.ys, predicted: val.predicted});
         logger.info(
-          `epoch ${log.epoch}: loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)} ` +
-            `val_loss ${log.val_loss.toFixed(4)} val_acc ${log.val_accuracy.toFixed(4)} ` +
+          `epoch ${log.epoch}: loss ${log.loss.toFixed(4)} acc ${formatPercent(log.accuracy)} ` +
+            `val_loss ${log.val_loss.toFixed(4)} val_acc ${formatPercent(log.val_accuracy)} ` +
             `${formatDuration(log.seconds)} (${Math.round(log.images_per_second)} img/s)` +
             (log.checkpoint ? " *checkpoint*" : "")
         );
@@ -174,12 +141,14 @@ export async function trainCommand(
       async saveState(m, opt, s) {
         await saveTrainState(run, m, opt, s);
       },
-      shouldStop: effects.shouldStop
+      shouldStop: () => effects.signal.aborted
     },
     config,
     state
-  ).finally(() => tensorBoard.close());
-  bar?.stop();
+  ).finally(() => {
+    progress.stop();
+    return tensorBoard.close();
+  });
   if (result.interrupted) {
     throw new InterruptedError(
       `Interrupted during epoch ${result.state.epoch + 1}; best checkpoint kept in ${join(run, MODEL_DIR)}. ` +
@@ -189,7 +158,7 @@ export async function trainCommand(
 
   // Early stopping with restore_best_weights: the run's model is the best checkpoint.
   const best = await loadModel(join(run, MODEL_DIR)).catch((error: unknown) => {
-    if (result.state.history.length === 0) throw new CliError("No epoch completed; nothing to save.");
+    if (result.state.history.length === 0) throw new UserError("No epoch completed; nothing to save.");
     throw error;
   });
   const test = normalise(await loadFashionMnist("test", {dataDir: config.dataDir, verify: config.verify}));
@@ -205,7 +174,7 @@ export async function trainCommand(
       trainImages: train.count,
       validationImages: validation.count,
       backend,
-      ...stripUndefined({...config, progress: undefined, resume: undefined, backend: undefined, dataDir: undefined})
+      ...stripUndefined({...config, resume: undefined, backend: undefined, dataDir: undefined})
     },
     metrics: {
       bestEpoch: result.state.earlyStopping.bestEpoch,
@@ -221,21 +190,20 @@ export async function trainCommand(
     confusion: confusionMatrix(test.ys, evaluation.predicted),
     confusionSubtitle:
       `test set, ${formatCount(test.count)} images, best epoch ${result.state.earlyStopping.bestEpoch}: ` +
-      `accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`,
+      `accuracy ${formatPercent(evaluation.accuracy)}`,
     model: modelSummary(best)
   });
   logger.info(`pictures: ${pictures.join(", ")}`);
   best.dispose();
-  const ood = await calibrateCommand({
-    model: join(run, MODEL_DIR),
-    count: Math.min(20000, train.count),
-    dataDir: config.dataDir,
-    verify: config.verify,
-    onProgress: (m) => logger.info(`out-of-distribution statistics: ${m}`)
-  });
-  logger.info(`out-of-distribution flag: ${(ood.testFalseAlarmRate * 100).toFixed(2)}% false alarms on the test set`);
+  const oodCount = Math.min(20000, train.count);
+  logger.info(`out-of-distribution statistics: embedding ${oodCount} training images…`);
+  const ood = await calibrateCommand(
+    {model: join(run, MODEL_DIR), count: oodCount, dataDir: config.dataDir, verify: config.verify},
+    effects
+  );
+  logger.info(`out-of-distribution flag: ${formatPercent(ood.testFalseAlarmRate)} false alarms on the test set`);
   logger.info(
-    `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${evaluation.accuracy.toFixed(4)}; model in ${join(run, MODEL_DIR)}`
+    `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${formatPercent(evaluation.accuracy)}; model in ${join(run, MODEL_DIR)}`
   );
   return run;
 }
@@ -244,8 +212,8 @@ async function readConfig(run: string): Promise<TrainCommandOptions> {
   try {
     return JSON.parse(await readFile(join(run, CONFIG_FILE), "utf8")) as TrainCommandOptions;
   } catch (error) {
-    if (isEnoent(error)) throw new CliError(`Cannot resume ${run}: it is not a run folder (no ${CONFIG_FILE})`);
-    throw new CliError(`Cannot resume ${run}: ${(error as Error).message}`);
+    if (isEnoent(error)) throw new UserError(`Cannot resume ${run}: it is not a run folder (no ${CONFIG_FILE})`);
+    throw new UserError(`Cannot resume ${run}: ${(error as Error).message}`);
   }
 }
 

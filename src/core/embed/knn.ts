@@ -5,7 +5,7 @@
  * approximation. Each pair is measured once and offered to both points' bounded max-heaps.
  * Isomorphic.
  */
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import type {Points} from "./points.js";
 
 /** The `k` nearest other points of every point, nearest first. */
@@ -40,7 +40,7 @@ export function squaredDistance(a: ArrayLike<number>, i: number, b: ArrayLike<nu
 export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighbors {
   const n = p.count;
   if (!Number.isInteger(k) || k < 1 || k >= n) {
-    throw new CliError(`kNN: need 1 ≤ k < number of points; got k = ${k} for ${n} points`);
+    throw new UserError(`kNN: need 1 ≤ k < number of points; got k = ${k} for ${n} points`);
   }
   const dim = p.dim;
   // Float64 copy: faster to read than Float32 in V8 and exact for the sums below.
@@ -132,7 +132,7 @@ export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighb
 
 /** The first `k` columns of `neighbors` (which must have at least `k`). */
 export function truncateNeighbors(neighbors: Neighbors, k: number): Neighbors {
-  if (k > neighbors.k) throw new CliError(`kNN: cannot take ${k} neighbours from a table of ${neighbors.k}`);
+  if (k > neighbors.k) throw new UserError(`kNN: cannot take ${k} neighbours from a table of ${neighbors.k}`);
   if (k === neighbors.k) return neighbors;
   const indices = new Int32Array(neighbors.count * k);
   const distances = new Float64Array(neighbors.count * k);

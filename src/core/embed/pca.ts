@@ -8,7 +8,7 @@
  */
 import {EigenvalueDecomposition, Matrix} from "ml-matrix";
 
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import type {Points} from "./points.js";
 
 /** Options for {@link pca}. */
@@ -37,9 +37,9 @@ export interface PcaResult {
 export function pca(p: Points, options: PcaOptions = {}): PcaResult {
   const {count: n, dim} = p;
   const k = options.components ?? Math.min(3, dim);
-  if (n < 2) throw new CliError(`PCA needs at least 2 points; got ${n}`);
+  if (n < 2) throw new UserError(`PCA needs at least 2 points; got ${n}`);
   if (!Number.isInteger(k) || k < 1 || k > dim) {
-    throw new CliError(`PCA: components must be between 1 and ${dim}; got ${k}`);
+    throw new UserError(`PCA: components must be between 1 and ${dim}; got ${k}`);
   }
   const x = p.data;
   const mean = new Float64Array(dim);

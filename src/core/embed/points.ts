@@ -2,7 +2,7 @@
  * A set of points as one flat row-major array: the exchange format of the projection modules
  * (typed arrays travel to and from a Web Worker without copying). Isomorphic.
  */
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 
 /** `count` points of `dim` coordinates, row-major: point i is `data[i * dim .. (i + 1) * dim)`. */
 export interface Points {
@@ -14,7 +14,7 @@ export interface Points {
 /** Wraps a flat array as {@link Points}, checking that its length is a multiple of `dim`. */
 export function points(data: Float32Array | Float64Array, dim: number): Points {
   if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
-    throw new CliError(`points: ${data.length} values do not make rows of ${dim}`);
+    throw new UserError(`points: ${data.length} values do not make rows of ${dim}`);
   }
   return {data, count: data.length / dim, dim};
 }
@@ -23,7 +23,7 @@ export function points(data: Float32Array | Float64Array, dim: number): Points {
 export function pointsFromRows(rows: ArrayLike<number>[], dim = rows[0]?.length ?? 0): Points {
   const data = new Float64Array(rows.length * dim);
   rows.forEach((row, i) => {
-    if (row.length !== dim) throw new CliError(`points: row ${i} has ${row.length} values, expected ${dim}`);
+    if (row.length !== dim) throw new UserError(`points: row ${i} has ${row.length} values, expected ${dim}`);
     for (let d = 0; d < dim; d++) data[i * dim + d] = row[d];
   });
   return {data, count: rows.length, dim};

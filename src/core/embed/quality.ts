@@ -8,7 +8,7 @@
  *   the labels of its neighbours in the layout; compare with the same number in the original space.
  * Isomorphic.
  */
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import {createRandom, permutation, type Random} from "../random.js";
 import type {Points} from "./points.js";
 
@@ -67,9 +67,9 @@ function kSmallest(dist: Float64Array, k: number): Int32Array {
 
 function checkPair(high: Points, low: Points, k: number): void {
   if (high.count !== low.count)
-    throw new CliError(`quality: ${high.count} original points but ${low.count} in the layout`);
+    throw new UserError(`quality: ${high.count} original points but ${low.count} in the layout`);
   if (!Number.isInteger(k) || k < 1 || 3 * k + 1 >= 2 * high.count) {
-    throw new CliError(`quality: k = ${k} is too large for ${high.count} points`);
+    throw new UserError(`quality: k = ${k} is too large for ${high.count} points`);
   }
 }
 
@@ -104,8 +104,8 @@ export function trustworthiness(high: Points, low: Points, options: QualityOptio
  */
 export function knnAccuracy(p: Points, labels: ArrayLike<number>, options: QualityOptions = {}): number {
   const k = options.k ?? 10;
-  if (labels.length !== p.count) throw new CliError(`kNN accuracy: ${labels.length} labels for ${p.count} points`);
-  if (!Number.isInteger(k) || k < 1 || k >= p.count) throw new CliError(`kNN accuracy: k = ${k} is out of range`);
+  if (labels.length !== p.count) throw new UserError(`kNN accuracy: ${labels.length} labels for ${p.count} points`);
+  if (!Number.isInteger(k) || k < 1 || k >= p.count) throw new UserError(`kNN accuracy: k = ${k} is out of range`);
   const queries = sampleIndices(p.count, options);
   const dist = new Float64Array(p.count);
   const votes = new Map<number, number>();

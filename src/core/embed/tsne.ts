@@ -16,7 +16,7 @@
  * depth-first order, which speeds the traversals up by a third. Nothing here is random with PCA
  * initialisation; a seeded `random` is used for random initialisation. Isomorphic.
  */
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import {createRandom, type Random} from "../random.js";
 import {exactKnn, truncateNeighbors, type Neighbors} from "./knn.js";
 import {pca} from "./pca.js";
@@ -87,9 +87,9 @@ export class Tsne {
     this.learningRateOption = options.learningRate;
     this.init = options.init ?? "pca";
     this.random = options.random ?? createRandom(42);
-    if (this.dim !== 2 && this.dim !== 3) throw new CliError(`t-SNE: dim must be 2 or 3; got ${String(this.dim)}`);
-    if (!(this.perplexity > 0)) throw new CliError(`t-SNE: perplexity must be positive; got ${this.perplexity}`);
-    if (!(this.theta >= 0)) throw new CliError(`t-SNE: theta must be ≥ 0; got ${this.theta}`);
+    if (this.dim !== 2 && this.dim !== 3) throw new UserError(`t-SNE: dim must be 2 or 3; got ${String(this.dim)}`);
+    if (!(this.perplexity > 0)) throw new UserError(`t-SNE: perplexity must be positive; got ${this.perplexity}`);
+    if (!(this.theta >= 0)) throw new UserError(`t-SNE: theta must be ≥ 0; got ${this.theta}`);
     this.tree = new SpTree(this.dim);
   }
 
@@ -111,13 +111,13 @@ export class Tsne {
     const n = x.count;
     const k = this.neighborCount;
     if (n <= k) {
-      throw new CliError(
+      throw new UserError(
         `Not enough samples (${n}) for perplexity ${this.perplexity}; lower the perplexity or add samples (need more than ${k})`
       );
     }
     let neighbors = this.neighbors ?? exactKnn(x, k);
     if (neighbors.count !== n || neighbors.k < k) {
-      throw new CliError(`t-SNE: precomputed kNN has ${neighbors.count}x${neighbors.k}, need ${n}x${k}`);
+      throw new UserError(`t-SNE: precomputed kNN has ${neighbors.count}x${neighbors.k}, need ${n}x${k}`);
     }
     neighbors = truncateNeighbors(neighbors, k);
     this.n = n;
@@ -136,7 +136,7 @@ export class Tsne {
 
   /** Runs one iteration; returns the number of iterations done so far. */
   step(): number {
-    if (this.n === 0) throw new CliError("t-SNE: call initialize() before step()");
+    if (this.n === 0) throw new UserError("t-SNE: call initialize() before step()");
     if (this.iteration >= this.iterations) return this.iteration;
     const early = this.iteration < this.exaggerationIterations;
     const exaggeration = early ? this.earlyExaggeration : 1;

@@ -6,7 +6,7 @@
  */
 import {UMAP} from "umap-js";
 
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import {createRandom, type Random} from "../random.js";
 import {truncateNeighbors, type Neighbors} from "./knn.js";
 import {pointsFromRows, toRows, type Points} from "./points.js";
@@ -35,7 +35,7 @@ export type UmapEpochCallback = (epoch: number, total: number) => boolean | void
 function createUmap(x: Points, options: UmapOptions): UMAP {
   const nNeighbors = options.nNeighbors ?? 15;
   if (x.count <= nNeighbors) {
-    throw new CliError(`Not enough samples (${x.count}) for UMAP with ${nNeighbors} neighbours; add samples`);
+    throw new UserError(`Not enough samples (${x.count}) for UMAP with ${nNeighbors} neighbours; add samples`);
   }
   const umap = new UMAP({
     nComponents: options.dim ?? 2,

@@ -10,7 +10,7 @@
 import {IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Points} from "../embed/points.js";
 import {createRaster, type Raster} from "../image/raster.js";
-import {CliError, UsageError} from "../errors.js";
+import {UserError, UsageError} from "../errors.js";
 
 /** The Projector refuses sprites larger than this per side (MAX_SPRITE_IMAGE_SIZE_PX). */
 export const MAX_SPRITE_SIDE = 8192;
@@ -103,7 +103,7 @@ export function spriteLayout(count: number): {cells: number; side: number} {
   const side = cells * IMAGE_SIZE;
   if (side > MAX_SPRITE_SIDE) {
     const max = Math.floor(MAX_SPRITE_SIDE / IMAGE_SIZE) ** 2;
-    throw new CliError(
+    throw new UserError(
       `sprite for ${count} images would be ${side}x${side} px, over the Projector's ${MAX_SPRITE_SIDE} px limit; use --count ${max} or fewer`
     );
   }

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import {IMAGE_PIXELS, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Examples} from "../data/dataset.js";
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import {argMaxRows, batchTensor} from "./metrics.js";
 
 export const EMBEDDING_LAYER_CLASS = "GlobalAveragePooling2D";
@@ -35,13 +35,13 @@ export interface EmbedOptions {
   onBatch?: (done: number, total: number) => void;
 }
 
-/** The last layer of class GlobalAveragePooling2D; throws a {@link CliError} when there is none. */
+/** The last layer of class GlobalAveragePooling2D; throws a {@link UserError} when there is none. */
 export function findEmbeddingLayer(model: tf.LayersModel): tf.layers.Layer {
   const found = model.layers.filter((layer) => layer.getClassName() === EMBEDDING_LAYER_CLASS);
   const layer = found[found.length - 1];
   if (!layer) {
     const classes = [...new Set(model.layers.map((l) => l.getClassName()))].join(", ");
-    throw new CliError(
+    throw new UserError(
       `model ${model.name} has no ${EMBEDDING_LAYER_CLASS} layer to take embeddings from (its layers: ${classes})`
     );
   }
@@ -73,7 +73,7 @@ export async function embedAll(
   const outShape = layer.outputShape as number[];
   const dim = outShape[outShape.length - 1];
   if (examples.xs.length !== examples.count * IMAGE_PIXELS) {
-    throw new CliError(`embedAll: ${examples.xs.length} pixels for ${examples.count} images of ${IMAGE_PIXELS}`);
+    throw new UserError(`embedAll: ${examples.xs.length} pixels for ${examples.count} images of ${IMAGE_PIXELS}`);
   }
   const embeddings = new Float32Array(examples.count * dim);
   const probabilities = new Float32Array(examples.count * NUM_CLASSES);

@@ -13,8 +13,9 @@ import {withDropoutSeed} from "./seededDropout.js";
 import {augmentBatch} from "./augment.js";
 import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState} from "./earlyStopping.js";
 import {batchTensor, predictAll, sparseCategoricalCrossentropy, type Predictions} from "./metrics.js";
+import {TRAIN_DEFAULTS} from "./trainDefaults.js";
 
-/** Options for {@link trainModel}; every field has a default. */
+/** Options for {@link trainModel}; every field has a default ({@link TRAIN_DEFAULTS}). */
 export interface TrainOptions {
   /** Maximum number of epochs (default 30; early stopping usually ends sooner). */
   epochs?: number;
@@ -105,10 +106,10 @@ export async function trainModel(
   options: TrainOptions = {},
   state: TrainState = initialTrainState()
 ): Promise<TrainResult> {
-  const epochs = options.epochs ?? 30;
-  const batchSize = options.batchSize ?? 128;
-  const seed = options.seed ?? 42;
-  const learningRate = options.learningRate ?? 0.001;
+  const epochs = options.epochs ?? TRAIN_DEFAULTS.epochs;
+  const batchSize = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed;
+  const learningRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
   const batches = Math.ceil(train.count / batchSize);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const xsBuffer = new Float32Array(batchSize * IMAGE_PIXELS);

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {IMAGE_SIZE} from "../data/fashionMnist.js";
-import {CliError} from "../errors.js";
+import {UserError} from "../errors.js";
 import {findLayerIndex} from "../model/forward.js";
 import {maxOf, minOf} from "./colormap.js";
 
@@ -53,7 +53,7 @@ function applyLayers(model: tf.LayersModel, x: tf.Tensor, from: number, to: numb
 /** CAM of `classIndex` for one input (784 floats in [0, 1]). */
 export function cam(model: tf.LayersModel, input: Float32Array, classIndex: number): HeatMap {
   const gap = findLayerIndex(model, ["GlobalAveragePooling2D"]);
-  if (gap < 1) throw new CliError("CAM needs a GlobalAveragePooling2D layer after the convolutions; use Grad-CAM");
+  if (gap < 1) throw new UserError("CAM needs a GlobalAveragePooling2D layer after the convolutions; use Grad-CAM");
   let dense = -1;
   for (let i = gap + 1; i < model.layers.length; i++) {
     const name = model.layers[i].getClassName();
@@ -63,15 +63,15 @@ export function cam(model: tf.LayersModel, input: Float32Array, classIndex: numb
     }
     if (name !== "Dropout" && name !== "Activation") break;
   }
-  if (dense < 0) throw new CliError("CAM needs a Dense layer right after global average pooling; use Grad-CAM");
+  if (dense < 0) throw new UserError("CAM needs a Dense layer right after global average pooling; use Grad-CAM");
   const kernel = model.layers[dense].getWeights()[0]; // [channels, classes]
   const [channels, classes] = kernel.shape;
   if (classIndex < 0 || classIndex >= classes)
-    throw new CliError(`class index ${classIndex} is not in 0..${classes - 1}`);
+    throw new UserError(`class index ${classIndex} is not in 0..${classes - 1}`);
   const [h, w, values] = tf.tidy(() => {
     const features = applyLayers(model, inputTensor(input), 0, gap) as tf.Tensor4D; // [1, h, w, k]
     const [, fh, fw, k] = features.shape;
-    if (k !== channels) throw new CliError(`CAM: feature map has ${k} channels, dense layer expects ${channels}`);
+    if (k !== channels) throw new UserError(`CAM: feature map has ${k} channels, dense layer expects ${channels}`);
     const weights = tf.slice(kernel, [0, classIndex], [channels, 1]); // [k, 1]
     const map = tf.matMul(tf.reshape(features, [fh * fw, k]), weights); // [h*w, 1]
     return [fh, fw, map.dataSync() as Float32Array] as const;
@@ -90,7 +90,7 @@ export function convLayerNames(model: tf.LayersModel): string[] {
 export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: number, layerName?: string): HeatMap {
   const index = layerName ? model.layers.findIndex((l) => l.name === layerName) : findLayerIndex(model, ["Conv2D"]);
   if (index < 0) {
-    throw new CliError(
+    throw new UserError(
       layerName
         ? `no layer named "${layerName}"; convolution layers: ${convLayerNames(model).join(", ")}`
         : "Grad-CAM needs a Conv2D layer; this model has none"
@@ -104,7 +104,7 @@ export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: 
   const [h, w, values] = tf.tidy(() => {
     const features = applyLayers(model, inputTensor(input), 0, index + 1);
     if (features.rank !== 4) {
-      throw new CliError(`Grad-CAM: layer ${layer.name} has output shape [${features.shape}], expected a feature map`);
+      throw new UserError(`Grad-CAM: layer ${layer.name} has output shape [${features.shape}], expected a feature map`);
     }
     const score = (a: tf.Tensor): tf.Scalar => {
       let y = applyLayers(model, a, index + 1, finalIsSoftmaxDense ? last : last + 1);

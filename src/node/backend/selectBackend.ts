@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 
-import {CliError} from "../../core/errors.js";
+import {UserError} from "../../core/errors.js";
 import type {BackendName} from "./backendName.js";
 import {nativeKernelsActive} from "./nativeAddon.js";
 import {registerWasmKernels} from "./registerWasmKernels.js";
@@ -42,7 +42,7 @@ export async function selectBackend(requested?: BackendName, threads?: number): 
   registerWasmKernels();
   let name: BackendName = requested ?? ((await tryLoadTfjsNode()) ? "node" : "wasm");
   if (requested === "node" && !(await tryLoadTfjsNode())) {
-    throw new CliError(
+    throw new UserError(
       "--backend node needs @tensorflow/tfjs-node, which is not installed (`npm install @tensorflow/tfjs-node`, needs internet). Use --backend wasm."
     );
   }
@@ -50,7 +50,7 @@ export async function selectBackend(requested?: BackendName, threads?: number): 
   if (name === "wasm") ok = (await initWasmWithThreads(threads)) > 0 && tf.getBackend() === "wasm";
   else ok = await tf.setBackend(name === "node" ? "tensorflow" : name);
   if (!ok) {
-    if (requested) throw new CliError(`Could not initialise the ${name} backend`);
+    if (requested) throw new UserError(`Could not initialise the ${name} backend`);
     name = "cpu";
     await tf.setBackend("cpu");
   }

@@ -10,7 +10,8 @@ import {homedir} from "node:os";
 import {join} from "node:path";
 import {gunzipSync} from "node:zlib";
 
-import {CliError, FormatError, isEnoent} from "../../core/errors.js";
+import {UserError, FormatError} from "../../core/errors.js";
+import {isEnoent} from "../fs/errno.js";
 import {
   DATASET_FILES,
   IMAGE_SIZE,
@@ -44,13 +45,13 @@ function hasAllFiles(dir: string): boolean {
   );
 }
 
-/** Returns the directory holding the dataset, or throws a {@link CliError} that says how to get it. */
+/** Returns the directory holding the dataset, or throws a {@link UserError} that says how to get it. */
 export function resolveDataDir(options: DataDirOptions = {}): string {
   if (options.dataDir) return options.dataDir;
   const env = options.env ?? process.env;
   if (env.FASHION_MNIST_DIR) return env.FASHION_MNIST_DIR;
   for (const dir of [DEBIAN_DATA_DIR, cacheDir()]) if (hasAllFiles(dir)) return dir;
-  throw new CliError(
+  throw new UserError(
     `Fashion-MNIST not found in ${DEBIAN_DATA_DIR} or ${cacheDir()}. ` +
       "Install it with `sudo apt-get install dataset-fashion-mnist` or pass --data-dir DIR (a folder with the four *-ubyte.gz files)."
   );
@@ -74,13 +75,13 @@ async function readDatasetFileWithPath(
   try {
     bytes = await readFile(gz);
   } catch (error) {
-    if (!isEnoent(error)) throw new CliError(`Cannot read ${gz}: ${(error as Error).message}`, {cause: error});
+    if (!isEnoent(error)) throw new UserError(`Cannot read ${gz}: ${(error as Error).message}`, {cause: error});
     path = plain;
     try {
       bytes = await readFile(plain);
     } catch (error2) {
-      if (isEnoent(error2)) throw new CliError(`Missing dataset file ${gz} (or ${plain}); see --data-dir.`);
-      throw new CliError(`Cannot read ${plain}: ${(error2 as Error).message}`, {cause: error2});
+      if (isEnoent(error2)) throw new UserError(`Missing dataset file ${gz} (or ${plain}); see --data-dir.`);
+      throw new UserError(`Cannot read ${plain}: ${(error2 as Error).message}`, {cause: error2});
     }
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
@@ -111,7 +112,7 @@ export interface LoadOptions extends DataDirOptions {
   limit?: number;
 }
 
-/** Loads one split; every failure is a one-line {@link CliError} naming the file. */
+/** Loads one split; every failure is a one-line {@link UserError} naming the file. */
 export async function loadFashionMnist(split: SplitName, options: LoadOptions = {}): Promise<FashionMnistSplit> {
   const dir = resolveDataDir(options);
   const spec = DATASET_FILES[split];
@@ -158,7 +159,7 @@ export async function downloadFashionMnist(onFile: (file: string) => void = () =
       if (existsSync(target)) continue;
       onFile(spec.file);
       const response = await fetch(DATASET_MIRROR + spec.file);
-      if (!response.ok) throw new CliError(`Download of ${spec.file} failed: HTTP ${response.status}`);
+      if (!response.ok) throw new UserError(`Download of ${spec.file} failed: HTTP ${response.status}`);
       const bytes = new Uint8Array(await response.arrayBuffer());
       const tmpName = `${spec.file}.tmp-${process.pid}`;
       const tmp = join(dir, tmpName);

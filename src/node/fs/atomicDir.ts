@@ -7,7 +7,8 @@ import {randomBytes} from "node:crypto";
 import {mkdir, readdir, rename, rm, stat} from "node:fs/promises";
 import {basename, dirname, join, resolve} from "node:path";
 
-import {CliError, isEnoent} from "../../core/errors.js";
+import {UserError} from "../../core/errors.js";
+import {isEnoent} from "./errno.js";
 
 /**
  * Calls `write(tmpDir)`, then moves tmpDir to `target`. `isReplaceable(names)` decides whether an
@@ -24,13 +25,13 @@ export async function writeDirAtomic(
   await mkdir(parent, {recursive: true});
   const existing = await stat(out).catch((error: unknown) => {
     if (isEnoent(error)) return undefined;
-    throw new CliError(`cannot inspect ${out}: ${(error as Error).message}`);
+    throw new UserError(`cannot inspect ${out}: ${(error as Error).message}`);
   });
   if (existing) {
-    if (!existing.isDirectory()) throw new CliError(`${out} exists and is not a folder; choose another --out`);
+    if (!existing.isDirectory()) throw new UserError(`${out} exists and is not a folder; choose another --out`);
     const names = await readdir(out);
     if (names.length > 0 && !isReplaceable(names)) {
-      throw new CliError(`${out} is not empty and holds no previous export; choose an empty or new --out folder`);
+      throw new UserError(`${out} is not empty and holds no previous export; choose an empty or new --out folder`);
     }
   }
   const suffix = `${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -50,7 +51,7 @@ export async function writeDirAtomic(
     // Put the previous export back if it was moved aside.
     if (existing) await rename(old, out).catch(() => undefined);
     await rm(tmp, {recursive: true, force: true});
-    throw new CliError(`cannot move the export into ${out}: ${(error as Error).message}`, {cause: error});
+    throw new UserError(`cannot move the export into ${out}: ${(error as Error).message}`, {cause: error});
   }
   if (existing) await rm(old, {recursive: true, force: true});
 }

@@ -7,7 +7,8 @@ import {stat} from "node:fs/promises";
 
 import sharp, {type Metadata} from "sharp";
 
-import {CliError, FormatError, isEnoent} from "../../core/errors.js";
+import {UserError, FormatError} from "../../core/errors.js";
+import {isEnoent} from "../fs/errno.js";
 import type {Raster} from "../../core/image/raster.js";
 
 const MIB = 1024 * 1024;
@@ -21,12 +22,12 @@ export async function decodeImageFile(path: string): Promise<Raster> {
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new CliError(`${path}: not a file`);
+    if (!info.isFile()) throw new UserError(`${path}: not a file`);
     size = info.size;
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    if (isEnoent(error)) throw new CliError(`${path}: no such file`);
-    throw new CliError(`${path}: cannot read (${(error as Error).message})`);
+    if (error instanceof UserError) throw error;
+    if (isEnoent(error)) throw new UserError(`${path}: no such file`);
+    throw new UserError(`${path}: cannot read (${(error as Error).message})`);
   }
   if (size === 0) throw new FormatError(`${path}: empty file`);
   if (size > MAX_FILE_BYTES) {

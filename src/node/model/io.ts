@@ -11,7 +11,8 @@ import {join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {CliError, FormatError, isEnoent} from "../../core/errors.js";
+import {UserError, FormatError} from "../../core/errors.js";
+import {isEnoent} from "../fs/errno.js";
 import {writeFileAtomic} from "../fs/atomicFile.js";
 import {disposeVariablesOnFailure} from "../../core/model/leakFree.js";
 import {checkTopologySizes} from "../../core/model/topologyCheck.js";
@@ -52,7 +53,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   }
 }
 
-/** Reads `dir/model.json` and its weights; throws a one-line {@link CliError} on any problem. */
+/** Reads `dir/model.json` and its weights; throws a one-line {@link UserError} on any problem. */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const jsonPath = join(dir, "model.json");
   let json: ModelJson;
@@ -60,7 +61,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     json = JSON.parse(await readFile(jsonPath, "utf8")) as ModelJson;
   } catch (error) {
     if (isEnoent(error))
-      throw new CliError(`No model at ${dir} (missing model.json); train one with \`fmnist train\`.`);
+      throw new UserError(`No model at ${dir} (missing model.json); train one with \`fmnist train\`.`);
     throw new FormatError(`${jsonPath}: not a valid model.json (${oneLine(error)})`);
   }
   if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
@@ -85,7 +86,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
       try {
         buffers.push(await readFile(join(dir, p)));
       } catch (error) {
-        throw new CliError(`${jsonPath}: cannot read weights file ${p}: ${(error as Error).message}`);
+        throw new UserError(`${jsonPath}: cannot read weights file ${p}: ${(error as Error).message}`);
       }
     }
   }

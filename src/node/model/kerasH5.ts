@@ -14,7 +14,7 @@ import {open} from "node:fs/promises";
 import * as tf from "@tensorflow/tfjs";
 import h5wasm from "h5wasm/node";
 
-import {CliError, FormatError} from "../../core/errors.js";
+import {UserError, FormatError} from "../../core/errors.js";
 import {disposeVariablesOnFailure} from "../../core/model/leakFree.js";
 import {checkTopologySizes} from "../../core/model/topologyCheck.js";
 
@@ -142,7 +142,7 @@ export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
     const unsupported = layers.filter((l) => !(SUPPORTED_KERAS_LAYERS as readonly string[]).includes(l?.class_name));
     if (unsupported.length > 0) {
       const names = unsupported.map((l) => `${l?.config?.name ?? "?"} (${l?.class_name})`).join(", ");
-      throw new CliError(`${path}: unsupported Keras layer ${names}; supported: ${SUPPORTED_KERAS_LAYERS.join(", ")}`);
+      throw new UserError(`${path}: unsupported Keras layer ${names}; supported: ${SUPPORTED_KERAS_LAYERS.join(", ")}`);
     }
     quietly(() => checkTopologySizes(path, config, (layer) => kernelShapeInFile(file, layer)));
     let model: tf.LayersModel;
@@ -161,7 +161,7 @@ export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
     }
     return model;
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    if (error instanceof UserError) throw error;
     // A file that opens but is damaged inside: h5wasm throws plain strings or errors from the C library.
     throw new FormatError(`${path}: cannot read the Keras model (${firstLine(error)})`);
   } finally {

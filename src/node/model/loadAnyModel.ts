@@ -4,7 +4,7 @@ import {dirname} from "node:path";
 
 import type * as tf from "@tensorflow/tfjs";
 
-import {CliError} from "../../core/errors.js";
+import {UserError} from "../../core/errors.js";
 import {loadModel} from "./io.js";
 import {isHdf5File, loadKerasH5} from "./kerasH5.js";
 import type {ModelMetadata} from "../../core/formats/metadata.js";
@@ -20,7 +20,7 @@ export interface LoadedModel {
 
 export async function loadAnyModel(path: string): Promise<LoadedModel> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new CliError(`Model not found: ${path}`);
+  if (!info) throw new UserError(`Model not found: ${path}`);
   if (info.isDirectory()) return {model: await loadModel(path), metadata: await readMetadata(path), format: "tfjs"};
   if (/\.json$/i.test(path)) {
     const dir = dirname(path);
@@ -29,5 +29,5 @@ export async function loadAnyModel(path: string): Promise<LoadedModel> {
   if (/\.(h5|hdf5|keras)$/i.test(path) || (await isHdf5File(path))) {
     return {model: await loadKerasH5(path), format: "keras-h5"};
   }
-  throw new CliError(`${path}: not a model (expected a folder with model.json, a model.json, or a Keras .h5 file)`);
+  throw new UserError(`${path}: not a model (expected a folder with model.json, a model.json, or a Keras .h5 file)`);
 }

@@ -2,7 +2,7 @@
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
-import {isEnoent} from "../../core/errors.js";
+import {isEnoent} from "../fs/errno.js";
 import {METADATA_FILE, serialiseMetadata, type ModelMetadata} from "../../core/formats/metadata.js";
 import {writeFileAtomic} from "../fs/atomicFile.js";
 

@@ -11,7 +11,8 @@ import {basename, join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {CliError, FormatError, isEnoent} from "../../core/errors.js";
+import {UserError, FormatError} from "../../core/errors.js";
+import {isEnoent} from "../fs/errno.js";
 import {writeFileAtomic} from "../fs/atomicFile.js";
 import {loadModel, saveModel} from "./io.js";
 import type {EpochLog, TrainState} from "../../core/model/train.js";
@@ -131,7 +132,7 @@ export async function loadTrainState(
     state = JSON.parse(await readFile(join(last, "state.json"), "utf8")) as TrainState;
   } catch (error) {
     if (isEnoent(error))
-      throw new CliError(`Cannot resume ${run}: no completed epoch saved (${last}/state.json missing)`);
+      throw new UserError(`Cannot resume ${run}: no completed epoch saved (${last}/state.json missing)`);
     throw new FormatError(`${last}/state.json: ${(error as Error).message}`);
   }
   // Runs saved before epoch folders existed keep model and optimizer in last/ itself.

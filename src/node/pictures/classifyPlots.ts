@@ -7,7 +7,7 @@
 import {mkdir, rename, rm, stat, writeFile} from "node:fs/promises";
 import {basename, dirname, join, resolve} from "node:path";
 
-import {CliError} from "../../core/errors.js";
+import {UserError} from "../../core/errors.js";
 import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
 import {resizeBilinear, upscaleNearest, type Raster} from "../../core/image/raster.js";
 import type {HeatMap} from "../../core/viz/cam.js";
@@ -154,7 +154,7 @@ export async function writeClassifyPlots(dir: string, p: ClassifyPlotInput): Pro
     const existing = await stat(target).catch(() => undefined);
     if (!existing) await rename(tmp, target);
     else {
-      if (!existing.isDirectory()) throw new CliError(`${dir}: exists and is not a folder; choose another --plot-dir`);
+      if (!existing.isDirectory()) throw new UserError(`${dir}: exists and is not a folder; choose another --plot-dir`);
       for (const name of names) await rename(join(tmp, name), join(target, name));
     }
   } finally {

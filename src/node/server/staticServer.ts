@@ -15,7 +15,9 @@ import {extname, join, sep} from "node:path";
 import {promisify} from "node:util";
 import {gzip as gzipCallback} from "node:zlib";
 
-import {CliError, HttpError, isEnoent} from "../../core/errors.js";
+import {UserError} from "../../core/errors.js";
+import {HttpError} from "./httpError.js";
+import {isEnoent} from "../fs/errno.js";
 import type {Logger} from "../../core/effects.js";
 
 const gzip = promisify(gzipCallback);
@@ -80,13 +82,13 @@ export class StaticServer {
     readonly port: number
   ) {}
 
-  /** Starts serving `options.root`; throws a {@link CliError} if the folder or the port is unusable. */
+  /** Starts serving `options.root`; throws a {@link UserError} if the folder or the port is unusable. */
   static async start(options: StaticServerOptions): Promise<StaticServer> {
     const host = options.host ?? "127.0.0.1";
     const realRoot = await realFolder(options.root);
     const realMounts = new Map<string, string>();
     for (const [name, folder] of Object.entries(options.mounts ?? {})) {
-      if (!/^[\w-]+$/.test(name)) throw new CliError(`bad mount name "${name}": use letters, digits, - and _`);
+      if (!/^[\w-]+$/.test(name)) throw new UserError(`bad mount name "${name}": use letters, digits, - and _`);
       realMounts.set(name, await realFolder(folder));
     }
     const headersTimeout = options.headersTimeoutMs ?? 10_000;
@@ -102,10 +104,10 @@ export class StaticServer {
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) => {
         if (error.code === "EADDRINUSE")
-          reject(new CliError(`port ${options.port ?? 8000} on ${host} is in use; pass --port N`));
+          reject(new UserError(`port ${options.port ?? 8000} on ${host} is in use; pass --port N`));
         else if (error.code === "EACCES")
-          reject(new CliError(`no permission to listen on port ${options.port ?? 8000}; use a port above 1023`));
-        else reject(new CliError(`cannot listen on ${host}:${options.port ?? 8000}: ${error.message}`));
+          reject(new UserError(`no permission to listen on port ${options.port ?? 8000}; use a port above 1023`));
+        else reject(new UserError(`cannot listen on ${host}:${options.port ?? 8000}: ${error.message}`));
       });
       server.listen(options.port ?? 8000, host, () => resolve());
     });
@@ -265,15 +267,15 @@ export class StaticServer {
   }
 }
 
-/** The real path of an existing folder, or a {@link CliError} saying why it cannot be served. */
+/** The real path of an existing folder, or a {@link UserError} saying why it cannot be served. */
 async function realFolder(folder: string): Promise<string> {
   try {
     const real = await realpath(folder);
-    if (!(await stat(real)).isDirectory()) throw new CliError(`${folder} is not a folder`);
+    if (!(await stat(real)).isDirectory()) throw new UserError(`${folder} is not a folder`);
     return real;
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot serve ${folder}: ${(error as Error).message}`);
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot serve ${folder}: ${(error as Error).message}`);
   }
 }
 

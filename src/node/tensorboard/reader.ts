@@ -6,7 +6,7 @@
 import {readFile, readdir} from "node:fs/promises";
 import {join} from "node:path";
 
-import {isEnoent} from "../../core/errors.js";
+import {isEnoent} from "../fs/errno.js";
 import {scanRecords, type RecordError} from "./record.js";
 import {decodeEvent, type TbEvent} from "./schema.js";
 

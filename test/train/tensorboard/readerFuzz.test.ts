@@ -13,10 +13,11 @@ import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {logsCommand} from "../../../src/cli/commands/logs.js";
-import {CliError} from "../../../src/core/errors.js";
+import {UserError} from "../../../src/core/errors.js";
 import {EventFileWriter} from "../../../src/node/tensorboard/eventWriter.js";
 import {maskedCrc32c, scanRecords} from "../../../src/node/tensorboard/record.js";
 import {parseEventFile} from "../../../src/node/tensorboard/reader.js";
+import {recordingEffects} from "../../helpers/effects.js";
 
 const SEED = 20261129;
 const root = mkdtempSync(join(tmpdir(), "fmnist-tb-fuzz-"));
@@ -149,7 +150,7 @@ describe("logsCommand on a run whose event files are damaged", () => {
           flipped[byte] ^= 1 << bit;
           writeFileSync(join(trainDir, "events.out.tfevents.1.flipped"), flipped);
           writeFileSync(join(validationDir, "events.out.tfevents.1.cut"), original.subarray(0, cut));
-          const result = await logsCommand(run);
+          const result = await logsCommand({run}, recordingEffects());
           const errorFiles = result.errors.map((e) => basename(e.path));
           expect(errorFiles).toContain("events.out.tfevents.1.flipped");
           expect(result.runs.map((r) => r.name)).toEqual(["train", "validation"]);
@@ -163,10 +164,10 @@ describe("logsCommand on a run whose event files are damaged", () => {
     console.log(`fmnist logs on damaged runs: ${n} cases`);
   });
 
-  it("is a one-line CliError for a folder without event files", async () => {
+  it("is a one-line UserError for a folder without event files", async () => {
     const empty = join(root, "empty-run");
     mkdirSync(empty);
-    await expect(logsCommand(empty)).rejects.toThrow(CliError);
-    await expect(logsCommand(join(root, "missing"))).rejects.toThrow(/no such run folder/);
+    await expect(logsCommand({run: empty}, recordingEffects())).rejects.toThrow(UserError);
+    await expect(logsCommand({run: join(root, "missing")}, recordingEffects())).rejects.toThrow(/no such run folder/);
   });
 });

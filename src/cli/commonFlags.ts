@@ -1,0 +1,27 @@
+/** Flags shared by several commands, declared once. */
+import {BACKEND_NAMES} from "../node/backend/backendName.js";
+import {flag} from "./flags.js";
+
+export const backendFlags = {
+  backend: flag.choice(
+    BACKEND_NAMES,
+    "compute backend: node (if @tensorflow/tfjs-node is installed), wasm (default otherwise), cpu"
+  )
+};
+
+export const dataFlags = {
+  dataDir: flag.string(
+    "DIR",
+    "folder with the Fashion-MNIST *-ubyte(.gz) files (default: $FASHION_MNIST_DIR, then Debian's package)"
+  ),
+  noVerify: flag.switch("do not check the dataset files' SHA-256 (for a modified copy of Fashion-MNIST)")
+};
+
+export const progressFlags = {
+  noProgress: flag.switch("plain progress lines instead of bars (the default when stderr is not a terminal)")
+};
+
+/** `--model` of the commands that read any model. */
+export const anyModelFlag = {
+  model: flag.string("PATH", "model folder, model.json or Keras .h5 file (default: the shipped models/fashion-cnn)")
+};

@@ -1,0 +1,49 @@
+import {command} from "../command.js";
+import {anyModelFlag, backendFlags} from "../commonFlags.js";
+import {flag} from "../flags.js";
+import {formatClassifyError, formatClassifyResult} from "../format/classify.js";
+
+export const classify = command({
+  summary: "classify photos; with --save-plots, show every layer's activations, CAM and Grad-CAM",
+  positionals: "IMAGE...",
+  flags: {
+    ...anyModelFlag,
+    savePlots: flag.switch("write the pictures and report.html (input steps, feature maps, CAM, Grad-CAM)"),
+    plotDir: flag.string(
+      "DIR",
+      "folder for the pictures (default visualisations/; one sub-folder per image when several)"
+    ),
+    preprocess: flag.choice(
+      ["fashion", "plain"] as const,
+      "fashion (default: trim, resize, sharpen, pad, negate, like Fashion-MNIST) or plain (grey + resize)"
+    ),
+    json: flag.switch("print one JSON object per image per line: file, label, score, probabilities, ood"),
+    top: flag.int("K", "print the K most likely classes (default 1)"),
+    camLayer: flag.string("NAME", "convolution layer for Grad-CAM (default: the last one)"),
+    camClass: flag.string("NAME", "class explained by CAM and Grad-CAM (default: the predicted one)"),
+    ...backendFlags
+  },
+  async run(values, images, effects) {
+    // Imported after the flags are checked: it loads TF.js, which takes a second or more.
+    const {classifyCommand} = await import("../commands/classify.js");
+    const {failed} = await classifyCommand(
+      {
+        images,
+        model: values.model,
+        savePlots: values.savePlots === true,
+        plotDir: values.plotDir,
+        preprocess: values.preprocess,
+        top: values.top ?? 1,
+        camLayer: values.camLayer,
+        camClass: values.camClass,
+        backend: values.backend
+      },
+      {
+        ...effects,
+        onResult: (r) => process.stdout.write((values.json ? JSON.stringify(r) : formatClassifyResult(r)) + "\n"),
+        onError: (file, error) => process.stderr.write(formatClassifyError(file, error) + "\n")
+      }
+    );
+    return failed > 0 ? 1 : 0;
+  }
+});

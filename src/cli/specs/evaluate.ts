@@ -1,0 +1,37 @@
+import {command} from "../command.js";
+import {anyModelFlag, backendFlags, dataFlags, progressFlags} from "../commonFlags.js";
+import {flag} from "../flags.js";
+import {formatEvaluation} from "../format/evaluation.js";
+
+export const evaluate = command({
+  summary: "test-set accuracy, loss, per-class accuracy and confusion matrix of a model",
+  flags: {
+    ...anyModelFlag,
+    json: flag.switch("print one JSON object: accuracy, loss, perClassAccuracy, confusionMatrix"),
+    limit: flag.int("N", "evaluate on the first N test images only"),
+    plots: flag.string("DIR", "also write confusion_matrix.png and per_class_accuracy.png into DIR"),
+    ...progressFlags,
+    ...backendFlags,
+    ...dataFlags
+  },
+  async run(values, _positionals, effects) {
+    const {evaluateCommand} = await import("../commands/evaluate.js");
+    const result = await evaluateCommand(
+      {
+        model: values.model,
+        dataDir: values.dataDir,
+        verify: values.noVerify ? false : undefined,
+        backend: values.backend,
+        limit: values.limit
+      },
+      effects
+    );
+    process.stdout.write((values.json ? JSON.stringify(result) : formatEvaluation(result)) + "\n");
+    if (values.plots !== undefined) {
+      const {writeEvaluationPlots} = await import("../../node/pictures/trainingPictures.js");
+      const files = await writeEvaluationPlots(values.plots, result);
+      effects.log.info(`plots: ${files.join(", ")}`);
+    }
+    return 0;
+  }
+});

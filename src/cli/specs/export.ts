@@ -1,0 +1,44 @@
+import {command} from "../command.js";
+import {anyModelFlag, backendFlags, dataFlags, progressFlags} from "../commonFlags.js";
+import {flag} from "../flags.js";
+
+export const exportSpec = command({
+  summary: "embeddings of the test images for the TensorBoard Projector, with PCA, t-SNE and UMAP and pictures",
+  stopMessage: "stopping; nothing will be written (Ctrl-C again to abort now)…",
+  flags: {
+    ...anyModelFlag,
+    out: flag.string("DIR", "folder to write; replaced as a whole at the end (default projector)"),
+    count: flag.int("N", "use the first N test images (default 10000)", {min: 16}),
+    projections: flag.string("LIST", "comma-separated list of pca, tsne, umap (default all three)"),
+    dims: flag.string("LIST", "output dimensions of the projections: 2, 3 or 2,3 (default 2,3)"),
+    seed: flag.int("N", "seed of t-SNE, UMAP and the quality samples (default 42); same seed, same bytes", {min: 0}),
+    baseUrl: flag.string(
+      "URL",
+      "where the files will be served, for config.json (default http://localhost:8000/projector)"
+    ),
+    tsneIterations: flag.int("N", "t-SNE gradient-descent iterations (default 1000)"),
+    ...progressFlags,
+    ...backendFlags,
+    ...dataFlags
+  },
+  async run(values, _positionals, effects) {
+    const {exportCommand, parseDims, parseProjections} = await import("../commands/export.js");
+    await exportCommand(
+      {
+        model: values.model,
+        out: values.out,
+        count: values.count,
+        projections: values.projections === undefined ? undefined : parseProjections(values.projections),
+        dims: values.dims === undefined ? undefined : parseDims(values.dims),
+        seed: values.seed,
+        baseUrl: values.baseUrl,
+        tsneIterations: values.tsneIterations,
+        dataDir: values.dataDir,
+        verify: values.noVerify ? false : undefined,
+        backend: values.backend
+      },
+      effects
+    );
+    return 0;
+  }
+});
