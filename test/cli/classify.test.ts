@@ -12,9 +12,13 @@ import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {runCli} from "../helpers/cli.js";
 import {SEED_MODEL} from "../helpers/paths.js";
 
-/** stderr must be exactly one line starting with "fmnist: ", without a stack trace. */
+/**
+ * stderr must be exactly one line starting with "fmnist: ", without a stack trace (for a usage
+ * error, followed by the pointer to the help).
+ */
 function oneErrorLine(stderr: string): string {
   const lines = stderr.replace(/\n$/, "").split("\n");
+  if (lines.at(-1) === "Run `fmnist classify --help` to see its options.") lines.pop();
   expect(lines, stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^fmnist: /);
   expect(stderr).not.toMatch(/unexpected error|HDF5-DIAG|^\s+at /m);

@@ -20,7 +20,6 @@ import {readMetadata} from "../../src/node/model/metadataFile.js";
 import {predictAll} from "../../src/core/model/metrics.js";
 import {
   LAST_DIR,
-  METRICS_FILE,
   MODEL_DIR,
   loadModel,
   loadTrainState,
@@ -31,6 +30,7 @@ import {readLogDir} from "../../src/node/tensorboard/reader.js";
 import {createRandom} from "../../src/core/random.js";
 import {makeIdx} from "../data/makeIdx.js";
 import {collect, spawnCli, type CliResult} from "../helpers/cli.js";
+import {METRICS_FILE} from "../../src/core/formats/metricsLog.js";
 
 const LIMIT = 300; // 270 training and 30 validation images
 const TEST_IMAGES = 100;

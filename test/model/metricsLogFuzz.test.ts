@@ -11,8 +11,8 @@ import {join} from "node:path";
 import fc from "fast-check";
 import {afterAll, describe, expect, it} from "vitest";
 
-import {METRICS_FILE, readEpochLogs} from "../../src/node/model/runDir.js";
-import type {EpochLog} from "../../src/core/model/train.js";
+import {readEpochLogs} from "../../src/node/model/runDir.js";
+import {METRICS_FILE, type EpochLog} from "../../src/core/formats/metricsLog.js";
 
 const SEED = 20261129;
 const SHIPPED_LOG = new URL("../../models/fashion-cnn/run/metrics.jsonl", import.meta.url).pathname;
@@ -25,7 +25,9 @@ const lines: {start: number; end: number; value: EpochLog}[] = [];
 for (let start = 0; start < original.length;) {
   const end = original.indexOf(0x0a, start);
   const text = new TextDecoder().decode(original.subarray(start, end));
-  lines.push({start, end, value: JSON.parse(text) as EpochLog});
+  // What the reader returns: the epoch's metrics, without the line's type and time.
+  const {type: _type, time: _time, ...value} = JSON.parse(text) as EpochLog & {type: string; time: string};
+  lines.push({start, end, value});
   start = end + 1;
 }
 
@@ -94,7 +96,7 @@ describe("readEpochLogs on a damaged copy of the shipped run's metrics.jsonl", (
   });
 
   it("skips lines that are valid JSON but not epoch lines (null, numbers, wrong types)", async () => {
-    const good = JSON.stringify(lines[0].value);
+    const good = JSON.stringify({type: "epoch", ...lines[0].value});
     const text = [
       "null",
       "5",

@@ -14,10 +14,10 @@ import {
   initialTrainState,
   trainModel,
   type BatchLog,
-  type EpochLog,
   type TrainEffects,
   type TrainState
 } from "../../src/core/model/train.js";
+import type {EpochLog} from "../../src/core/formats/metricsLog.js";
 
 const BATCH_SIZE = 48;
 /** 160 real images split 128/32: 3 batches per epoch, the last one of 32. */

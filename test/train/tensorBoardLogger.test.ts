@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
 import {createCnn} from "../../src/core/model/cnn.js";
-import type {EpochLog} from "../../src/core/model/train.js";
+import type {EpochLog} from "../../src/core/formats/metricsLog.js";
 import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/node/tensorboard/reader.js";
 import {TensorBoardLogger, TRAIN_LOG_DIR, VALIDATION_LOG_DIR} from "../../src/node/tensorboard/logger.js";
 

@@ -6,6 +6,7 @@ import {readFile, stat} from "node:fs/promises";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 
+import {MOUNTS} from "../../core/formats/mounts.js";
 import {FILES} from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {StaticServer} from "../../node/server/staticServer.js";
@@ -15,8 +16,6 @@ import type {Effects} from "../../core/effects.js";
 export const DEFAULT_APP_DIR = fileURLToPath(new URL("../../../dist/web", import.meta.url));
 /** The shipped model's training run (metrics.jsonl, config.json). */
 export const DEFAULT_RUN_DIR = join(DEFAULT_MODEL_DIR, "run");
-/** URL prefixes of the mounted folders; the web app reads its data from these. */
-export const MOUNTS = {projector: "projector", runs: "runs", model: "model"} as const;
 
 export interface ServeOptions {
   /** Export folder, served at /projector/ (default "projector", where `fmnist export` writes). */

@@ -9,7 +9,8 @@ import {FILES} from "../../core/formats/projector.js";
 import type {StaticServer} from "../../node/server/staticServer.js";
 import type {Effects} from "../../core/effects.js";
 import {exportCommand} from "./export.js";
-import {MOUNTS, serveCommand} from "./serve.js";
+import {MOUNTS} from "../../core/formats/mounts.js";
+import {serveCommand} from "./serve.js";
 
 export interface StartOptions {
   /** Export folder (default "projector"); made when it lacks config.json or projections.json. */

@@ -14,6 +14,7 @@ import {augmentBatch} from "./augment.js";
 import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState} from "./earlyStopping.js";
 import {batchTensor, predictAll, sparseCategoricalCrossentropy, type Predictions} from "./metrics.js";
 import {TRAIN_DEFAULTS} from "./trainDefaults.js";
+import type {EpochLog} from "../formats/metricsLog.js";
 
 /** Options for {@link trainModel}; every field has a default ({@link TRAIN_DEFAULTS}). */
 export interface TrainOptions {
@@ -31,19 +32,6 @@ export interface TrainOptions {
   patience?: number;
   /** Early-stopping minimum improvement of val_loss (default 0.01). */
   minDelta?: number;
-}
-
-/** Metrics of one epoch, as written to the JSONL log. */
-export interface EpochLog {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number;
-  val_accuracy: number;
-  learning_rate: number;
-  seconds: number;
-  images_per_second: number;
-  checkpoint: boolean;
 }
 
 /** Progress of one batch. */

@@ -2,16 +2,8 @@
  * Training curves as SVG: loss and accuracy per epoch, training against validation, in two panels
  * side by side (the plots Keras users make from `history.history`). Isomorphic.
  */
+import type {CurvePoint} from "../formats/metricsLog.js";
 import {formatTick, niceTicks, round, svgOpen, text} from "./svg.js";
-
-/** One epoch of metrics (the fields of an epoch line in `metrics.jsonl`). */
-export interface CurvePoint {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number;
-  val_accuracy: number;
-}
 
 /** Options of {@link trainingCurvesSvg}. */
 export interface CurvesChartOptions {

@@ -16,6 +16,15 @@ export async function encodePng(
   return new Uint8Array(buffer);
 }
 
+/** Encodes one grey channel as a greyscale PNG (one channel in the file, not three). */
+export async function encodeGreyPng(data: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  const buffer = await sharp(data, {raw: {width, height, channels: 1}})
+    .toColourspace("b-w")
+    .png({compressionLevel: 9})
+    .toBuffer();
+  return new Uint8Array(buffer);
+}
+
 /** Rasterises an SVG document to PNG at its own size (`density` 72 = 1 px per SVG unit). */
 export async function svgToPng(svg: string, density = 72): Promise<Uint8Array> {
   const buffer = await sharp(Buffer.from(svg), {density}).png({compressionLevel: 9}).toBuffer();

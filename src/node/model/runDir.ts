@@ -15,11 +15,11 @@ import {UserError, FormatError} from "../../core/errors.js";
 import {isEnoent} from "../fs/errno.js";
 import {writeFileAtomic} from "../fs/atomicFile.js";
 import {loadModel, saveModel} from "./io.js";
-import type {EpochLog, TrainState} from "../../core/model/train.js";
+import {epochLine, METRICS_FILE, parseMetricsLog, type EpochLog} from "../../core/formats/metricsLog.js";
+import type {TrainState} from "../../core/model/train.js";
 
 export const MODEL_DIR = "model";
 export const LAST_DIR = "last";
-export const METRICS_FILE = "metrics.jsonl";
 export const CONFIG_FILE = "config.json";
 
 export async function ensureRunDir(run: string): Promise<void> {
@@ -29,63 +29,22 @@ export async function ensureRunDir(run: string): Promise<void> {
 
 /** Appends one epoch line to the metrics log. */
 export async function appendEpochLog(run: string, log: EpochLog): Promise<void> {
-  await appendFile(
-    join(run, METRICS_FILE),
-    JSON.stringify({type: "epoch", time: new Date().toISOString(), ...log}) + "\n"
-  );
+  await appendFile(join(run, METRICS_FILE), epochLine(log, new Date()));
 }
 
 /** Reads the epoch lines of the metrics log, skipping lines that are torn, damaged or not epoch lines. */
 export async function readEpochLogs(run: string): Promise<EpochLog[]> {
-  let text: string;
   try {
-    text = await readFile(join(run, METRICS_FILE), "utf8");
+    return parseMetricsLog(await readFile(join(run, METRICS_FILE), "utf8"));
   } catch (error) {
     if (isEnoent(error)) return [];
     throw error;
   }
-  const logs: EpochLog[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      // A line torn by a crash mid-append; the state file decides what counts.
-      continue;
-    }
-    if (isEpochLine(parsed)) logs.push(parsed);
-  }
-  return logs;
-}
-
-const METRIC_FIELDS = [
-  "loss",
-  "accuracy",
-  "val_loss",
-  "val_accuracy",
-  "learning_rate",
-  "seconds",
-  "images_per_second"
-] as const;
-
-/** An epoch line with every field of the right type (a metric is null when it was NaN). */
-function isEpochLine(value: unknown): value is EpochLog {
-  if (value === null || typeof value !== "object") return false;
-  const line = value as Record<string, unknown>;
-  return (
-    line.type === "epoch" &&
-    Number.isInteger(line.epoch) &&
-    (line.epoch as number) >= 1 &&
-    typeof line.checkpoint === "boolean" &&
-    METRIC_FIELDS.every((f) => typeof line[f] === "number" || line[f] === null)
-  );
 }
 
 /** Rewrites the metrics log so it holds exactly the epochs in `history` (used on resume). */
 export async function rewriteEpochLogs(run: string, history: EpochLog[]): Promise<void> {
-  const text = history.map((log) => JSON.stringify({type: "epoch", ...log}) + "\n").join("");
-  await writeFileAtomic(join(run, METRICS_FILE), text);
+  await writeFileAtomic(join(run, METRICS_FILE), history.map((log) => epochLine(log)).join(""));
 }
 
 /** The folder in `run/last` holding the model and optimizer after `epoch`. */

@@ -1,6 +1,6 @@
 /** The pictures of an export: the sprite, scatter plots per projection and the t-SNE thumbnail map (Node only). */
 import {spriteRaster} from "../../core/formats/projector.js";
-import {pngDataUri, encodePng, svgToPng} from "../image/encode.js";
+import {encodeGreyPng, encodePng, pngDataUri, svgToPng} from "../image/encode.js";
 import {scatterPlotSvg, CLASS_COLORS} from "../../core/viz/scatterPlot.js";
 import {escapeXml, FONT} from "../../core/viz/svg.js";
 import {thumbnailMap} from "../../core/viz/thumbnailMap.js";
@@ -98,5 +98,5 @@ export async function thumbnailsPng(
 /** `sprite.png`: every image on one square grid, as a greyscale PNG (the Projector's thumbnails). */
 export async function spritePng(images: Uint8Array, count: number): Promise<Uint8Array> {
   const r = spriteRaster(images, count);
-  return encodePng(r.data, r.width, r.height, 1);
+  return encodeGreyPng(r.data, r.width, r.height);
 }

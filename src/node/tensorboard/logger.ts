@@ -19,7 +19,8 @@ import type * as tf from "@tensorflow/tfjs";
 import type {Examples} from "../../core/data/dataset.js";
 import {confusionMatrixPng, sampleInputsPng} from "../pictures/trainingPictures.js";
 import {confusionMatrix} from "../../core/model/metrics.js";
-import type {BatchLog, EpochLog} from "../../core/model/train.js";
+import type {EpochLog} from "../../core/formats/metricsLog.js";
+import type {BatchLog} from "../../core/model/train.js";
 import {EventFileWriter, type EventWriterOptions} from "./eventWriter.js";
 
 /** The TensorBoard log folder of a run, and its two runs. */

@@ -4,14 +4,14 @@ import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 
 import {DEFAULT_RUN_DIR} from "../../../src/cli/commands/serve.js";
-import {parseRunLog} from "../../../web/src/data/runLog.js";
+import {parseMetricsLog} from "../../../src/core/formats/metricsLog.js";
 import {bestEpoch, epochPoints, runSummaryText} from "../../../web/src/views/dashboard/runSummary.js";
 
 const shipped = readFileSync(join(DEFAULT_RUN_DIR, "metrics.jsonl"), "utf8");
 
 describe("dashboard run summary", () => {
   it("reads every epoch of the shipped run and finds the checkpointed epoch", () => {
-    const points = epochPoints(parseRunLog(shipped));
+    const points = epochPoints(parseMetricsLog(shipped));
     const lines = shipped.trim().split("\n").length;
     expect(points.map((p) => p.epoch)).toEqual(Array.from({length: lines}, (_, i) => i + 1));
     const metadata = JSON.parse(readFileSync(join(DEFAULT_RUN_DIR, "..", "metadata.json"), "utf8")) as {
@@ -21,17 +21,19 @@ describe("dashboard run summary", () => {
     expect(runSummaryText(points)).toMatch(new RegExp(`^${lines} epochs; best validation loss 0\\.\\d{4} at epoch 8`));
   });
 
-  it("keeps the last copy of a repeated epoch (a resumed run) and skips lines without the four metrics", () => {
+  it("keeps the last copy of a repeated epoch (a resumed run) and skips incomplete lines and NaN metrics", () => {
+    const rest = {learning_rate: 0.001, seconds: 1, images_per_second: 100, checkpoint: false};
     const log = [
-      {type: "epoch", epoch: 2, loss: 0.5, accuracy: 0.8, val_loss: 0.6, val_accuracy: 0.7},
-      {type: "epoch", epoch: 1, loss: 0.9, accuracy: 0.6, val_loss: 0.8, val_accuracy: 0.65},
-      {type: "epoch", epoch: 2, loss: 0.4, accuracy: 0.85, val_loss: 0.5, val_accuracy: 0.8},
+      {type: "epoch", epoch: 2, loss: 0.5, accuracy: 0.8, val_loss: 0.6, val_accuracy: 0.7, ...rest},
+      {type: "epoch", epoch: 1, loss: 0.9, accuracy: 0.6, val_loss: 0.8, val_accuracy: 0.65, ...rest},
+      {type: "epoch", epoch: 2, loss: 0.4, accuracy: 0.85, val_loss: 0.5, val_accuracy: 0.8, ...rest},
       {type: "epoch", epoch: 3, loss: 0.3},
-      {type: "start", epoch: 4, loss: 0.1, accuracy: 1, val_loss: 0.1, val_accuracy: 1}
+      {type: "epoch", epoch: 4, loss: null, accuracy: 1, val_loss: 0.1, val_accuracy: 1, ...rest},
+      {type: "start", epoch: 5, loss: 0.1, accuracy: 1, val_loss: 0.1, val_accuracy: 1, ...rest}
     ]
       .map((r) => JSON.stringify(r))
       .join("\n");
-    const points = epochPoints(parseRunLog(log));
+    const points = epochPoints(parseMetricsLog(log));
     expect(points.map((p) => [p.epoch, p.loss])).toEqual([
       [1, 0.9],
       [2, 0.4]

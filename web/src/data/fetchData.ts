@@ -1,4 +1,5 @@
 /** Fetching the app's data files (all from this server) with errors that say what to do. */
+import {MOUNTS} from "../../../src/core/formats/mounts.js";
 
 /** A data file is missing or unreadable; `hint` tells the user how to make it. */
 export class DataError extends Error {
@@ -12,9 +13,9 @@ export class DataError extends Error {
 }
 
 const HINTS: Record<string, string> = {
-  "projector/": "Make the export with `fmnist export --out projector` (npm start does it once), then reload.",
-  "model/": "Serve a TF.js model folder with `fmnist serve --model DIR`.",
-  "runs/": "Serve a training run with `fmnist serve --run DIR` (a folder written by `fmnist train --out DIR`)."
+  [`${MOUNTS.projector}/`]: "Make the export with `fmnist export --out projector` (npm start does it once), then reload.",
+  [`${MOUNTS.model}/`]: "Serve a TF.js model folder with `fmnist serve --model DIR`.",
+  [`${MOUNTS.runs}/`]: "Serve a training run with `fmnist serve --run DIR` (a folder written by `fmnist train --out DIR`)."
 };
 
 function hintFor(url: string): string {

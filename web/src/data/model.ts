@@ -1,12 +1,12 @@
 /** The model served at /model/ (a TF.js layers model with our metadata.json), loaded once. */
 import * as tf from "@tensorflow/tfjs";
 
-import type {ModelMetadata} from "../../../src/core/formats/metadata.js";
+import {METADATA_FILE, type ModelMetadata} from "../../../src/core/formats/metadata.js";
+import {mountedUrl} from "../../../src/core/formats/mounts.js";
 import type {OodStats} from "../../../src/core/model/ood.js";
 import {initBackend} from "../backend.js";
 import {DataError, fetchJson} from "./fetchData.js";
 
-export const MODEL_BASE = "model/";
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -18,13 +18,13 @@ export interface LoadedModel {
 async function load(): Promise<LoadedModel> {
   await initBackend();
   const [model, metadata] = await Promise.all([
-    tf.loadLayersModel(`${MODEL_BASE}model.json`).catch((error: unknown) => {
+    tf.loadLayersModel(mountedUrl("model", "model.json")).catch((error: unknown) => {
       throw new DataError(
-        `cannot load ${MODEL_BASE}model.json: ${(error as Error).message}`,
+        `cannot load ${mountedUrl("model", "model.json")}: ${(error as Error).message}`,
         "Serve a TF.js model folder with `fmnist serve --model DIR`."
       );
     }),
-    fetchJson<ModelMetadata>(`${MODEL_BASE}metadata.json`)
+    fetchJson<ModelMetadata>(mountedUrl("model", METADATA_FILE))
   ]);
   return {model, metadata, ood: metadata.ood as OodStats | undefined};
 }

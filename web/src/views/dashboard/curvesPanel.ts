@@ -1,7 +1,8 @@
 /** Loss and accuracy curves from the run's metrics.jsonl, re-drawn whenever the log changes. */
-import {trainingCurvesSvg, type CurvePoint} from "../../../../src/core/viz/curvesChart.js";
+import {METRICS_FILE, parseMetricsLog, type CurvePoint} from "../../../../src/core/formats/metricsLog.js";
+import {mountedUrl} from "../../../../src/core/formats/mounts.js";
+import {trainingCurvesSvg} from "../../../../src/core/viz/curvesChart.js";
 import {fetchText} from "../../data/fetchData.js";
-import {parseRunLog, RUN_BASE} from "../../data/runLog.js";
 import {errorBox, h, svgFigure} from "../../ui/dom.js";
 import {startPoller} from "./poller.js";
 import {bestEpoch, epochPoints, runSummaryText} from "./runSummary.js";
@@ -62,7 +63,7 @@ export function curvesPanel(): {element: HTMLElement; stop: () => void} {
   let changedAt: Date | undefined;
 
   const draw = (text: string) => {
-    const points = epochPoints(parseRunLog(text));
+    const points = epochPoints(parseMetricsLog(text));
     changedAt = new Date();
     chart.dataset.epochs = String(points.length);
     summary.textContent = runSummaryText(points);
@@ -79,7 +80,7 @@ export function curvesPanel(): {element: HTMLElement; stop: () => void} {
   };
 
   const poller = startPoller({
-    fetchText: () => fetchText(`${RUN_BASE}metrics.jsonl`, {cache: "no-store"}),
+    fetchText: () => fetchText(mountedUrl("runs", METRICS_FILE), {cache: "no-store"}),
     onChange: draw,
     onChecked: (at) => {
       updated.textContent = `Last updated ${at.toLocaleTimeString()} (checks every ${POLL_MS / 1000} s; log last changed ${changedAt?.toLocaleTimeString() ?? "—"})`;

@@ -5,12 +5,12 @@
 import "./dashboard.css";
 
 import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
-import type {ModelMetadata} from "../../../../src/core/formats/metadata.js";
+import {METADATA_FILE, type ModelMetadata} from "../../../../src/core/formats/metadata.js";
+import {mountedUrl} from "../../../../src/core/formats/mounts.js";
 import {confusionMatrix, perClassAccuracy} from "../../../../src/core/model/metrics.js";
 import {perClassAccuracySvg} from "../../../../src/core/viz/perClassAccuracyChart.js";
 import {loadExport, type ExportData} from "../../data/exportData.js";
 import {fetchJson} from "../../data/fetchData.js";
-import {MODEL_BASE} from "../../data/model.js";
 import {h, svgFigure} from "../../ui/dom.js";
 import type {Unmount, ViewContext} from "../view.js";
 import {confusionTable} from "./confusionTable.js";
@@ -22,7 +22,7 @@ export const title = "Training dashboard";
 /** The model's own numbers (from training), when the server has its metadata. */
 async function modelFacts(): Promise<string | undefined> {
   try {
-    const metadata = await fetchJson<ModelMetadata>(`${MODEL_BASE}metadata.json`);
+    const metadata = await fetchJson<ModelMetadata>(mountedUrl("model", METADATA_FILE));
     const m = metadata.metrics ?? {};
     const parts: string[] = [];
     if (typeof m.bestEpoch === "number") parts.push(`checkpoint from epoch ${m.bestEpoch}`);

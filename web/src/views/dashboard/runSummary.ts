@@ -1,15 +1,11 @@
 /** What the dashboard reads from a run's log: the epoch lines as curve points, and the best epoch. */
-import type {CurvePoint} from "../../../../src/core/viz/curvesChart.js";
-import type {RunRecord} from "../../data/runLog.js";
+import type {CurvePoint, EpochLog} from "../../../../src/core/formats/metricsLog.js";
 
-const FIELDS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"] as const;
-
-/** The epoch lines that carry all four metrics, in epoch order (a resumed run's repeated epoch: the last wins). */
-export function epochPoints(records: readonly RunRecord[]): CurvePoint[] {
+/** The epochs whose four metrics are numbers, in epoch order (a resumed run's repeated epoch: the last wins). */
+export function epochPoints(logs: readonly EpochLog[]): CurvePoint[] {
   const byEpoch = new Map<number, CurvePoint>();
-  for (const r of records) {
-    if (r.type !== "epoch" || !FIELDS.every((f) => typeof r[f] === "number")) continue;
-    const [epoch, loss, accuracy, val_loss, val_accuracy] = FIELDS.map((f) => r[f] as number);
+  for (const {epoch, loss, accuracy, val_loss, val_accuracy} of logs) {
+    if ([loss, accuracy, val_loss, val_accuracy].some(Number.isNaN)) continue;
     byEpoch.set(epoch, {epoch, loss, accuracy, val_loss, val_accuracy});
   }
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
