@@ -7,12 +7,12 @@ import {
   formatFloat32,
   metadataTsv,
   parseBaseUrl,
-  projectorBookmarks,
   projectorConfig,
   spriteLayout,
   tensorBytes,
   tensorTsv
 } from "../../src/core/formats/projector.js";
+import {projectorBookmarks} from "../../src/core/formats/projectorBookmarks.js";
 
 describe("formatFloat32(v) and tensorTsv(data, dim)", () => {
   it("writes the shortest decimal that reads back as the same float32", () => {

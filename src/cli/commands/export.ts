@@ -18,28 +18,25 @@ import {writeDirAtomic} from "../../node/fs/atomicDir.js";
 import {
   computeProjections,
   PROJECTION_NAMES,
-  QUALITY_K,
   type ProjectionName,
   type ProjectionsResult
 } from "../../core/embed/projections.js";
+import {bookmarksOf, projectorBookmarks} from "../../core/formats/projectorBookmarks.js";
 import {
-  decimalsFor,
   FILES,
   metadataTsv,
   parseBaseUrl,
-  projectorBookmarks,
   projectorConfig,
-  roundedRows,
   spriteLayout,
   tensorBytes,
-  tensorTsv,
-  type BookmarkLayout
+  tensorTsv
 } from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
-import {formatDuration} from "../tty.js";
+import {formatExportSummary} from "../format/exportSummary.js";
+import {serialiseProjections} from "../../core/formats/projections.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
 export const DEFAULT_BASE_URL = "http://localhost:8000/projector";
@@ -177,7 +174,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
         await put(FILES.rawBytes, tensorBytes(test.xs));
         await put(FILES.metadata, metadataTsv(test.ys, embedded.predicted, embedded.probabilities, CLASS_NAMES));
         await put(FILES.sprite, await spritePng(split.images, count));
-        const bookmarkLayouts = bookmarksOf(projected);
+        const bookmarkLayouts = bookmarksOf(projected.results);
         await put(
           FILES.config,
           JSON.stringify(
@@ -197,7 +194,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
         }
         await put(
           FILES.projections,
-          projectionsJson(projected, {count, seed, layerName: embedded.layerName, dim: embedded.dim})
+          serialiseProjections(projected, {count, seed, layerName: embedded.layerName, dim: embedded.dim})
         );
         for (const result of projected.results) {
           const subtitle = describe(result, count, seed, projected.referenceKnnAccuracy);
@@ -221,84 +218,6 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     referenceKnnAccuracy: projected.referenceKnnAccuracy,
     accuracy: correct / count
   };
-  effects.log.info(formatSummary(summary, baseUrl));
+  effects.log.info(formatExportSummary(summary, baseUrl));
   return summary;
-}
-
-function bookmarksOf(projected: ProjectionsResult): BookmarkLayout[] {
-  const labels: Record<string, string> = {pca: "PCA", tsne: "t-SNE", umap: "UMAP"};
-  const order = ["tsne", "umap", "pca"];
-  const sorted = [...projected.results].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  return sorted.flatMap((r) =>
-    ([2, 3] as const).flatMap((d) => {
-      const layout = r.layouts[d];
-      if (!layout) return [];
-      const p = r.parameters;
-      return [
-        {
-          type: r.name,
-          layout,
-          label: `${labels[r.name]} ${d}-D (fmnist export)`,
-          perplexity: typeof p.perplexity === "number" ? p.perplexity : undefined,
-          learningRate: typeof p.learningRate === "number" ? p.learningRate : undefined,
-          iterations: typeof p.iterations === "number" ? p.iterations : undefined,
-          nNeighbors: typeof p.nNeighbors === "number" ? p.nNeighbors : undefined,
-          minDist: typeof p.minDist === "number" ? p.minDist : undefined
-        }
-      ];
-    })
-  );
-}
-
-/** `projections.json`: coordinates, parameters, seed and quality of every projection. */
-export function projectionsJson(
-  projected: ProjectionsResult,
-  info: {count: number; seed: number; layerName: string; dim: number}
-): string {
-  const round = (v: number) => Math.round(v * 1e6) / 1e6;
-  const body = {
-    format: "fmnist-projections/1",
-    count: info.count,
-    seed: info.seed,
-    source: {layer: info.layerName, dim: info.dim, split: "test", firstIndex: 0},
-    quality: {k: QUALITY_K, referenceKnnAccuracy: round(projected.referenceKnnAccuracy)},
-    projections: Object.fromEntries(
-      projected.results.map((r) => [
-        r.name,
-        {
-          parameters: r.parameters,
-          ...(r.explainedVarianceRatio ? {explainedVarianceRatio: r.explainedVarianceRatio.map(round)} : {}),
-          quality: {trustworthiness: round(r.quality.trustworthiness), knnAccuracy: round(r.quality.knnAccuracy)},
-          ...Object.fromEntries(
-            ([2, 3] as const).flatMap((d) => {
-              const layout = r.layouts[d];
-              return layout ? [[`${d}d`, roundedRows(layout, decimalsFor(layout, 6))]] : [];
-            })
-          )
-        }
-      ])
-    )
-  };
-  return JSON.stringify(body) + "\n";
-}
-
-/** The closing note: where the files are, how to view them, each step's time and the quality numbers. */
-export function formatSummary(s: ExportSummary, baseUrl: string): string {
-  const lines = [
-    `wrote ${s.files.length} files for ${s.count} test images to ${s.out}/ (model accuracy on them ${(s.accuracy * 100).toFixed(2)}%)`
-  ];
-  for (const [name, q] of Object.entries(s.quality)) {
-    lines.push(
-      `  ${name.padEnd(5)} trustworthiness ${q.trustworthiness.toFixed(4)}  ${QUALITY_K}-NN accuracy ${(q.knnAccuracy * 100).toFixed(2)}%` +
-        `  (64-d: ${(s.referenceKnnAccuracy * 100).toFixed(2)}%)`
-    );
-  }
-  lines.push("time per step:");
-  for (const [step, seconds] of Object.entries(s.timings)) {
-    lines.push(`  ${step.padEnd(20)} ${seconds < 60 ? `${seconds.toFixed(1)}s` : formatDuration(seconds)}`);
-  }
-  lines.push(
-    `view: fmnist serve --dir ${s.out}, then open https://projector.tensorflow.org/?config=${baseUrl}/${FILES.config}`
-  );
-  return lines.join("\n");
 }

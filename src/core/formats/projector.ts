@@ -10,7 +10,7 @@
 import {IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Points} from "../embed/points.js";
 import {createRaster, type Raster} from "../image/raster.js";
-import {UserError, UsageError} from "../errors.js";
+import {FormatError, UserError, UsageError} from "../errors.js";
 
 /** The Projector refuses sprites larger than this per side (MAX_SPRITE_IMAGE_SIZE_PX). */
 export const MAX_SPRITE_SIDE = 8192;
@@ -95,6 +95,43 @@ export function metadataTsv(
     lines.push(`${classNames[labels[i]]}\t${classNames[predicted[i]]}\t${score.toFixed(4)}\t${correct}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** The columns of `metadata.tsv` the web app reads, per image, as class indices and scores. */
+export interface MetadataColumns {
+  count: number;
+  /** True class index per image. */
+  labels: Uint8Array;
+  /** Predicted class index per image. */
+  predicted: Uint8Array;
+  /** Probability of the predicted class. */
+  scores: Float32Array;
+}
+
+/** Parses `metadata.tsv` (a header naming Label, Predicted and Score, then one row per image). */
+export function parseMetadataTsv(text: string, classNames: readonly string[]): MetadataColumns {
+  const lines = text.split("\n").filter((l) => l.length > 0);
+  const header = lines.shift()?.split("\t") ?? [];
+  const [iLabel, iPred, iScore] = ["Label", "Predicted", "Score"].map((h) => header.indexOf(h));
+  if (iLabel < 0 || iPred < 0 || iScore < 0) {
+    throw new FormatError(`${FILES.metadata} lacks the Label, Predicted and Score columns`);
+  }
+  const classIndex = (name: string, line: number) => {
+    const i = classNames.indexOf(name);
+    if (i < 0) throw new FormatError(`${FILES.metadata} line ${line}: unknown class "${name}"`);
+    return i;
+  };
+  const count = lines.length;
+  const labels = new Uint8Array(count);
+  const predicted = new Uint8Array(count);
+  const scores = new Float32Array(count);
+  lines.forEach((line, i) => {
+    const cells = line.split("\t");
+    labels[i] = classIndex(cells[iLabel], i + 2);
+    predicted[i] = classIndex(cells[iPred], i + 2);
+    scores[i] = Number(cells[iScore]);
+  });
+  return {labels, predicted, scores, count};
 }
 
 /** Geometry of the sprite: a square grid of `cells` x `cells` thumbnails of 28 px. */
@@ -203,65 +240,4 @@ export function roundedRows(p: Points, decimals: number): number[][] {
     rows.push(row);
   }
   return rows;
-}
-
-/** A projection as the Projector names it, with its layout. */
-export interface BookmarkLayout {
-  /** The Projector's projection type (its keys are `${type}-0`, `${type}-1`, …). */
-  type: "pca" | "tsne" | "umap";
-  layout: Points;
-  label: string;
-  /** t-SNE perplexity and learning rate, UMAP neighbours and minimum distance (shown in its panel). */
-  perplexity?: number;
-  learningRate?: number;
-  iterations?: number;
-  nNeighbors?: number;
-  minDist?: number;
-}
-
-// The Projector's default cameras (scatterPlot.ts START_CAMERA_POS_2D / _3D).
-const CAMERA_2D = {orthographic: true, position: [0, 0, 4], target: [0, 0, 0], zoom: 1};
-const CAMERA_3D = {orthographic: false, position: [0.45, 0.9, 1.6], target: [0, 0, 0], zoom: 1};
-
-/**
- * The bookmarks file: one Projector `State` per layout, each holding only its own coordinates
- * (the Projector keeps the other projections it computes itself), coloured and labelled by `Label`.
- */
-export function projectorBookmarks(layouts: BookmarkLayout[], dataSetDimensions: [number, number]): object[] {
-  return layouts.map((b) => {
-    const decimals = decimalsFor(b.layout, 4);
-    const rows = roundedRows(b.layout, decimals);
-    const projections = rows.map((row) => Object.fromEntries(row.map((v, d) => [`${b.type}-${d}`, v])));
-    const is3d = b.layout.dim === 3;
-    return {
-      label: b.label,
-      isSelected: false,
-      selectedProjection: b.type,
-      dataSetDimensions,
-      tSNEIteration: b.type === "tsne" ? (b.iterations ?? 0) : 0,
-      tSNEPerplexity: b.perplexity ?? 30,
-      tSNELearningRate: b.learningRate ?? 10,
-      tSNEis3d: b.type === "tsne" ? is3d : true,
-      umapIs3d: b.type === "umap" ? is3d : true,
-      umapNeighbors: b.nNeighbors ?? 15,
-      umapMinDist: b.minDist ?? 0.1,
-      pcaComponentDimensions: b.type === "pca" ? (is3d ? [0, 1, 2] : [0, 1]) : [0, 1, 2],
-      customSelectedSearchByMetadataOption: "Label",
-      customXLeftText: "",
-      customXLeftRegex: false,
-      customXRightText: "",
-      customXRightRegex: false,
-      customYUpText: "",
-      customYUpRegex: false,
-      customYDownText: "",
-      customYDownRegex: false,
-      projections,
-      selectedPoints: [],
-      shuffledDataIndices: [],
-      cameraDef: is3d ? CAMERA_3D : CAMERA_2D,
-      selectedColorOptionName: "Label",
-      forceCategoricalColoring: true,
-      selectedLabelOption: "Label"
-    };
-  });
 }

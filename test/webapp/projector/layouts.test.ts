@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import type {ProjectionsFile} from "../../../web/src/data/exportData.js";
+import type {ProjectionsFile} from "../../../src/core/formats/projections.js";
 import {
   hasLayout,
   layoutChecksum,

@@ -3,36 +3,13 @@
  * 64-d embeddings and the sprite of all test images. Loaded once and shared by every view.
  */
 import {CLASS_NAMES, IMAGE_PIXELS, IMAGE_SIZE} from "../../../src/core/data/fashionMnist.js";
+import {FormatError} from "../../../src/core/errors.js";
+import {mountedUrl} from "../../../src/core/formats/mounts.js";
+import {parseProjections, type ProjectionsFile} from "../../../src/core/formats/projections.js";
+import {FILES, parseMetadataTsv, type MetadataColumns} from "../../../src/core/formats/projector.js";
 import {DataError, fetchFloat32, fetchGreyImage, fetchJson, fetchText} from "./fetchData.js";
 
-export const EXPORT_BASE = "projector/";
-
-/** One projection method's layouts, as written in projections.json. */
-export interface ProjectionEntry {
-  parameters: Record<string, unknown>;
-  quality?: {trustworthiness: number; knnAccuracy: number};
-  explainedVarianceRatio?: number[];
-  "2d"?: number[][];
-  "3d"?: number[][];
-}
-
-export interface ProjectionsFile {
-  format: string;
-  count: number;
-  seed: number;
-  source: {layer: string; dim: number; split: string; firstIndex: number};
-  quality: {k: number; referenceKnnAccuracy: number};
-  projections: Partial<Record<"pca" | "tsne" | "umap", ProjectionEntry>>;
-}
-
-export interface ExportData {
-  count: number;
-  /** True class index per test image. */
-  labels: Uint8Array;
-  /** Predicted class index per test image. */
-  predicted: Uint8Array;
-  /** Probability of the predicted class. */
-  scores: Float32Array;
+export interface ExportData extends MetadataColumns {
   projections: ProjectionsFile;
   /** Embedding rows (count × dim), row-major. */
   embeddings: Float32Array;
@@ -43,54 +20,40 @@ export interface ExportData {
   spriteUrl: string;
 }
 
-function classIndex(name: string, line: number): number {
-  const i = (CLASS_NAMES as readonly string[]).indexOf(name);
-  if (i < 0) throw new DataError(`metadata.tsv line ${line}: unknown class "${name}"`, "Re-run `fmnist export`.");
-  return i;
-}
+const REEXPORT = "Re-run `fmnist export`.";
 
-/** Parses metadata.tsv (header Label, Predicted, Score, Correct). */
-export function parseMetadata(text: string): Pick<ExportData, "labels" | "predicted" | "scores" | "count"> {
-  const lines = text.split("\n").filter((l) => l.length > 0);
-  const header = lines.shift()?.split("\t") ?? [];
-  const [iLabel, iPred, iScore] = ["Label", "Predicted", "Score"].map((h) => header.indexOf(h));
-  if (iLabel < 0 || iPred < 0 || iScore < 0) {
-    throw new DataError("metadata.tsv lacks the Label, Predicted and Score columns", "Re-run `fmnist export`.");
+/** A file of the export, relative to the app. */
+const url = (file: string) => mountedUrl("projector", file);
+
+/** Parses with a core parser; a FormatError becomes a DataError that says how to fix it. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof FormatError) throw new DataError(error.message, REEXPORT);
+    throw error;
   }
-  const count = lines.length;
-  const labels = new Uint8Array(count);
-  const predicted = new Uint8Array(count);
-  const scores = new Float32Array(count);
-  lines.forEach((line, i) => {
-    const cells = line.split("\t");
-    labels[i] = classIndex(cells[iLabel], i + 2);
-    predicted[i] = classIndex(cells[iPred], i + 2);
-    scores[i] = Number(cells[iScore]);
-  });
-  return {labels, predicted, scores, count};
 }
 
 async function load(): Promise<ExportData> {
-  const [metadataText, projections, embeddings, sprite] = await Promise.all([
-    fetchText(`${EXPORT_BASE}metadata.tsv`),
-    fetchJson<ProjectionsFile>(`${EXPORT_BASE}projections.json`),
-    fetchFloat32(`${EXPORT_BASE}embedding_tensors.bytes`),
-    fetchGreyImage(`${EXPORT_BASE}sprite.png`)
+  const [metadataText, projectionsJson, embeddings, sprite] = await Promise.all([
+    fetchText(url(FILES.metadata)),
+    fetchJson<unknown>(url(FILES.projections)),
+    fetchFloat32(url(FILES.embeddingBytes)),
+    fetchGreyImage(url(FILES.sprite))
   ]);
-  const meta = parseMetadata(metadataText);
+  const meta = parsed(() => parseMetadataTsv(metadataText, CLASS_NAMES));
+  const projections = parsed(() => parseProjections(projectionsJson));
   if (projections.count !== meta.count) {
-    throw new DataError(
-      `projections.json has ${projections.count} points but metadata.tsv ${meta.count}`,
-      "Re-run `fmnist export`."
-    );
+    throw new DataError(`projections.json has ${projections.count} points but metadata.tsv ${meta.count}`, REEXPORT);
   }
   const dim = embeddings.length / meta.count;
   if (!Number.isInteger(dim)) {
-    throw new DataError("embedding_tensors.bytes does not match metadata.tsv", "Re-run `fmnist export`.");
+    throw new DataError("embedding_tensors.bytes does not match metadata.tsv", REEXPORT);
   }
   const cells = Math.floor(sprite.width / IMAGE_SIZE);
   if (sprite.width !== sprite.height || cells * cells < meta.count) {
-    throw new DataError("sprite.png does not hold every test image", "Re-run `fmnist export`.");
+    throw new DataError("sprite.png does not hold every test image", REEXPORT);
   }
   return {
     ...meta,
@@ -98,7 +61,7 @@ async function load(): Promise<ExportData> {
     embeddings,
     dim,
     sprite: {grey: sprite.grey, side: sprite.width, cells},
-    spriteUrl: `${EXPORT_BASE}sprite.png`
+    spriteUrl: url(FILES.sprite)
   };
 }
 

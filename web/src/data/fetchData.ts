@@ -13,9 +13,11 @@ export class DataError extends Error {
 }
 
 const HINTS: Record<string, string> = {
-  [`${MOUNTS.projector}/`]: "Make the export with `fmnist export --out projector` (npm start does it once), then reload.",
+  [`${MOUNTS.projector}/`]:
+    "Make the export with `fmnist export --out projector` (npm start does it once), then reload.",
   [`${MOUNTS.model}/`]: "Serve a TF.js model folder with `fmnist serve --model DIR`.",
-  [`${MOUNTS.runs}/`]: "Serve a training run with `fmnist serve --run DIR` (a folder written by `fmnist train --out DIR`)."
+  [`${MOUNTS.runs}/`]:
+    "Serve a training run with `fmnist serve --run DIR` (a folder written by `fmnist train --out DIR`)."
 };
 
 function hintFor(url: string): string {

@@ -7,7 +7,6 @@ import type {OodStats} from "../../../src/core/model/ood.js";
 import {initBackend} from "../backend.js";
 import {DataError, fetchJson} from "./fetchData.js";
 
-
 export interface LoadedModel {
   model: tf.LayersModel;
   metadata: ModelMetadata;

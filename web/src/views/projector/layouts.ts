@@ -1,5 +1,5 @@
 /** Point positions for the scatter: the export's precomputed layouts, centred and scaled to the unit ball. */
-import type {ProjectionsFile} from "../../data/exportData.js";
+import type {ProjectionsFile} from "../../../../src/core/formats/projections.js";
 
 export type PrecomputedMethod = "pca" | "tsne" | "umap";
 export type Method = PrecomputedMethod | "custom";

@@ -1,0 +1,26 @@
+/** The closing note of `fmnist export`. */
+import {QUALITY_K} from "../../core/embed/projections.js";
+import {FILES} from "../../core/formats/projector.js";
+import type {ExportSummary} from "../commands/export.js";
+import {formatDuration, formatPercent} from "../tty.js";
+
+/** The closing note: where the files are, how to view them, each step's time and the quality numbers. */
+export function formatExportSummary(s: ExportSummary, baseUrl: string): string {
+  const lines = [
+    `wrote ${s.files.length} files for ${s.count} test images to ${s.out}/ (model accuracy on them ${formatPercent(s.accuracy)})`
+  ];
+  for (const [name, q] of Object.entries(s.quality)) {
+    lines.push(
+      `  ${name.padEnd(5)} trustworthiness ${q.trustworthiness.toFixed(4)}  ${QUALITY_K}-NN accuracy ${formatPercent(q.knnAccuracy)}` +
+        `  (64-d: ${formatPercent(s.referenceKnnAccuracy)})`
+    );
+  }
+  lines.push("time per step:");
+  for (const [step, seconds] of Object.entries(s.timings)) {
+    lines.push(`  ${step.padEnd(20)} ${seconds < 60 ? `${seconds.toFixed(1)}s` : formatDuration(seconds)}`);
+  }
+  lines.push(
+    `view: fmnist serve --dir ${s.out}, then open https://projector.tensorflow.org/?config=${baseUrl}/${FILES.config}`
+  );
+  return lines.join("\n");
+}
