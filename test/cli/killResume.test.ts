@@ -18,13 +18,7 @@ import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {readMetadata} from "../../src/node/model/metadataFile.js";
 import {predictAll} from "../../src/core/model/metrics.js";
-import {
-  LAST_DIR,
-  MODEL_DIR,
-  loadModel,
-  loadTrainState,
-  readEpochLogs
-} from "../../src/node/model/runDir.js";
+import {LAST_DIR, MODEL_DIR, loadModel, loadTrainState, readEpochLogs} from "../../src/node/model/runDir.js";
 import type {TrainState} from "../../src/core/model/train.js";
 import {readLogDir} from "../../src/node/tensorboard/reader.js";
 import {createRandom} from "../../src/core/random.js";

@@ -12,7 +12,8 @@ import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
-import {exportCommand, parseDims, parseProjections, type ExportSummary} from "../../src/cli/commands/export.js";
+import {exportCommand, parseDims, parseProjections} from "../../src/cli/commands/export.js";
+import type {ExportSummary} from "../../src/cli/format/exportSummary.js";
 import {serveCommand} from "../../src/cli/commands/serve.js";
 import {UserError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";

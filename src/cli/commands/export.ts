@@ -35,7 +35,7 @@ import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
-import {formatExportSummary} from "../format/exportSummary.js";
+import {formatExportSummary, type ExportSummary} from "../format/exportSummary.js";
 import {serialiseProjections} from "../../core/formats/projections.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
@@ -66,17 +66,6 @@ export interface ExportOptions {
   verify?: boolean;
   /** Compute backend for the forward pass (default: tfjs-node if installed, else WASM). */
   backend?: BackendName;
-}
-
-export interface ExportSummary {
-  out: string;
-  count: number;
-  files: string[];
-  /** Seconds per step. */
-  timings: Record<string, number>;
-  quality: Record<string, {trustworthiness: number; knnAccuracy: number}>;
-  referenceKnnAccuracy: number;
-  accuracy: number;
 }
 
 /** Parses `--projections pca,tsne,umap`. */

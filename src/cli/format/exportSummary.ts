@@ -1,8 +1,19 @@
 /** The closing note of `fmnist export`. */
 import {QUALITY_K} from "../../core/embed/projections.js";
 import {FILES} from "../../core/formats/projector.js";
-import type {ExportSummary} from "../commands/export.js";
 import {formatDuration, formatPercent} from "../tty.js";
+
+/** What an export wrote, and how well its projections keep the neighbourhoods. */
+export interface ExportSummary {
+  out: string;
+  count: number;
+  files: string[];
+  /** Seconds per step. */
+  timings: Record<string, number>;
+  quality: Record<string, {trustworthiness: number; knnAccuracy: number}>;
+  referenceKnnAccuracy: number;
+  accuracy: number;
+}
 
 /** The closing note: where the files are, how to view them, each step's time and the quality numbers. */
 export function formatExportSummary(s: ExportSummary, baseUrl: string): string {
