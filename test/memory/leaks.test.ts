@@ -17,7 +17,7 @@ import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
 import {embedAll} from "../../src/core/model/embedding.js";
 import {loadModel} from "../../src/node/model/io.js";
 import {predictAll} from "../../src/core/model/metrics.js";
-import {activations} from "../../src/core/model/forward.js";
+import {forward, predictOne} from "../../src/core/model/forward.js";
 import {cam, gradCam} from "../../src/core/viz/cam.js";
 import {quietEffects} from "../../src/core/effects.js";
 
@@ -77,12 +77,14 @@ describe("tensor count over repeated calls", () => {
       });
     }, 120_000);
 
-    it("activations, CAM and Grad-CAM: 30 rounds", async () => {
+    it("the forward walk, CAM and Grad-CAM: 30 rounds", async () => {
       const input = test.xs.slice(0, 784);
       await expectNoLeak(30, async (i) => {
-        expect(activations(model, input).length).toBe(model.layers.length);
-        cam(model, input, i % 10);
-        gradCam(model, input, i % 10);
+        const pass = forward(model, input);
+        expect(pass.layers.length).toBe(model.layers.length);
+        await predictOne(model, input);
+        cam(model, pass, i % 10);
+        gradCam(model, pass, i % 10);
       });
     }, 120_000);
   });

@@ -13,7 +13,7 @@ import {UserError} from "../../src/core/errors.js";
 import {resizeBilinear} from "../../src/core/image/raster.js";
 import {LAYER_NAMES} from "../../src/core/model/cnn.js";
 import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
-import {activations, findLayerIndex} from "../../src/core/model/forward.js";
+import {findLayerIndex, forward, predictOne} from "../../src/core/model/forward.js";
 import {cam, convLayerNames, gradCam, type HeatMap} from "../../src/core/viz/cam.js";
 import {featureGrid} from "../../src/core/viz/featureGrid.js";
 import {argmax, variance} from "../helpers/images.js";
@@ -76,9 +76,9 @@ function expectOnObject(map: HeatMap, x: Float32Array, what: string): void {
   expect(weighted / weight, `${what}: heat-weighted brightness`).toBeGreaterThan(mean);
 }
 
-describe("activations", () => {
+describe("the forward walk", () => {
   it("returns every layer's output in order, found by name and type, not index", () => {
-    const layers = activations(model, image(0));
+    const layers = forward(model, image(0)).layers;
     expect(layers.map((l) => l.name)).toEqual([...LAYER_NAMES]);
     expect(layers[0]).toMatchObject({className: "Conv2D", shape: [26, 26, 64]});
     expect(layers.find((l) => l.name === "batch_normalization_2")?.shape).toEqual([3, 3, 64]);
@@ -93,8 +93,17 @@ describe("activations", () => {
     expect(findLayerIndex(model, ["LSTM"])).toBe(-1);
   });
 
+  it("gives the probabilities and the embedding the same way in its quick form", async () => {
+    const pass = forward(model, image(1));
+    expect(pass.probabilities).toEqual(pass.layers.at(-1)!.values);
+    expect(pass.embedding).toEqual(pass.layers.find((l) => l.className === "GlobalAveragePooling2D")!.values);
+    expect(pass.predicted).toBe(argmax(pass.probabilities));
+    const quick = await predictOne(model, image(1));
+    expect(quick).toEqual({probabilities: pass.probabilities, predicted: pass.predicted, embedding: pass.embedding});
+  });
+
   it("gives feature grids of real activations that are not blank", () => {
-    const conv = activations(model, image(0))[0];
+    const conv = forward(model, image(0)).layers[0];
     const grid = featureGrid(conv.values, conv.shape as [number, number, number]);
     expect([grid.columns, grid.rows]).toEqual([8, 8]);
     expect(grid.max).toBeGreaterThan(grid.min);
@@ -111,11 +120,11 @@ describe("activations", () => {
 describe("cam", () => {
   it("is the last feature maps weighted by the dense weights of the class, at the feature-map size", () => {
     const x = image(0);
-    const map = cam(model, x, test.ys[0]);
+    const map = cam(model, forward(model, x), test.ys[0]);
     expect([map.height, map.width, map.layer, map.classIndex]).toEqual([3, 3, "batch_normalization_2", test.ys[0]]);
     expectUnitRange(map);
     // Recompute from the activations and the dense kernel [64, 10].
-    const features = activations(model, x).find((l) => l.name === "batch_normalization_2")!.values;
+    const features = forward(model, x).layers.find((l) => l.name === "batch_normalization_2")!.values;
     const kernel = model.getLayer("dense").getWeights()[0].dataSync();
     const raw = new Float32Array(9);
     for (let p = 0; p < 9; p++)
@@ -126,25 +135,26 @@ describe("cam", () => {
   });
 
   it(`peaks on the object for the first ${COUNT} test images`, () => {
-    for (let i = 0; i < COUNT; i++) expectOnObject(cam(model, image(i), test.ys[i]), image(i), `image ${i}`);
+    for (let i = 0; i < COUNT; i++)
+      expectOnObject(cam(model, forward(model, image(i)), test.ys[i]), image(i), `image ${i}`);
   });
 
   it("depends on the class explained", () => {
-    const a = cam(model, image(0), 9).values;
-    const b = cam(model, image(0), 1).values;
+    const a = cam(model, forward(model, image(0)), 9).values;
+    const b = cam(model, forward(model, image(0)), 1).values;
     expect(Array.from(a)).not.toEqual(Array.from(b));
   });
 
   it("rejects a class index out of range", () => {
-    expect(() => cam(model, image(0), 10)).toThrow(UserError);
-    expect(() => cam(model, image(0), 10)).toThrow("class index 10 is not in 0..9");
+    expect(() => cam(model, forward(model, image(0)), 10)).toThrow(UserError);
+    expect(() => cam(model, forward(model, image(0)), 10)).toThrow("class index 10 is not in 0..9");
   });
 });
 
 describe("gradCam", () => {
   it("defaults to the last convolution and peaks on the object", () => {
     for (let i = 0; i < COUNT; i++) {
-      const map = gradCam(model, image(i), test.ys[i]);
+      const map = gradCam(model, forward(model, image(i)), test.ys[i]);
       expect([map.height, map.width, map.layer]).toEqual([3, 3, "conv2d_5"]);
       expectUnitRange(map);
       expectOnObject(map, image(i), `image ${i}`);
@@ -152,10 +162,10 @@ describe("gradCam", () => {
   });
 
   it("works on any convolution layer, at that layer's resolution", () => {
-    const first = gradCam(model, image(0), test.ys[0], "conv2d");
+    const first = gradCam(model, forward(model, image(0)), test.ys[0], "conv2d");
     expect([first.height, first.width, first.layer]).toEqual([26, 26, "conv2d"]);
     expectUnitRange(first);
-    const middle = gradCam(model, image(0), test.ys[0], "conv2d_3");
+    const middle = gradCam(model, forward(model, image(0)), test.ys[0], "conv2d_3");
     expect([middle.height, middle.width]).toEqual([11, 11]);
   });
 
@@ -163,7 +173,7 @@ describe("gradCam", () => {
     expect(convLayerNames(model)).toEqual(["conv2d", "conv2d_1", "conv2d_2", "conv2d_3", "conv2d_4", "conv2d_5"]);
     const error = (() => {
       try {
-        gradCam(model, image(0), 0, "conv9");
+        gradCam(model, forward(model, image(0)), 0, "conv9");
       } catch (e) {
         return e;
       }
@@ -176,6 +186,8 @@ describe("gradCam", () => {
   });
 
   it("refuses a layer without a spatial output", () => {
-    expect(() => gradCam(model, image(0), 0, "global_average_pooling2d")).toThrow(/expected a feature map/);
+    expect(() => gradCam(model, forward(model, image(0)), 0, "global_average_pooling2d")).toThrow(
+      /expected a feature map/
+    );
   });
 });

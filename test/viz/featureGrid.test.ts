@@ -2,7 +2,8 @@ import {describe, expect, it} from "vitest";
 
 import {createRaster} from "../../src/core/image/raster.js";
 import {colormap} from "../../src/core/viz/colormap.js";
-import {featureGrid, overlayHeatmap} from "../../src/core/viz/featureGrid.js";
+import {featureGrid} from "../../src/core/viz/featureGrid.js";
+import {overlayHeatmap} from "../../src/core/viz/heatOverlay.js";
 import {pixel, variance} from "../helpers/images.js";
 
 /** [h, w, channels] activations where channel c is a horizontal ramp scaled by c. */

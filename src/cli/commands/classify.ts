@@ -14,7 +14,7 @@ import {preprocess, type PreprocessName} from "../../node/image/sharpPreprocess.
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import {detectOod, type OodStats} from "../../core/model/ood.js";
-import {activations} from "../../core/model/forward.js";
+import {forward} from "../../core/model/forward.js";
 import {cam, gradCam} from "../../core/viz/cam.js";
 
 export interface ClassifyOptions {
@@ -95,12 +95,11 @@ export async function classifyCommand(
     try {
       const rgb = await decodeImageFile(file);
       const pre = await preprocess(rgb, options.preprocess ?? "fashion");
-      const layers = activations(model, pre.input);
-      const probs = layers[layers.length - 1].values;
+      const pass = forward(model, pre.input);
+      const probs = pass.probabilities;
       const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
       const predicted = order[0];
-      const embedding = layers.find((l) => l.className === "GlobalAveragePooling2D")?.values;
-      const flag = detectOod(probs, embedding, predicted, ood);
+      const flag = detectOod(probs, pass.embedding, predicted, ood);
       const result: ClassifyResult = {
         file,
         label: classNames[predicted],
@@ -122,7 +121,7 @@ export async function classifyCommand(
         const explained = camClass ?? predicted;
         let camMap;
         try {
-          camMap = cam(model, pre.input, explained);
+          camMap = cam(model, pass, explained);
         } catch {
           camMap = undefined; // the model has no GAP + dense head; Grad-CAM still works
         }
@@ -135,9 +134,9 @@ export async function classifyCommand(
           oodReason: flag.reason,
           steps: pre.steps,
           inputRaster: pre.inputRaster,
-          layers,
+          layers: pass.layers,
           cam: camMap,
-          gradCam: gradCam(model, pre.input, explained, options.camLayer)
+          gradCam: gradCam(model, pass, explained, options.camLayer)
         });
         result.plotDir = dir;
       }

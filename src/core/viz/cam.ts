@@ -8,13 +8,14 @@
  * - Grad-CAM (Selvaraju et al., ICCV 2017): for any convolutional layer, weights alpha_k are the
  *   spatial mean of d(score_c)/dA_k, and the map is ReLU(sum_k alpha_k A_k). The score is the
  *   class's pre-softmax logit: a final softmax is undone by applying the dense layer's linear part.
- * Both return maps at the layer's resolution, scaled to [0, 1]. Isomorphic.
+ * Both start from a forward pass (../model/forward.ts), so explaining an image runs the network once
+ * more at most: the layers after Grad-CAM's layer, for the gradient. Both return maps at the
+ * layer's resolution, scaled to [0, 1]. Isomorphic.
  */
 import * as tf from "@tensorflow/tfjs";
 
-import {IMAGE_SIZE} from "../data/fashionMnist.js";
 import {UserError} from "../errors.js";
-import {findLayerIndex} from "../model/forward.js";
+import {findLayerIndex, type ForwardPass, type LayerActivation} from "../model/forward.js";
 import {maxOf, minOf} from "./colormap.js";
 
 export interface HeatMap {
@@ -36,11 +37,7 @@ function normalise01(values: Float32Array): Float32Array {
   return values.map((v) => (range > 0 ? (v - min) / range : 0));
 }
 
-function inputTensor(input: Float32Array): tf.Tensor4D {
-  return tf.tensor4d(input, [1, IMAGE_SIZE, IMAGE_SIZE, 1]);
-}
-
-/** Runs layers [from, to) on `x` in inference mode. */
+/** Runs layers [from, to) of `model` on `x` in inference mode. */
 function applyLayers(model: tf.LayersModel, x: tf.Tensor, from: number, to: number): tf.Tensor {
   let y = x;
   for (let i = from; i < to; i++) {
@@ -50,10 +47,23 @@ function applyLayers(model: tf.LayersModel, x: tf.Tensor, from: number, to: numb
   return y;
 }
 
-/** CAM of `classIndex` for one input (784 floats in [0, 1]). */
-export function cam(model: tf.LayersModel, input: Float32Array, classIndex: number): HeatMap {
+/** The stored output of the layer at `index` in `model.layers`. */
+function activationOf(model: tf.LayersModel, pass: ForwardPass, index: number): LayerActivation {
+  const name = model.layers[index].name;
+  const found = pass.layers.find((l) => l.name === name);
+  if (!found) throw new UserError(`the forward pass has no output for layer ${name}`);
+  return found;
+}
+
+/**
+ * CAM of `classIndex` from a forward pass: the feature maps global average pooling reads,
+ * weighted by the dense layer's weights for the class (no network run: plain arithmetic).
+ */
+export function cam(model: tf.LayersModel, pass: ForwardPass, classIndex: number): HeatMap {
   const gap = findLayerIndex(model, ["GlobalAveragePooling2D"]);
-  if (gap < 1) throw new UserError("CAM needs a GlobalAveragePooling2D layer after the convolutions; use Grad-CAM");
+  let before = gap - 1;
+  while (before >= 0 && model.layers[before].getClassName() === "InputLayer") before--;
+  if (before < 0) throw new UserError("CAM needs a GlobalAveragePooling2D layer after the convolutions; use Grad-CAM");
   let dense = -1;
   for (let i = gap + 1; i < model.layers.length; i++) {
     const name = model.layers[i].getClassName();
@@ -68,15 +78,17 @@ export function cam(model: tf.LayersModel, input: Float32Array, classIndex: numb
   const [channels, classes] = kernel.shape;
   if (classIndex < 0 || classIndex >= classes)
     throw new UserError(`class index ${classIndex} is not in 0..${classes - 1}`);
-  const [h, w, values] = tf.tidy(() => {
-    const features = applyLayers(model, inputTensor(input), 0, gap) as tf.Tensor4D; // [1, h, w, k]
-    const [, fh, fw, k] = features.shape;
-    if (k !== channels) throw new UserError(`CAM: feature map has ${k} channels, dense layer expects ${channels}`);
-    const weights = tf.slice(kernel, [0, classIndex], [channels, 1]); // [k, 1]
-    const map = tf.matMul(tf.reshape(features, [fh * fw, k]), weights); // [h*w, 1]
-    return [fh, fw, map.dataSync() as Float32Array] as const;
-  });
-  return {height: h, width: w, values: normalise01(values), layer: model.layers[gap - 1].name, classIndex};
+  const features = activationOf(model, pass, before);
+  const [h, w, k] = features.shape;
+  if (k !== channels) throw new UserError(`CAM: feature map has ${k} channels, dense layer expects ${channels}`);
+  const weights = kernel.dataSync();
+  const values = new Float32Array(h * w);
+  for (let p = 0; p < h * w; p++) {
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += features.values[p * k + c] * weights[c * classes + classIndex];
+    values[p] = sum;
+  }
+  return {height: h, width: w, values: normalise01(values), layer: model.layers[before].name, classIndex};
 }
 
 /** Names of the layers Grad-CAM can use (convolutions and what follows them while spatial). */
@@ -85,9 +97,10 @@ export function convLayerNames(model: tf.LayersModel): string[] {
 }
 
 /**
- * Grad-CAM of `classIndex` at layer `layerName` (default: the last Conv2D layer) for one input.
+ * Grad-CAM of `classIndex` at layer `layerName` (default: the last Conv2D layer), starting from
+ * that layer's output in the forward pass: only the layers after it run again, for the gradient.
  */
-export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: number, layerName?: string): HeatMap {
+export function gradCam(model: tf.LayersModel, pass: ForwardPass, classIndex: number, layerName?: string): HeatMap {
   const index = layerName ? model.layers.findIndex((l) => l.name === layerName) : findLayerIndex(model, ["Conv2D"]);
   if (index < 0) {
     throw new UserError(
@@ -97,15 +110,17 @@ export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: 
     );
   }
   const layer = model.layers[index];
+  const stored = activationOf(model, pass, index);
+  if (stored.shape.length !== 3) {
+    throw new UserError(`Grad-CAM: layer ${layer.name} has output shape [1,${stored.shape}], expected a feature map`);
+  }
   const last = model.layers.length - 1;
   const finalLayer = model.layers[last];
   const finalIsSoftmaxDense =
     finalLayer.getClassName() === "Dense" && (finalLayer.getConfig() as {activation?: string}).activation === "softmax";
-  const [h, w, values] = tf.tidy(() => {
-    const features = applyLayers(model, inputTensor(input), 0, index + 1);
-    if (features.rank !== 4) {
-      throw new UserError(`Grad-CAM: layer ${layer.name} has output shape [${features.shape}], expected a feature map`);
-    }
+  const [h, w] = stored.shape;
+  const values = tf.tidy(() => {
+    const features = tf.tensor4d(stored.values, [1, ...(stored.shape as [number, number, number])]);
     const score = (a: tf.Tensor): tf.Scalar => {
       let y = applyLayers(model, a, index + 1, finalIsSoftmaxDense ? last : last + 1);
       if (finalIsSoftmaxDense) {
@@ -116,9 +131,7 @@ export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: 
     };
     const grads = tf.grad(score)(features) as tf.Tensor4D; // [1, h, w, k]
     const alpha = tf.mean(grads, [0, 1, 2]); // [k]
-    const map = tf.relu(tf.sum(tf.mul(features, alpha), -1)); // [1, h, w]
-    const [, fh, fw] = features.shape;
-    return [fh, fw, map.dataSync() as Float32Array] as const;
+    return tf.relu(tf.sum(tf.mul(features, alpha), -1)).dataSync() as Float32Array; // [1, h, w]
   });
   return {height: h, width: w, values: normalise01(values), layer: layer.name, classIndex};
 }

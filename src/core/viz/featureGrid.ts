@@ -73,23 +73,3 @@ export function featureGrid(
   }
   return {raster, columns, rows, min, max, tileWidth, tileHeight, gap};
 }
-
-/**
- * Blends a heat map (values in [0, 1], [mh, mw], upsampled bilinearly beforehand by the caller to
- * the base size) over a base raster with a colour map at `alpha`.
- */
-export function overlayHeatmap(base: Raster, heat: Float32Array, alpha = 0.5, name: ColormapName = "jet"): Raster {
-  const out = createRaster(base.width, base.height, 3);
-  const n = base.width * base.height;
-  for (let i = 0; i < n; i++) {
-    const [r, g, b] = colormap(name, heat[i]);
-    const src =
-      base.channels === 1
-        ? [base.data[i], base.data[i], base.data[i]]
-        : [0, 1, 2].map((k) => base.data[i * base.channels + k]);
-    out.data[3 * i] = Math.round(src[0] * (1 - alpha) + r * alpha);
-    out.data[3 * i + 1] = Math.round(src[1] * (1 - alpha) + g * alpha);
-    out.data[3 * i + 2] = Math.round(src[2] * (1 - alpha) + b * alpha);
-  }
-  return out;
-}

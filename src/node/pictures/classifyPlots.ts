@@ -9,10 +9,10 @@ import {basename, dirname, join, resolve} from "node:path";
 
 import {UserError} from "../../core/errors.js";
 import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
-import {resizeBilinear, upscaleNearest, type Raster} from "../../core/image/raster.js";
-import type {HeatMap} from "../../core/viz/cam.js";
+import {upscaleNearest, type Raster} from "../../core/image/raster.js";
 import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
-import {featureGrid, overlayHeatmap} from "../../core/viz/featureGrid.js";
+import {featureGrid} from "../../core/viz/featureGrid.js";
+import {heatOverlay} from "../../core/viz/heatOverlay.js";
 import {renderReport, type ClassifyPlotInput, type PlotFile} from "./report.js";
 
 /** Side of the CAM overlays and the upscaled model input, in pixels (28 x 10). */
@@ -20,12 +20,6 @@ export const OVERLAY_SIZE = 280;
 
 async function rasterPng(r: Raster): Promise<Uint8Array> {
   return encodePng(r.data, r.width, r.height, r.channels);
-}
-
-function heatOverlay(input: Raster, heat: HeatMap): Raster {
-  const base = upscaleNearest(input, OVERLAY_SIZE / input.width);
-  const up = resizeBilinear(heat.values, heat.height, heat.width, OVERLAY_SIZE, OVERLAY_SIZE);
-  return overlayHeatmap(base, up, 0.5, "jet");
 }
 
 /** Renders every picture in memory. */
@@ -104,14 +98,14 @@ export async function renderClassifyPlots(p: ClassifyPlotInput): Promise<PlotFil
       name: "cam.png",
       title: `Class activation map: ${p.classNames[p.cam.classIndex]}`,
       description: `Where the evidence for "${p.classNames[p.cam.classIndex]}" lies: the last feature maps (${p.cam.layer}) weighted by the dense layer's weights for that class. Red is strong evidence, blue none.`,
-      png: await rasterPng(heatOverlay(p.inputRaster, p.cam))
+      png: await rasterPng(heatOverlay(p.inputRaster, p.cam, OVERLAY_SIZE))
     });
   }
   files.push({
     name: "gradcam.png",
     title: `Grad-CAM at ${p.gradCam.layer}: ${p.classNames[p.gradCam.classIndex]}`,
     description: `Grad-CAM: the feature maps of ${p.gradCam.layer} weighted by how much the class score rises with each of them (its gradient), keeping only positive evidence.`,
-    png: await rasterPng(heatOverlay(p.inputRaster, p.gradCam))
+    png: await rasterPng(heatOverlay(p.inputRaster, p.gradCam, OVERLAY_SIZE))
   });
   files.push({
     name: "probabilities.png",

@@ -6,10 +6,10 @@
 import type * as tf from "@tensorflow/tfjs";
 
 import {CLASS_NAMES, IMAGE_SIZE} from "../../../../src/core/data/fashionMnist.js";
-import {resizeBilinear, upscaleNearest, type Raster} from "../../../../src/core/image/raster.js";
+import type {ForwardPass} from "../../../../src/core/model/forward.js";
 import {cam, convLayerNames, gradCam, type HeatMap} from "../../../../src/core/viz/cam.js";
 import {cssColor} from "../../../../src/core/viz/colormap.js";
-import {overlayHeatmap} from "../../../../src/core/viz/featureGrid.js";
+import {heatOverlay, inputRaster} from "../../../../src/core/viz/heatOverlay.js";
 import {colourLegend} from "../../ui/colourLegend.js";
 import {h} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
@@ -20,7 +20,7 @@ const SIDE = IMAGE_SIZE * SCALE;
 export interface CamPanel {
   element: HTMLElement;
   /** Computes and draws the map for this input (call only for the latest input). */
-  update(input: Float32Array, predicted: number): void;
+  update(input: Float32Array, pass: ForwardPass, predicted: number): void;
 }
 
 function option(value: string, label: string): HTMLOptionElement {
@@ -54,7 +54,7 @@ export function camPanel(model: tf.LayersModel): CamPanel {
   const caption = h("p", {class: "muted small cam-caption"}, "");
   const stops = Array.from({length: 11}, (_, i) => cssColor("jet", i / 10));
   const legend = colourLegend(stops, "low", "high");
-  let last: {input: Float32Array; predicted: number} | undefined;
+  let last: {pass: ForwardPass; input: Float32Array; predicted: number} | undefined;
 
   const draw = () => {
     if (!last) return;
@@ -64,20 +64,13 @@ export function camPanel(model: tf.LayersModel): CamPanel {
     try {
       map =
         method.value === "cam"
-          ? cam(model, last.input, classIndex)
-          : gradCam(model, last.input, classIndex, layer.value || undefined);
+          ? cam(model, last.pass, classIndex)
+          : gradCam(model, last.pass, classIndex, layer.value || undefined);
     } catch (error) {
       caption.textContent = error instanceof Error ? error.message : String(error);
       return;
     }
-    const base: Raster = {
-      width: IMAGE_SIZE,
-      height: IMAGE_SIZE,
-      channels: 1,
-      data: Uint8Array.from(last.input, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255))
-    };
-    const heat = resizeBilinear(map.values, map.height, map.width, SIDE, SIDE);
-    drawRaster(canvas, overlayHeatmap(upscaleNearest(base, SCALE), heat, 0.5, "jet"));
+    drawRaster(canvas, heatOverlay(inputRaster(last.input), map, SIDE));
     const name = method.value === "cam" ? "CAM" : "Grad-CAM";
     const text = `${name} for ${CLASS_NAMES[classIndex]} from layer ${map.layer} (${map.height}×${map.width} map)`;
     canvas.setAttribute("aria-label", `${text}; red marks the regions that raise the class score most`);
@@ -107,8 +100,8 @@ export function camPanel(model: tf.LayersModel): CamPanel {
   );
   return {
     element,
-    update(input, predicted) {
-      last = {input, predicted};
+    update(input, pass, predicted) {
+      last = {pass, input, predicted};
       draw();
     }
   };

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
 import {centreDrawing, fashionSteps} from "../../../../src/core/image/preprocess.js";
-import {activations} from "../../../../src/core/model/forward.js";
+import {forward} from "../../../../src/core/model/forward.js";
 import {loadExport, testImage} from "../../data/exportData.js";
 import {DataError} from "../../data/fetchData.js";
 import {loadModel} from "../../data/model.js";
@@ -73,12 +73,13 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     ({seq, input, predicted}) => {
       if (signal.aborted) return;
       const t0 = performance.now();
-      camView.update(input, predicted);
+      const pass = forward(model, input);
+      camView.update(input, pass, predicted);
       const t1 = performance.now();
-      features.update(activations(model, input));
+      features.update(pass.layers);
       const t2 = performance.now();
       timing.textContent =
-        `Forward pass ${forwardMs.toFixed(0)} ms, class activation map ${(t1 - t0).toFixed(0)} ms, ` +
+        `Forward pass ${forwardMs.toFixed(0)} ms, every layer and the class activation map ${(t1 - t0).toFixed(0)} ms, ` +
         `feature maps ${(t2 - t1).toFixed(0)} ms (TF.js ${tf.getBackend()}, ${tf.memory().numTensors} tensors held).`;
       root.dataset.tensors = String(tf.memory().numTensors);
       root.dataset.explainedSeq = String(seq);
