@@ -121,7 +121,7 @@ describe("classifyCommand on sample_images/* with plots", () => {
   beforeAll(async () => {
     plotDir = join(root, "vis");
     run = await classify({images: [join(SAMPLES, "*")], savePlots: true, plotDir, top: 3});
-  });
+  }, 300_000);
 
   it("classifies every sample, in order, with no errors", () => {
     expect(run.errors).toEqual([]);

@@ -27,7 +27,7 @@ describe("formatFloat32(v) and tensorTsv(data, dim)", () => {
 
   it("writes one line of tab-separated numbers per row, no header", () => {
     const data = Float32Array.from([0, 0.5, 1, 0.25, 2, 3]);
-    expect(tensorTsv(data, 3).toString()).toBe("0\t0.5\t1\n0.25\t2\t3\n");
+    expect(new TextDecoder().decode(tensorTsv(data, 3))).toBe("0\t0.5\t1\n0.25\t2\t3\n");
   });
 
   it("writes little-endian float32 bytes", () => {

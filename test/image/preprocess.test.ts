@@ -1,11 +1,17 @@
 /**
- * The two preprocessing pipelines on synthetic product photos: a dark object on a white background.
+ * The two preprocessing pipelines on synthetic product photos (a dark object on a white background)
+ * and on the real sample photos.
  */
+import {join} from "node:path";
+
 import sharp from "sharp";
 import {describe, expect, it} from "vitest";
 
-import {UsageError} from "../../src/core/errors.js";
-import {parsePreprocessName, preprocess} from "../../src/node/image/sharpPreprocess.js";
+import {centreDrawing, preprocess} from "../../src/core/image/preprocess.js";
+import {trimBox} from "../../src/core/image/pixelSteps.js";
+import {createRaster} from "../../src/core/image/raster.js";
+import {decodeImageFile} from "../../src/node/image/decode.js";
+import {SAMPLE_IMAGES} from "../helpers/paths.js";
 import type {Raster} from "../../src/core/image/raster.js";
 
 /** A `width` x `height` RGB photo: white, with a dark (#202020) disk of radius `r` centred at (cx, cy). */
@@ -90,8 +96,7 @@ describe("preprocess fashion", () => {
       "sharpened",
       "padded",
       "negated",
-      "greyscale_input",
-      "rescaled_model_input"
+      "greyscale_input"
     ]);
     expect(steps[0].raster).toBe(rgb);
     for (const s of steps) expect(s.title.length).toBeGreaterThan(0);
@@ -116,7 +121,7 @@ describe("preprocess plain", () => {
   it("greyscales and resizes to 28x28 without inverting", async () => {
     const rgb = await photo(300, 200, 150, 100, 70);
     const {steps, input, inputRaster} = await preprocess(rgb, "plain");
-    expect(steps.map((s) => s.id)).toEqual(["input_image", "greyscale_input", "rescaled_model_input"]);
+    expect(steps.map((s) => s.id)).toEqual(["input_image", "greyscale_input"]);
     expect([inputRaster.width, inputRaster.height, inputRaster.channels]).toEqual([28, 28, 1]);
     const grey = steps[1].raster;
     expect([grey.width, grey.height, grey.channels]).toEqual([300, 200, 1]);
@@ -129,11 +134,37 @@ describe("preprocess plain", () => {
   });
 });
 
-describe("parsePreprocessName", () => {
-  it("accepts the two names and rejects others with a usage error", () => {
-    expect(parsePreprocessName("plain")).toBe("plain");
-    expect(parsePreprocessName("fashion")).toBe("fashion");
-    expect(() => parsePreprocessName("bogus")).toThrow(UsageError);
-    expect(() => parsePreprocessName("bogus")).toThrow(/fashion or plain; got "bogus"/);
+describe("preprocess fashion on the sample photos", () => {
+  const samples = ["ankle_boot.png", "black_bag.jpg", "dress.webp", "pullover.jpg", "sneaker.jpg", "trousers.jpg"];
+  it.each(samples)("%s: trimmed to the object, 28×28, bright on a dark border", async (name) => {
+    const rgb = await decodeImageFile(join(SAMPLE_IMAGES, name));
+    const {steps, input} = preprocess(rgb, "fashion");
+    const trimmed = steps[1].raster;
+    expect(trimmed.width * trimmed.height).toBeLessThan(rgb.width * rgb.height);
+    expect(input).toHaveLength(784);
+    const ring = border(input);
+    expect(ring.reduce((a, b) => a + b, 0) / ring.length).toBeLessThan(0.35);
+  });
+
+  it("keeps a uniform image whole (nothing to trim)", () => {
+    const flat = createRaster(40, 30, 3, 200);
+    const {steps, input} = preprocess(flat, "fashion");
+    expect(steps[1].raster).toBe(flat);
+    expect(input.every((v) => Math.abs(v - 55 / 255) < 1e-6)).toBe(true);
+  });
+});
+
+describe("centreDrawing", () => {
+  it("centres a drawing by its strokes and scales its longest edge to 28", () => {
+    const canvas = createRaster(280, 280, 1, 0);
+    for (let y = 20; y < 120; y++) for (let x = 10; x < 30; x++) canvas.data[y * 280 + x] = 255;
+    const out = centreDrawing(canvas);
+    expect([out.width, out.height]).toEqual([28, 28]);
+    const box = trimBox(out, [0], 16);
+    expect(box?.height).toBe(28);
+    expect(box?.width).toBeGreaterThanOrEqual(5);
+    expect(box?.width).toBeLessThanOrEqual(6);
+    expect(Math.abs((box?.left ?? 0) + (box?.width ?? 0) / 2 - 14)).toBeLessThanOrEqual(1);
+    expect(centreDrawing(createRaster(50, 50, 1, 0)).data.every((v) => v === 0)).toBe(true);
   });
 });

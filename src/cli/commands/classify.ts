@@ -10,7 +10,7 @@ import {CLASS_NAMES} from "../../core/data/fashionMnist.js";
 import {UserError, UsageError} from "../../core/errors.js";
 import {writeClassifyPlots} from "../../node/pictures/classifyPlots.js";
 import {decodeImageFile} from "../../node/image/decode.js";
-import {preprocess, type PreprocessName} from "../../node/image/sharpPreprocess.js";
+import {preprocess, type PreprocessName} from "../../core/image/preprocess.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import {detectOod, type OodStats} from "../../core/model/ood.js";
@@ -94,7 +94,7 @@ export async function classifyCommand(
   for (const file of files) {
     try {
       const rgb = await decodeImageFile(file);
-      const pre = await preprocess(rgb, options.preprocess ?? "fashion");
+      const pre = preprocess(rgb, options.preprocess ?? "fashion");
       const pass = forward(model, pre.input);
       const probs = pass.probabilities;
       const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);

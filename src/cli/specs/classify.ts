@@ -1,3 +1,4 @@
+import {PREPROCESS_NAMES} from "../../core/image/preprocess.js";
 import {command} from "../command.js";
 import {anyModelFlag, backendFlags} from "../commonFlags.js";
 import {flag} from "../flags.js";
@@ -14,7 +15,7 @@ export const classify = command({
       "folder for the pictures (default visualisations/; one sub-folder per image when several)"
     ),
     preprocess: flag.choice(
-      ["fashion", "plain"] as const,
+      PREPROCESS_NAMES,
       "fashion (default: trim, resize, sharpen, pad, negate, like Fashion-MNIST) or plain (grey + resize)"
     ),
     json: flag.switch("print one JSON object per image per line: file, label, score, probabilities, ood"),

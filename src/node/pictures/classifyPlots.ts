@@ -13,7 +13,7 @@ import {upscaleNearest, type Raster} from "../../core/image/raster.js";
 import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
 import {featureGrid} from "../../core/viz/featureGrid.js";
 import {heatOverlay} from "../../core/viz/heatOverlay.js";
-import {renderReport, type ClassifyPlotInput, type PlotFile} from "./report.js";
+import {MODEL_INPUT_FILE, renderReport, type ClassifyPlotInput, type PlotFile} from "./report.js";
 
 /** Side of the CAM overlays and the upscaled model input, in pixels (28 x 10). */
 export const OVERLAY_SIZE = 280;
@@ -37,7 +37,12 @@ export async function renderClassifyPlots(p: ClassifyPlotInput): Promise<PlotFil
     negated: "Fashion-MNIST images are bright objects on black, so the intensities are inverted."
   };
   const seen = new Set<string>();
-  for (const step of p.steps) {
+  const modelInput = {
+    id: MODEL_INPUT_FILE.replace(/\.png$/, ""),
+    title: "The model's 28x28 input",
+    raster: p.inputRaster
+  };
+  for (const step of [...p.steps, modelInput]) {
     if (seen.has(step.id)) continue;
     seen.add(step.id);
     // Model-sized steps are enlarged 10x (nearest neighbour) so their pixels stay visible.

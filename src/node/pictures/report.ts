@@ -1,10 +1,13 @@
 /** The self-contained report.html of `fmnist classify --save-plots`: every picture inlined, with a legend. */
+import type {PreprocessStep} from "../../core/image/preprocess.js";
 import type {Raster} from "../../core/image/raster.js";
 import type {LayerActivation} from "../../core/model/forward.js";
 import type {HeatMap} from "../../core/viz/cam.js";
 import {escapeXml} from "../../core/viz/svg.js";
 import {pngDataUri} from "../image/encode.js";
-import type {PreprocessStep} from "../image/sharpPreprocess.js";
+
+/** The picture of the model's 28x28 input, after the preprocessing steps. */
+export const MODEL_INPUT_FILE = "rescaled_model_input.png";
 
 /** What the pictures and the report of one classified image are made from. */
 export interface ClassifyPlotInput {
@@ -43,7 +46,7 @@ function figure(f: PlotFile): string {
 
 export function renderReport(p: ClassifyPlotInput, files: PlotFile[]): string {
   const byName = new Map(files.map((f) => [f.name, f]));
-  const stepNames = p.steps.map((s) => `${s.id}.png`).filter((n, i, a) => a.indexOf(n) === i);
+  const stepNames = [...p.steps.map((s) => `${s.id}.png`), MODEL_INPUT_FILE].filter((n, i, a) => a.indexOf(n) === i);
   const layerFiles = files.filter(
     (f) => !stepNames.includes(f.name) && !["cam.png", "gradcam.png", "probabilities.png"].includes(f.name)
   );

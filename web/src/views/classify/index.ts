@@ -11,7 +11,7 @@ import "./classify.css";
 import * as tf from "@tensorflow/tfjs";
 
 import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
-import {centreDrawing, fashionSteps} from "../../../../src/core/image/preprocess.js";
+import {centreDrawing, preprocess} from "../../../../src/core/image/preprocess.js";
 import {forward} from "../../../../src/core/model/forward.js";
 import {loadExport, testImage} from "../../data/exportData.js";
 import {DataError} from "../../data/fetchData.js";
@@ -108,7 +108,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     if (prepared.settleMs) settle = setTimeout(() => explain.push(job), prepared.settleMs);
     else explain.push(job);
   });
-  const photo = (raster: Parameters<typeof fashionSteps>[0]) => () => fashionSteps(raster);
+  const photo = (raster: Parameters<typeof preprocess>[0]) => () => preprocess(raster, "fashion");
   const leaveTestImage = () => {
     testLabel.hidden = true;
     testNav.hidden = true;
@@ -145,7 +145,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   });
   const webcam = webcamSource((video) => {
     // Grab the pixels only when the classifier is free: a waiting frame would be stale anyway.
-    submit(() => fashionSteps(toRgbRaster(video, video.videoWidth, video.videoHeight, 320)));
+    submit(() => preprocess(toRgbRaster(video, video.videoWidth, video.videoHeight, 320), "fashion"));
   });
 
   const panels: Record<SourceName, HTMLElement> = {
