@@ -142,7 +142,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     umapNeighbors: Math.min(15, count - 1),
     tsneIterations: options.tsneIterations,
     progress,
-    shouldStop: () => signal.aborted
+    signal
   });
   Object.assign(timings, projected.timings);
 

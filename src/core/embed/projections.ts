@@ -2,7 +2,7 @@
  * Computes the requested projections of the embeddings (PCA, t-SNE, UMAP, each in 2-D and/or
  * 3-D) and their quality numbers, reporting progress and timing each step. Seeds are derived
  * from one seed per projection and dimension, so asking for fewer projections does not change the
- * others.
+ * others. Used by `fmnist export` and by the web app's recompute worker. Isomorphic.
  */
 import {exactKnn, type Neighbors} from "./knn.js";
 import {pca, type PcaResult} from "./pca.js";
@@ -31,9 +31,16 @@ export interface ProjectionOptions {
   umapNeighbors?: number;
   /** UMAP minimum distance (default 0.1). */
   umapMinDist?: number;
+  /** UMAP epochs (default: umap-js' choice for the point count). */
+  umapEpochs?: number;
+  /** Measure the layouts' quality (default true); without it the quality numbers are NaN. */
+  quality?: boolean;
+  /** Steps as they start and advance: "nearest neighbours", "t-SNE 2-D", "UMAP 3-D", … */
   progress?: Progress;
-  /** Polled between steps and iterations; true aborts with an {@link InterruptedError}. */
-  shouldStop?: () => boolean;
+  /** Called after each t-SNE iteration with a reader of the layout so far (for live views). */
+  onTsneIteration?: (dim: 2 | 3, iteration: number, layout: () => Points) => void;
+  /** Checked between steps and iterations; once aborted, the work stops with an {@link InterruptedError}. */
+  signal?: AbortSignal;
 }
 
 /** Quality of a 2-D layout (see quality.ts). */
@@ -80,7 +87,7 @@ export async function computeProjections(
   const progress = options.progress ?? silentProgress;
   const timings: Record<string, number> = {};
   const checkStop = () => {
-    if (options.shouldStop?.()) throw new InterruptedError("export interrupted; nothing was written");
+    if (options.signal?.aborted) throw new InterruptedError("export interrupted; nothing was written");
   };
   const timed = async <T>(step: string, fn: () => Promise<T> | T): Promise<T> => {
     checkStop();
@@ -95,18 +102,22 @@ export async function computeProjections(
   const tsneIterations = options.tsneIterations ?? 1000;
   const wants = (name: ProjectionName) => options.projections.includes(name);
   const dims = [...options.dims].sort();
-  const quality = (layout: Points, name: string): LayoutQuality => ({
-    trustworthiness: trustworthiness(x, layout, {
-      k: QUALITY_K,
-      sample: TRUST_SAMPLE,
-      random: createRandom(derivedSeed(options.seed, `trust-${name}`))
-    }),
-    knnAccuracy: knnAccuracy(layout, labels, {
-      k: QUALITY_K,
-      sample: KNN_SAMPLE,
-      random: createRandom(derivedSeed(options.seed, "knn"))
-    })
-  });
+  const unmeasured: LayoutQuality = {trustworthiness: NaN, knnAccuracy: NaN};
+  const quality = (layout: Points, name: string): LayoutQuality =>
+    options.quality === false
+      ? unmeasured
+      : {
+          trustworthiness: trustworthiness(x, layout, {
+            k: QUALITY_K,
+            sample: TRUST_SAMPLE,
+            random: createRandom(derivedSeed(options.seed, `trust-${name}`))
+          }),
+          knnAccuracy: knnAccuracy(layout, labels, {
+            k: QUALITY_K,
+            sample: KNN_SAMPLE,
+            random: createRandom(derivedSeed(options.seed, "knn"))
+          })
+        };
 
   // Exact neighbours once, shared by t-SNE (3 * perplexity) and UMAP (nNeighbors - 1).
   let neighbors: Neighbors | undefined;
@@ -151,7 +162,8 @@ export async function computeProjections(
         progress.start(`t-SNE ${d}-D`, tsneIterations);
         const layout = await tsne.fitAsync(x, (iteration) => {
           if (iteration % 10 === 0) progress.update(iteration);
-          return !options.shouldStop?.();
+          options.onTsneIteration?.(d, iteration, () => tsne.getEmbedding());
+          return !options.signal?.aborted;
         });
         progress.stop();
         learningRate = tsne.getLearningRate() ?? 0;
@@ -185,6 +197,7 @@ export async function computeProjections(
             nNeighbors: umapNeighbors,
             minDist: umapMinDist,
             neighbors,
+            nEpochs: options.umapEpochs,
             random: createRandom(derivedSeed(options.seed, `umap${d}`))
           },
           (epoch, total) => {
@@ -193,7 +206,7 @@ export async function computeProjections(
               started = true;
             }
             progress.update(epoch);
-            return !options.shouldStop?.();
+            return !options.signal?.aborted;
           }
         );
         progress.stop();
@@ -208,8 +221,15 @@ export async function computeProjections(
       quality: await timed("UMAP quality", () => quality((layouts[2] ?? layouts[3]) as Points, "umap"))
     });
   }
-  const referenceKnnAccuracy = await timed("64-D kNN accuracy", () =>
-    knnAccuracy(x, labels, {k: QUALITY_K, sample: KNN_SAMPLE, random: createRandom(derivedSeed(options.seed, "knn"))})
-  );
+  const referenceKnnAccuracy =
+    options.quality === false
+      ? NaN
+      : await timed("64-D kNN accuracy", () =>
+          knnAccuracy(x, labels, {
+            k: QUALITY_K,
+            sample: KNN_SAMPLE,
+            random: createRandom(derivedSeed(options.seed, "knn"))
+          })
+        );
   return {results, referenceKnnAccuracy, timings};
 }

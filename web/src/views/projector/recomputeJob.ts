@@ -1,54 +1,60 @@
 /**
- * The recompute itself, run by the worker: exact neighbours of the embeddings, then our t-SNE or
- * UMAP, reporting progress (and for t-SNE the layout so far). Isomorphic, so it is unit-tested in Node.
+ * The recompute itself, run by the worker: our t-SNE or UMAP of the embeddings through the same
+ * computeProjections as `fmnist export` (exact neighbours first), reporting progress and, for
+ * t-SNE, the layout so far. Isomorphic, so it is unit-tested in Node.
  */
-import {exactKnn} from "../../../../src/core/embed/knn.js";
+import type {Progress} from "../../../../src/core/effects.js";
 import {points} from "../../../../src/core/embed/points.js";
-import {Tsne} from "../../../../src/core/embed/tsne.js";
-import {umapLayoutAsync} from "../../../../src/core/embed/umap.js";
+import {computeProjections} from "../../../../src/core/embed/projections.js";
 import type {RecomputeMessage, RecomputeRequest} from "./recomputeProtocol.js";
 
-const UMAP_NEIGHBOURS = 15;
-const PERPLEXITY = 30;
+/** The export's seed: the same request gives the same layout. */
+const SEED = 42;
 
 /** Sends a message; the buffers listed are handed over rather than copied. */
 export type Post = (message: RecomputeMessage, transfer?: Transferable[]) => void;
 
-const yieldNow = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Progress as worker messages: the neighbour search, then the layout's iterations or epochs. */
+function progressPoster(post: Post): Progress {
+  let phase: "neighbours" | "layout" = "neighbours";
+  let total = 0;
+  let done = 0;
+  return {
+    start(label, t) {
+      phase = label === "nearest neighbours" ? "neighbours" : "layout";
+      total = t;
+      done = 0;
+    },
+    update(d) {
+      done = d;
+      post({type: "progress", phase, done, total});
+    },
+    stop() {
+      if (done < total) post({type: "progress", phase, done: total, total});
+    }
+  };
+}
 
 /** Runs the request and returns the layout, [count, dim] row-major. */
 export async function runRecompute(request: RecomputeRequest, post: Post): Promise<Float32Array> {
   const x = points(request.embeddings, request.embeddingDim);
-  const neighbourCount = request.method === "tsne" ? Math.floor(3 * PERPLEXITY) : UMAP_NEIGHBOURS - 1;
-  const neighbours = exactKnn(x, neighbourCount, {
-    onProgress: (done, total) => post({type: "progress", phase: "neighbours", done, total})
-  });
-  if (request.method === "umap") {
-    const layout = await umapLayoutAsync(
-      x,
-      {dim: request.dim, nNeighbors: UMAP_NEIGHBOURS, neighbors: neighbours, nEpochs: request.iterations},
-      (epoch, total) => {
-        if (epoch % 5 === 0 || epoch === total) post({type: "progress", phase: "layout", done: epoch, total});
+  const result = await computeProjections(x, new Uint8Array(x.count), {
+    projections: [request.method],
+    dims: [request.dim],
+    seed: SEED,
+    tsneIterations: request.iterations,
+    umapEpochs: request.method === "umap" ? request.iterations : undefined,
+    quality: false,
+    progress: progressPoster(post),
+    onTsneIteration(_dim, iteration, layout) {
+      const total = request.iterations ?? 1000;
+      if (request.liveEvery > 0 && iteration % request.liveEvery === 0 && iteration < total) {
+        const live = Float32Array.from(layout().data);
+        post({type: "progress", phase: "layout", done: iteration, total, layout: live}, [live.buffer]);
       }
-    );
-    return Float32Array.from(layout.data);
-  }
-  const tsne = new Tsne({dim: request.dim, perplexity: PERPLEXITY, iterations: request.iterations});
-  tsne.setPrecomputedKnn(neighbours);
-  const total = tsne.initialize(x);
-  let lastYield = Date.now();
-  for (let done = 1; done <= total; done++) {
-    tsne.step();
-    const live = request.liveEvery > 0 && done % request.liveEvery === 0 && done < total;
-    if (live || done % 5 === 0) {
-      const layout = live ? Float32Array.from(tsne.getEmbedding().data) : undefined;
-      post({type: "progress", phase: "layout", done, total, layout}, layout ? [layout.buffer] : []);
     }
-    // Lets the worker take messages now and then (none are expected, but it keeps the worker well-behaved).
-    if (Date.now() - lastYield > 100) {
-      await yieldNow();
-      lastYield = Date.now();
-    }
-  }
-  return Float32Array.from(tsne.getEmbedding().data);
+  });
+  const layout = result.results[0].layouts[request.dim];
+  if (!layout) throw new Error(`no ${request.dim}-D ${request.method} layout was computed`);
+  return Float32Array.from(layout.data);
 }
