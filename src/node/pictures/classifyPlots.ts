@@ -4,10 +4,7 @@
  * report.html. Everything is written into a temporary folder first and moved into place at the
  * end, so a failure never leaves a half-written plot folder.
  */
-import {mkdir, rename, rm, stat, writeFile} from "node:fs/promises";
-import {basename, dirname, join, resolve} from "node:path";
-
-import {UserError} from "../../core/errors.js";
+import {writeFilesAtomic} from "../fs/atomicDir.js";
 import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
 import {upscaleNearest, type Raster} from "../../core/image/raster.js";
 import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
@@ -141,23 +138,8 @@ function layerDescription(className: string, h: number, w: number, c: number): s
  */
 export async function writeClassifyPlots(dir: string, p: ClassifyPlotInput): Promise<string[]> {
   const files = await renderClassifyPlots(p);
-  const html = renderReport(p, files);
-  const target = resolve(dir);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
-  await rm(tmp, {recursive: true, force: true});
-  await mkdir(tmp, {recursive: true});
-  const names = [...files.map((f) => f.name), "report.html"];
-  try {
-    for (const f of files) await writeFile(join(tmp, f.name), f.png);
-    await writeFile(join(tmp, "report.html"), html);
-    const existing = await stat(target).catch(() => undefined);
-    if (!existing) await rename(tmp, target);
-    else {
-      if (!existing.isDirectory()) throw new UserError(`${dir}: exists and is not a folder; choose another --plot-dir`);
-      for (const name of names) await rename(join(tmp, name), join(target, name));
-    }
-  } finally {
-    await rm(tmp, {recursive: true, force: true});
-  }
-  return names;
+  const contents = new Map<string, string | Uint8Array>(files.map((f) => [f.name, f.png]));
+  contents.set("report.html", renderReport(p, files));
+  await writeFilesAtomic(dir, contents, `${dir}: exists and is not a folder; choose another --plot-dir`);
+  return [...contents.keys()];
 }
