@@ -24,18 +24,6 @@ export interface KnnOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Squared Euclidean distance between row `i` of `a` and row `j` of `b` (both of dimension `dim`). */
-export function squaredDistance(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number, dim: number): number {
-  let s = 0;
-  const oi = i * dim;
-  const oj = j * dim;
-  for (let d = 0; d < dim; d++) {
-    const t = a[oi + d] - b[oj + d];
-    s += t * t;
-  }
-  return s;
-}
-
 /** Exact kNN of every point against all others. Throws if `k` is not below the number of points. */
 export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighbors {
   const n = p.count;

@@ -42,14 +42,3 @@ export function firstColumns(p: Points, dims: number): Points {
   for (let i = 0; i < p.count; i++) for (let d = 0; d < dims; d++) data[i * dims + d] = p.data[i * p.dim + d];
   return {data, count: p.count, dim: dims};
 }
-
-/** Rows `indices` of `p`, as a new set of the same array type. */
-export function takeRows(p: Points, indices: ArrayLike<number>): Points {
-  const data =
-    p.data instanceof Float32Array
-      ? new Float32Array(indices.length * p.dim)
-      : new Float64Array(indices.length * p.dim);
-  for (let i = 0; i < indices.length; i++)
-    data.set(p.data.subarray(indices[i] * p.dim, (indices[i] + 1) * p.dim), i * p.dim);
-  return {data, count: indices.length, dim: p.dim};
-}

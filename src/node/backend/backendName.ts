@@ -1,11 +1,4 @@
-/** Backend names and `--backend` parsing, kept free of TF.js imports so usage errors are instant. */
-import {UsageError} from "../../core/errors.js";
+/** Backend names, kept free of TF.js imports so that `--backend` is checked instantly. */
 
 export type BackendName = "node" | "wasm" | "cpu";
 export const BACKEND_NAMES: readonly BackendName[] = ["node", "wasm", "cpu"];
-
-/** Parses a `--backend` value. */
-export function parseBackendName(value: string): BackendName {
-  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(", ")}; got "${value}"`);
-}

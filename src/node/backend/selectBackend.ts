@@ -16,7 +16,7 @@ import {nativeKernelsActive} from "./nativeAddon.js";
 import {registerWasmKernels} from "./registerWasmKernels.js";
 import {initWasmWithThreads} from "./wasmThreads.js";
 
-export {BACKEND_NAMES, parseBackendName, type BackendName} from "./backendName.js";
+export {BACKEND_NAMES, type BackendName} from "./backendName.js";
 
 async function tryLoadTfjsNode(): Promise<boolean> {
   try {

@@ -5,7 +5,7 @@
  */
 import {createHash} from "node:crypto";
 import {existsSync} from "node:fs";
-import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
+import {readFile} from "node:fs/promises";
 import {homedir} from "node:os";
 import {join} from "node:path";
 import {gunzipSync} from "node:zlib";
@@ -23,7 +23,6 @@ import {
 import {parseIdx} from "../../core/data/idx.js";
 
 export const DEBIAN_DATA_DIR = "/usr/share/datasets/fashion-mnist";
-export const DATASET_MIRROR = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 
 /** Per-user cache directory for a downloaded copy of the dataset. */
 export function cacheDir(): string {
@@ -144,34 +143,4 @@ export async function loadFashionMnist(split: SplitName, options: LoadOptions = 
     labels: labels.data.subarray(0, count),
     count
   };
-}
-
-/**
- * Downloads the four files from the official mirror into the per-user cache, verifying each
- * SHA-256 before moving it into place. Never called by tests.
- */
-export async function downloadFashionMnist(onFile: (file: string) => void = () => {}): Promise<string> {
-  const dir = cacheDir();
-  await mkdir(dir, {recursive: true});
-  for (const split of Object.values(DATASET_FILES)) {
-    for (const spec of [split.images, split.labels]) {
-      const target = join(dir, spec.file);
-      if (existsSync(target)) continue;
-      onFile(spec.file);
-      const response = await fetch(DATASET_MIRROR + spec.file);
-      if (!response.ok) throw new UserError(`Download of ${spec.file} failed: HTTP ${response.status}`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      const tmpName = `${spec.file}.tmp-${process.pid}`;
-      const tmp = join(dir, tmpName);
-      await writeFile(tmp, bytes);
-      try {
-        await readDatasetFile(dir, {...spec, file: tmpName});
-      } catch (error) {
-        await rm(tmp, {force: true});
-        throw error;
-      }
-      await rename(tmp, target);
-    }
-  }
-  return dir;
 }
