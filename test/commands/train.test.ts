@@ -40,10 +40,10 @@ async function readDir(dir: string) {
 describe("trainCommand(options) with TensorBoard logging", () => {
   const run = join(root, "run");
   const dataDir = join(root, "data");
-  const lines: string[] = [];
+  const effects = recordingEffects();
+  const {lines} = effects;
   beforeAll(async () => {
     writeDataDir(dataDir);
-    const effects = recordingEffects({log: {info: (m) => lines.push(m), warn: () => {}}});
     const common = {dataDir, verify: false, batchSize: 64};
     await trainCommand({...common, out: run, epochs: 1}, effects);
     await trainCommand({...common, resume: run, epochs: 2}, effects);

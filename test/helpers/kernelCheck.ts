@@ -7,6 +7,7 @@ import {expect} from "vitest";
 import type {Examples} from "../../src/core/data/dataset.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {batchTensor, sparseCategoricalCrossentropy} from "../../src/core/model/metrics.js";
+import {withoutLeak} from "./tensors.js";
 
 /** Whether oneDNN's headers are installed: then `npm run build` must have built the native addon, and its tests run. */
 export const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p));
@@ -15,10 +16,7 @@ export const DNNL_INSTALLED = ["/usr/include/dnnl.hpp", "/usr/include/oneapi/dnn
 export async function onBackend<T>(backend: "wasm" | "cpu", fn: () => T): Promise<T> {
   await tf.setBackend(backend);
   try {
-    const before = tf.memory().numTensors;
-    const result = fn();
-    expect(tf.memory().numTensors, `tensors leaked on ${backend}`).toBe(before);
-    return result;
+    return withoutLeak(fn, `tensors leaked on ${backend}`);
   } finally {
     await tf.setBackend("wasm");
   }

@@ -8,6 +8,7 @@ import {UserError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {embedAll, findEmbeddingLayer} from "../../src/core/model/embedding.js";
 import {batchTensor} from "../../src/core/model/metrics.js";
+import {withoutLeak} from "../helpers/tensors.js";
 
 let examples: Examples;
 
@@ -20,9 +21,9 @@ describe("embedAll(model, examples, {batchSize, onBatch})", () => {
   it("returns the pooling output and the predictions of one forward pass, batch by batch", async () => {
     const model = createCnn({seed: 5, filters: 8});
     const batches: number[] = [];
-    const before = tf.memory().numTensors;
-    const result = await embedAll(model, examples, {batchSize: 8, onBatch: (done) => batches.push(done)});
-    expect(tf.memory().numTensors).toBe(before);
+    const result = await withoutLeak(() =>
+      embedAll(model, examples, {batchSize: 8, onBatch: (done) => batches.push(done)})
+    );
     expect(batches).toEqual([8, 16, 21]);
     expect(result.dim).toBe(8);
     expect(result.layerName).toBe("global_average_pooling2d");

@@ -19,6 +19,7 @@ import {createCnn, LAYER_NAMES} from "../../src/core/model/cnn.js";
 import {isHdf5File, loadKerasH5} from "../../src/node/model/kerasH5.js";
 import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
 import {SEED_MODEL} from "../helpers/paths.js";
+import {rejection} from "../helpers/rejection.js";
 
 let dir: string;
 let model: tf.LayersModel;
@@ -44,12 +45,7 @@ function writeH5(name: string, attrs: Record<string, string>): string {
 
 /** Awaits a rejection and checks it is a one-line error of `type` naming `path`. */
 async function oneLineError(promise: Promise<unknown>, type: typeof UserError, path: string): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(type);
-  const message = (error as Error).message;
+  const {message} = await rejection(promise, type);
   expect(message).toContain(path);
   expect(message).not.toContain("\n");
   return message;

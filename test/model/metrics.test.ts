@@ -14,6 +14,7 @@ import {
   predictAll,
   sparseCategoricalCrossentropy
 } from "../../src/core/model/metrics.js";
+import {withoutLeak} from "../helpers/tensors.js";
 
 let examples: Examples;
 beforeAll(async () => {
@@ -68,9 +69,9 @@ describe("predictAll(model, examples, batchSize, onBatch)", () => {
   it("agrees with one predict() call, argmax and the tensor cross-entropy, in batches with a remainder", async () => {
     const model = createCnn({filters: 8});
     const progress: [number, number][] = [];
-    const before = tf.memory().numTensors;
-    const result = await predictAll(model, examples, 3, (done, total) => progress.push([done, total]));
-    expect(tf.memory().numTensors).toBe(before);
+    const result = await withoutLeak(() =>
+      predictAll(model, examples, 3, (done, total) => progress.push([done, total]))
+    );
     expect(progress).toEqual([
       [3, 8],
       [6, 8],

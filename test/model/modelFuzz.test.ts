@@ -18,6 +18,7 @@ import {UserError} from "../../src/core/errors.js";
 import {loadKerasH5} from "../../src/node/model/kerasH5.js";
 import {loadAnyModel} from "../../src/node/model/loadAnyModel.js";
 import {SEED_MODEL} from "../helpers/paths.js";
+import {withoutLeak} from "../helpers/tensors.js";
 
 const SEED = 20261129;
 const MODEL_DIR = new URL("../../models/fashion-cnn/", import.meta.url).pathname;
@@ -32,18 +33,17 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 /** Loads with `load`; a model is fine (disposed), a one-line UserError is fine, anything else fails. */
 async function outcome(load: () => Promise<tf.LayersModel>): Promise<"model" | "error"> {
-  const before = tf.memory().numTensors;
-  try {
-    const model = await load();
-    model.dispose();
-    return "model";
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).not.toContain("\n");
-    return "error";
-  } finally {
-    expect(tf.memory().numTensors).toBe(before);
-  }
+  return withoutLeak(async () => {
+    try {
+      const model = await load();
+      model.dispose();
+      return "model" as const;
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).not.toContain("\n");
+      return "error" as const;
+    }
+  });
 }
 
 type Json = null | boolean | number | string | Json[] | {[key: string]: Json};

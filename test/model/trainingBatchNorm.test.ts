@@ -12,6 +12,7 @@ import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {TrainingBatchNormalization, trainingBatchNormalization} from "../../src/core/model/trainingBatchNorm.js";
 import {DNNL_INSTALLED, expectClose} from "../helpers/kernelCheck.js";
+import {withoutLeak} from "../helpers/tensors.js";
 
 type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];
 
@@ -32,34 +33,34 @@ const CHANNELS = 7;
  * sum(y * probe) for x, gamma and beta; the kernels of the training calls.
  */
 async function run(layer: tf.layers.Layer, x: tf.Tensor4D): Promise<Result> {
-  const before = tf.memory().numTensors;
-  const model = tf.sequential({layers: [tf.layers.inputLayer({inputShape: x.shape.slice(1)}), layer]});
-  // Non-trivial gamma, beta and moving statistics, so that each takes part visibly.
-  const c = CHANNELS;
-  const ramp = (a: number, b: number) => tf.tensor1d(Array.from({length: c}, (_, i) => a + b * i));
-  const start = [ramp(0.5, 0.25), ramp(-0.3, 0.1), ramp(0.2, 0.05), ramp(0.5, 0.3)];
-  layer.setWeights(start);
-  tf.dispose(start);
-  const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
-  const inference = tf.tidy(() => read(layer.apply(x) as tf.Tensor));
-  let training: Float32Array = new Float32Array(0);
-  let grads: Float32Array[] = [];
-  const info = await tf.profile(() => {
-    training = tf.tidy(() => read(layer.apply(x, {training: true}) as tf.Tensor));
-    const probe = tf.randomUniform(x.shape, -1, 1, "float32", 5);
-    const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const loss = (input: tf.Tensor) =>
-      tf.sum(tf.mul(layer.apply(input, {training: true}) as tf.Tensor, probe)) as tf.Scalar;
-    const {value, grads: g} = tf.variableGrads(() => loss(x), vars);
-    const dx = tf.grad(loss)(x);
-    grads = [read(dx), ...vars.map((v) => read(g[v.name]))];
-    tf.dispose([value, dx, probe, ...Object.values(g)]);
+  return withoutLeak(async () => {
+    const model = tf.sequential({layers: [tf.layers.inputLayer({inputShape: x.shape.slice(1)}), layer]});
+    // Non-trivial gamma, beta and moving statistics, so that each takes part visibly.
+    const c = CHANNELS;
+    const ramp = (a: number, b: number) => tf.tensor1d(Array.from({length: c}, (_, i) => a + b * i));
+    const start = [ramp(0.5, 0.25), ramp(-0.3, 0.1), ramp(0.2, 0.05), ramp(0.5, 0.3)];
+    layer.setWeights(start);
+    tf.dispose(start);
+    const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
+    const inference = tf.tidy(() => read(layer.apply(x) as tf.Tensor));
+    let training: Float32Array = new Float32Array(0);
+    let grads: Float32Array[] = [];
+    const info = await tf.profile(() => {
+      training = tf.tidy(() => read(layer.apply(x, {training: true}) as tf.Tensor));
+      const probe = tf.randomUniform(x.shape, -1, 1, "float32", 5);
+      const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const loss = (input: tf.Tensor) =>
+        tf.sum(tf.mul(layer.apply(input, {training: true}) as tf.Tensor, probe)) as tf.Scalar;
+      const {value, grads: g} = tf.variableGrads(() => loss(x), vars);
+      const dx = tf.grad(loss)(x);
+      grads = [read(dx), ...vars.map((v) => read(g[v.name]))];
+      tf.dispose([value, dx, probe, ...Object.values(g)]);
+    });
+    // Three training calls: the moving statistics moved three times.
+    const moving = layer.getWeights().slice(2).map(read);
+    model.dispose();
+    return {inference, training, moving, grads, kernels: info.kernels.map((k) => k.name)};
   });
-  // Three training calls: the moving statistics moved three times.
-  const moving = layer.getWeights().slice(2).map(read);
-  model.dispose();
-  expect(tf.memory().numTensors, "tensors leaked").toBe(before);
-  return {inference, training, moving, grads, kernels: info.kernels.map((k) => k.name)};
 }
 
 describe("TrainingBatchNormalization", () => {
