@@ -23,7 +23,8 @@ export default defineConfig({
             "test/backend/convGradKernels.test.ts",
             "test/model/train.test.ts",
             "test/model/trainingConv2D.test.ts",
-            "test/model/trainingBatchNorm.test.ts"
+            "test/model/trainingBatchNorm.test.ts",
+            "test/cli/golden.test.ts"
           ],
           env: {FMNIST_NATIVE: "0"}
         }
