@@ -7,32 +7,19 @@ import * as THREE from "three";
 import {OrbitControls} from "three/examples/jsm/controls/OrbitControls.js";
 
 import type {Dim} from "./layouts.js";
-import {FRAGMENT_SHADER, VERTEX_SHADER} from "./shaders.js";
+import {BACKGROUND, createPointCloud, MAX_CSS_PX, WORLD_SIZE, type SpriteSheet} from "./pointCloud.js";
 
-export const BACKGROUND = "#15181d";
-/** A point's size in layout units (the layout fits the unit ball). */
-const WORLD_SIZE = 0.016;
-/** Points at least this many CSS pixels wide show their image. */
-const THUMB_CSS_PX = 15;
-/** Points never grow beyond this (CSS pixels): zooming further spreads the images apart. */
-const MAX_CSS_PX = 60;
 /** How long points take to move to a new layout. */
 const TRANSITION_MS = 450;
 /** Half the height of the 2-D view at zoom 1, in layout units. */
 const VIEW_HALF = 1.08;
-
-export interface SpriteSheet {
-  grey: Uint8Array;
-  side: number;
-  cells: number;
-}
 
 export class ProjectorScene {
   readonly canvas: HTMLCanvasElement;
   readonly count: number;
   private readonly renderer: THREE.WebGLRenderer;
   private readonly scene = new THREE.Scene();
-  private readonly geometry = new THREE.BufferGeometry();
+  private readonly geometry: THREE.BufferGeometry;
   private readonly material: THREE.ShaderMaterial;
   private readonly texture: THREE.DataTexture;
   private readonly positions: THREE.BufferAttribute;
@@ -76,42 +63,17 @@ export class ProjectorScene {
     this.canvas.tabIndex = 0;
     container.append(this.canvas);
 
-    this.positions = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
-    this.from = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
-    this.colours = new THREE.BufferAttribute(new Float32Array(count * 3), 3);
-    this.states = new THREE.BufferAttribute(new Float32Array(count), 1);
-    const index = new Float32Array(count);
-    for (let i = 0; i < count; i++) index[i] = i;
-    this.geometry.setAttribute("position", this.positions);
-    this.geometry.setAttribute("aFrom", this.from);
-    this.geometry.setAttribute("color", this.colours);
-    this.geometry.setAttribute("aIndex", new THREE.BufferAttribute(index, 1));
-    this.geometry.setAttribute("aState", this.states);
-    this.geometry.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 2);
-
-    this.texture = new THREE.DataTexture(sprite.grey, sprite.side, sprite.side, THREE.RedFormat);
-    this.texture.unpackAlignment = 1;
-    this.texture.magFilter = THREE.LinearFilter;
-    this.texture.minFilter = THREE.LinearFilter;
-    this.texture.needsUpdate = true;
-    this.material = new THREE.ShaderMaterial({
-      vertexShader: VERTEX_SHADER,
-      fragmentShader: FRAGMENT_SHADER,
-      uniforms: {
-        uWorldSize: {value: WORLD_SIZE},
-        uMix: {value: 1},
-        uViewHeight: {value: 1},
-        uMinPx: {value: 3},
-        uMaxPx: {value: MAX_CSS_PX},
-        uThumbPx: {value: THUMB_CSS_PX},
-        uSprite: {value: this.texture},
-        uCells: {value: sprite.cells},
-        uBackground: {value: new THREE.Color(BACKGROUND)}
-      }
-    });
-    const points = new THREE.Points(this.geometry, this.material);
-    points.frustumCulled = false;
-    this.scene.add(points);
+    const cloud = createPointCloud(count, sprite);
+    ({
+      geometry: this.geometry,
+      material: this.material,
+      texture: this.texture,
+      positions: this.positions,
+      from: this.from,
+      colours: this.colours,
+      states: this.states
+    } = cloud);
+    this.scene.add(cloud.points);
 
     this.perspective.position.set(0, 0, 2.9);
     this.ortho.position.set(0, 0, 5);
