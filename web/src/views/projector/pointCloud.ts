@@ -11,7 +11,7 @@ export const BACKGROUND = "#15181d";
 /** A point's size in layout units (the layout fits the unit ball). */
 export const WORLD_SIZE = 0.016;
 /** Points at least this many CSS pixels wide show their image. */
-const THUMB_CSS_PX = 15;
+export const THUMB_CSS_PX = 15;
 /** Points never grow beyond this (CSS pixels): zooming further spreads the images apart. */
 export const MAX_CSS_PX = 60;
 

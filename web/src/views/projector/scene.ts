@@ -7,7 +7,7 @@ import * as THREE from "three";
 import {OrbitControls} from "three/examples/jsm/controls/OrbitControls.js";
 
 import type {Dim} from "./layouts.js";
-import {BACKGROUND, createPointCloud, MAX_CSS_PX, WORLD_SIZE, type SpriteSheet} from "./pointCloud.js";
+import {BACKGROUND, createPointCloud, MAX_CSS_PX, THUMB_CSS_PX, WORLD_SIZE, type SpriteSheet} from "./pointCloud.js";
 
 /** How long points take to move to a new layout. */
 const TRANSITION_MS = 450;
