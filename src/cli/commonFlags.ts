@@ -1,6 +1,6 @@
 /** Flags shared by several commands, declared once. */
 import {BACKEND_NAMES} from "../node/backend/backendName.js";
-import {flag} from "./flags.js";
+import {flag, type FlagValues} from "./flags.js";
 
 export const backendFlags = {
   backend: flag.choice(
@@ -25,3 +25,11 @@ export const progressFlags = {
 export const anyModelFlag = {
   model: flag.string("PATH", "model folder, model.json or Keras .h5 file (default: the shipped models/fashion-cnn)")
 };
+
+/** The flags of the commands that load the dataset and run the model for a while. */
+export const jobFlags = {...progressFlags, ...backendFlags, ...dataFlags};
+
+/** What the data flags ask for, as command options. */
+export function dataOptions(values: FlagValues<typeof dataFlags>): {dataDir?: string; verify?: boolean} {
+  return {dataDir: values.dataDir, verify: values.noVerify ? false : undefined};
+}

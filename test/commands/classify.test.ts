@@ -19,6 +19,7 @@ import {colormap} from "../../src/core/viz/colormap.js";
 import {readPixels, variance} from "../helpers/images.js";
 import {SAMPLE_IMAGES as SAMPLES, SEED_MODEL} from "../helpers/paths.js";
 import {recordingEffects} from "../helpers/effects.js";
+import {LAYER_NAMES} from "../../src/core/model/cnn.js";
 
 /** Labels of the sample photos (each made from a Fashion-MNIST test image of that class). */
 const EXPECTED_LABELS: Record<string, string> = {
@@ -31,19 +32,8 @@ const EXPECTED_LABELS: Record<string, string> = {
   // not_fashion_chessboard.png is no garment: neither has a right answer to check here.
 };
 
-const FEATURE_LAYERS = [
-  "conv2d",
-  "conv2d_1",
-  "max_pooling2d",
-  "batch_normalization",
-  "conv2d_2",
-  "conv2d_3",
-  "max_pooling2d_1",
-  "batch_normalization_1",
-  "conv2d_4",
-  "conv2d_5",
-  "batch_normalization_2"
-];
+/** Every layer with feature maps: all but the pooling, dropout and dense head. */
+const FEATURE_LAYERS = LAYER_NAMES.filter((n) => !["global_average_pooling2d", "dropout", "dense"].includes(n));
 /** Every file issue 3 asks for, per image. */
 const REQUIRED = [
   "input_image.png",

@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {backendFlags, dataFlags, progressFlags} from "../commonFlags.js";
+import {dataOptions, jobFlags} from "../commonFlags.js";
 import {flag} from "../flags.js";
 import {formatPercent} from "../tty.js";
 
@@ -9,9 +9,7 @@ export const calibrate = command({
     model: flag.string("DIR", "TF.js model folder whose metadata.json is updated (default: the shipped model)"),
     count: flag.int("N", "training images used (default 20000)", {min: 10}),
     percentile: flag.positive("P", "per-class distance percentile used as the threshold (default 99)", 100),
-    ...progressFlags,
-    ...backendFlags,
-    ...dataFlags
+    ...jobFlags
   },
   async run(values, _positionals, effects) {
     const {calibrateCommand} = await import("../commands/calibrate.js");
@@ -20,8 +18,7 @@ export const calibrate = command({
         model: values.model,
         count: values.count,
         percentile: values.percentile,
-        dataDir: values.dataDir,
-        verify: values.noVerify ? false : undefined,
+        ...dataOptions(values),
         backend: values.backend
       },
       effects

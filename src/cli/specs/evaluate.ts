@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {anyModelFlag, backendFlags, dataFlags, progressFlags} from "../commonFlags.js";
+import {anyModelFlag, dataOptions, jobFlags} from "../commonFlags.js";
 import {flag} from "../flags.js";
 import {formatEvaluation} from "../format/evaluation.js";
 
@@ -10,19 +10,16 @@ export const evaluate = command({
     json: flag.switch("print one JSON object: accuracy, loss, perClassAccuracy, confusionMatrix"),
     limit: flag.int("N", "evaluate on the first N test images only"),
     plots: flag.string("DIR", "also write confusion_matrix.png and per_class_accuracy.png into DIR"),
-    ...progressFlags,
-    ...backendFlags,
-    ...dataFlags
+    ...jobFlags
   },
   async run(values, _positionals, effects) {
     const {evaluateCommand} = await import("../commands/evaluate.js");
     const result = await evaluateCommand(
       {
         model: values.model,
-        dataDir: values.dataDir,
-        verify: values.noVerify ? false : undefined,
-        backend: values.backend,
-        limit: values.limit
+        limit: values.limit,
+        ...dataOptions(values),
+        backend: values.backend
       },
       effects
     );

@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {anyModelFlag, backendFlags, dataFlags, progressFlags} from "../commonFlags.js";
+import {anyModelFlag, dataOptions, jobFlags} from "../commonFlags.js";
 import {flag} from "../flags.js";
 
 export const exportSpec = command({
@@ -17,9 +17,7 @@ export const exportSpec = command({
       "where the files will be served, for config.json (default http://localhost:8000/projector)"
     ),
     tsneIterations: flag.int("N", "t-SNE gradient-descent iterations (default 1000)"),
-    ...progressFlags,
-    ...backendFlags,
-    ...dataFlags
+    ...jobFlags
   },
   async run(values, _positionals, effects) {
     const {exportCommand, parseDims, parseProjections} = await import("../commands/export.js");
@@ -33,8 +31,7 @@ export const exportSpec = command({
         seed: values.seed,
         baseUrl: values.baseUrl,
         tsneIterations: values.tsneIterations,
-        dataDir: values.dataDir,
-        verify: values.noVerify ? false : undefined,
+        ...dataOptions(values),
         backend: values.backend
       },
       effects

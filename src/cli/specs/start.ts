@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {dataFlags, progressFlags} from "../commonFlags.js";
+import {dataFlags, dataOptions, progressFlags} from "../commonFlags.js";
 import {flag} from "../flags.js";
 import {portFlag, serveUntilStopped} from "./serve.js";
 
@@ -21,8 +21,7 @@ export const start = command({
         dir: values.dir,
         port: values.port,
         host: values.host,
-        dataDir: values.dataDir,
-        verify: values.noVerify ? false : undefined,
+        ...dataOptions(values),
         count: values.count
       },
       effects

@@ -1,6 +1,6 @@
 import {TRAIN_DEFAULTS as D} from "../../core/model/trainDefaults.js";
 import {command} from "../command.js";
-import {backendFlags, dataFlags, progressFlags} from "../commonFlags.js";
+import {dataOptions, jobFlags} from "../commonFlags.js";
 import {flag} from "../flags.js";
 
 export const train = command({
@@ -27,9 +27,7 @@ export const train = command({
       "N",
       `early-stopping patience in epochs (default ${D.patience}, min_delta ${D.minDelta} on val_loss)`
     ),
-    ...progressFlags,
-    ...backendFlags,
-    ...dataFlags
+    ...jobFlags
   },
   async run(values, _positionals, effects) {
     const {trainCommand} = await import("../commands/train.js");
@@ -45,8 +43,7 @@ export const train = command({
         augment: values.augment,
         validation: values.validation,
         patience: values.patience,
-        dataDir: values.dataDir,
-        verify: values.noVerify ? false : undefined,
+        ...dataOptions(values),
         backend: values.backend
       },
       effects

@@ -7,7 +7,7 @@ import {FormatError} from "../../../src/core/errors.js";
 import {mountedUrl} from "../../../src/core/formats/mounts.js";
 import {parseProjections, type ProjectionsFile} from "../../../src/core/formats/projections.js";
 import {FILES, parseMetadataTsv, type MetadataColumns} from "../../../src/core/formats/projector.js";
-import {DataError, fetchFloat32, fetchGreyImage, fetchJson, fetchText} from "./fetchData.js";
+import {DataError, fetchFloat32, fetchGreyImage, fetchJson, fetchText, once} from "./fetchData.js";
 
 export interface ExportData extends MetadataColumns {
   projections: ProjectionsFile;
@@ -65,16 +65,8 @@ async function load(): Promise<ExportData> {
   };
 }
 
-let cached: Promise<ExportData> | undefined;
-
 /** The export, fetched once (a failed load is retried on the next call). */
-export function loadExport(): Promise<ExportData> {
-  cached ??= load().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
-}
+export const loadExport = once(load);
 
 /** Test image `index` as the model's input: 784 floats in [0, 1], exactly the dataset's pixels. */
 export function testImage(data: ExportData, index: number): Float32Array {

@@ -68,3 +68,15 @@ export async function fetchGreyImage(url: string): Promise<{width: number; heigh
   for (let i = 0; i < grey.length; i++) grey[i] = rgba[i * 4];
   return {width: bitmap.width, height: bitmap.height, grey};
 }
+
+/** `load`, run on the first call and shared by later ones; a failed load is retried on the next call. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= load().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
+}

@@ -5,7 +5,7 @@ import {METADATA_FILE, type ModelMetadata} from "../../../src/core/formats/metad
 import {mountedUrl} from "../../../src/core/formats/mounts.js";
 import type {OodStats} from "../../../src/core/model/ood.js";
 import {initBackend} from "../backend.js";
-import {DataError, fetchJson} from "./fetchData.js";
+import {DataError, fetchJson, once} from "./fetchData.js";
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -28,13 +28,5 @@ async function load(): Promise<LoadedModel> {
   return {model, metadata, ood: metadata.ood as OodStats | undefined};
 }
 
-let cached: Promise<LoadedModel> | undefined;
-
 /** The model, loaded once (a failed load is retried on the next call). */
-export function loadModel(): Promise<LoadedModel> {
-  cached ??= load().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
-}
+export const loadModel = once(load);
