@@ -29,6 +29,7 @@ export default tseslint.config(
       "src/data/loadFashionMnist.ts",
       "src/model/io.ts",
       "src/model/runDir.ts",
+      "src/model/runOwnership.ts",
       "src/model/metadata.ts",
       "src/model/defaultModel.ts",
       "src/model/kerasH5.ts",

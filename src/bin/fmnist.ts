@@ -6,6 +6,7 @@
 import {parseArgs, type ParseArgsConfig} from "node:util";
 
 import {CliError, UsageError} from "../errors.js";
+import {describeFsError} from "../io/fsErrors.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -164,7 +165,8 @@ const COMMANDS: Record<string, Command> = {
   },
   train: {
     summary: "train the CNN on Fashion-MNIST (Adam, checkpoint on best val_loss, early stopping)",
-    usage: "fmnist train [--epochs N] [--batch-size N] [--limit N] [--seed N] [--out DIR] [--resume DIR] [--augment]",
+    usage:
+      "fmnist train [--epochs N] [--batch-size N] [--limit N] [--seed N] [--out DIR [--force]] [--resume DIR] [--augment]",
     options: {
       epochs: {type: "string"},
       "batch-size": {type: "string"},
@@ -173,6 +175,7 @@ const COMMANDS: Record<string, Command> = {
       seed: {type: "string"},
       out: {type: "string"},
       resume: {type: "string"},
+      force: {type: "boolean"},
       augment: {type: "boolean"},
       validation: {type: "string"},
       patience: {type: "string"},
@@ -186,6 +189,7 @@ const COMMANDS: Record<string, Command> = {
       seed: "seed for weights, shuffling, augmentation and dropout (default 42); same seed, same run",
       out: "run folder to create (default runs/<timestamp>)",
       resume: "continue the run in this folder from its last completed epoch",
+      force: "start over in --out even if it holds a run (deletes only the files that run wrote)",
       augment: "random shifts (±2 px) and horizontal flips",
       validation: "split (default: 10% of the training set) or test (the seed's choice)",
       patience: "early-stopping patience in epochs (default 3, min_delta 0.01 on val_loss)",
@@ -204,6 +208,7 @@ const COMMANDS: Record<string, Command> = {
         seed: int(values, "seed", 0),
         out: values.out as string | undefined,
         resume: values.resume as string | undefined,
+        force: values.force === true ? true : undefined,
         augment: values.augment === true ? true : undefined,
         validation: validation as "split" | "test" | undefined,
         patience: int(values, "patience"),
@@ -477,6 +482,13 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`fmnist: ${error.message}\n`);
       if (debug && error.stack) process.stderr.write(error.stack + "\n");
       process.exit(error.exitCode);
+    }
+    // Disk full, no permission, too many open files…: the user's to fix, so exit 1 with the path.
+    const fsProblem = describeFsError(error);
+    if (fsProblem) {
+      process.stderr.write(`fmnist: ${fsProblem}\n`);
+      if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+      process.exit(1);
     }
     process.stderr.write(`fmnist: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");

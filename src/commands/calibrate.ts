@@ -40,6 +40,8 @@ export async function calibrateCommand(options: CalibrateOptions = {}): Promise<
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   if (/\.(h5|hdf5|json)$/i.test(dir))
     throw new CliError("calibrate needs a TF.js model folder (it writes metadata.json)");
+  // Read first: a damaged metadata.json is refused before minutes of work, not after.
+  const metadata = (await readMetadata(dir)) ?? defaultMetadata();
   const model = await loadModel(dir);
   const count = options.count ?? 20000;
   const train = normalise(
@@ -58,7 +60,6 @@ export async function calibrateCommand(options: CalibrateOptions = {}): Promise<
     const emb = r.embeddings.subarray(i * r.dim, (i + 1) * r.dim);
     if (detectOod(probs, emb, r.predicted[i], stats).ood) flagged++;
   }
-  const metadata = (await readMetadata(dir)) ?? defaultMetadata();
   const testFalseAlarmRate = flagged / test.count;
   await writeMetadata(dir, {
     ...metadata,

@@ -1,5 +1,5 @@
 /** `fmnist classify`: classify photos and, with plots, show how the network saw them. */
-import {basename, extname, join} from "node:path";
+import {join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
 import {glob} from "tinyglobby";
@@ -7,7 +7,7 @@ import {glob} from "tinyglobby";
 import {selectBackend, type BackendName} from "../backend/selectBackend.js";
 import {CLASS_NAMES} from "../data/fashionMnist.js";
 import {CliError, UsageError} from "../errors.js";
-import {writeClassifyPlots} from "../export/classifyPlots.js";
+import {plotFolderName, writeClassifyPlots} from "../export/classifyPlots.js";
 import {decodeImageFile} from "../image/decode.js";
 import {preprocess, type PreprocessName} from "../image/preprocess.js";
 import {DEFAULT_MODEL_DIR} from "../model/defaultModel.js";
@@ -110,13 +110,7 @@ export async function classifyCommand(
       };
       if (options.savePlots) {
         let dir = plotRoot;
-        if (files.length > 1) {
-          const stem = basename(file, extname(file)).replace(/[^\w.-]+/g, "_") || "image";
-          let name = stem;
-          for (let k = 2; usedDirs.has(name); k++) name = `${stem}_${k}`;
-          usedDirs.add(name);
-          dir = join(plotRoot, name);
-        }
+        if (files.length > 1) dir = join(plotRoot, plotFolderName(file, usedDirs));
         const explained = camClass ?? predicted;
         let camMap;
         try {

@@ -1,5 +1,4 @@
 /** `fmnist train`: train the CNN on Fashion-MNIST into a run folder. */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
 import type * as tf from "@tensorflow/tfjs";
@@ -9,9 +8,10 @@ import {selectBackend, type BackendName} from "../backend/selectBackend.js";
 import {calibrateCommand} from "./calibrate.js";
 import {normalise, splitValidation, type Examples} from "../data/dataset.js";
 import {loadFashionMnist} from "../data/loadFashionMnist.js";
-import {CliError, InterruptedError, isEnoent} from "../errors.js";
+import {CliError, InterruptedError, isEnoent, UsageError} from "../errors.js";
 import {writeTrainingPictures} from "../export/trainingPictures.js";
 import {writeFileAtomic} from "../io/atomicWrite.js";
+import {readRegularTextFile} from "../io/readRegularFile.js";
 import {createCnn} from "../model/cnn.js";
 import {formatCount, formatModelSummary, modelSummary} from "../model/layerSummary.js";
 import {defaultMetadata, writeMetadata} from "../model/metadata.js";
@@ -19,6 +19,7 @@ import {createAdam} from "../model/fusedAdam.js";
 import {confusionMatrix, predictAll} from "../model/metrics.js";
 import {
   CONFIG_FILE,
+  MAX_RUN_FILE_BYTES,
   MODEL_DIR,
   appendEpochLog,
   ensureRunDir,
@@ -29,6 +30,7 @@ import {
   saveModel,
   saveTrainState
 } from "../model/runDir.js";
+import {claimRunDir} from "../model/runOwnership.js";
 import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../model/train.js";
 import {LOG_DIR, TensorBoardLogger} from "../train/tensorBoardLogger.js";
 import {consoleLogger, formatDuration, type Logger} from "../tty.js";
@@ -39,6 +41,8 @@ export interface TrainCommandOptions extends TrainOptions {
   out?: string;
   /** Continue the run in this folder from its last completed epoch. */
   resume?: string;
+  /** Replace the run already in `out` (only a folder fmnist made as a run). */
+  force?: boolean;
   /** Train on the first N training images only. */
   limit?: number;
   /** `split` (default): hold out 10% of the training set; `test`: validate on the test set like the seed. */
@@ -59,13 +63,27 @@ export interface TrainCommandEffects {
   shouldStop(): boolean;
 }
 
-/** Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. */
+/**
+ * Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. The
+ * run folder is checked and locked first (src/model/runOwnership.ts).
+ */
 export async function trainCommand(
   options: TrainCommandOptions,
   effects: TrainCommandEffects = {logger: consoleLogger, shouldStop: () => false}
 ): Promise<string> {
-  const {logger} = effects;
+  const {force, ...rest} = options;
+  if (force && options.resume) throw new UsageError("--force starts a run over; it cannot be combined with --resume");
   const run = options.resume ?? options.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+  const lock = await claimRunDir(run, {resume: options.resume !== undefined, force: force === true});
+  try {
+    return await trainInRun(run, rest, effects);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainInRun(run: string, options: TrainCommandOptions, effects: TrainCommandEffects): Promise<string> {
+  const {logger} = effects;
   let config: TrainCommandOptions = {
     epochs: 30,
     batchSize: 128,
@@ -240,7 +258,9 @@ export async function trainCommand(
 
 async function readConfig(run: string): Promise<TrainCommandOptions> {
   try {
-    return JSON.parse(await readFile(join(run, CONFIG_FILE), "utf8")) as TrainCommandOptions;
+    return JSON.parse(
+      await readRegularTextFile(join(run, CONFIG_FILE), MAX_RUN_FILE_BYTES, "run config")
+    ) as TrainCommandOptions;
   } catch (error) {
     if (isEnoent(error)) throw new CliError(`Cannot resume ${run}: it is not a run folder (no ${CONFIG_FILE})`);
     throw new CliError(`Cannot resume ${run}: ${(error as Error).message}`);

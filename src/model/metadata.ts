@@ -1,10 +1,11 @@
 /** The `metadata.json` written beside every saved model. */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
 import {CLASS_NAMES, DATASET_FILES} from "../data/fashionMnist.js";
-import {isEnoent} from "../errors.js";
+import {FormatError, isEnoent} from "../errors.js";
 import {writeFileAtomic} from "../io/atomicWrite.js";
+import {readRegularTextFile} from "../io/readRegularFile.js";
+import {parseMetadata} from "./metadataSchema.js";
 
 export interface ModelMetadata {
   /** Class names in output order. */
@@ -37,12 +38,30 @@ export async function writeMetadata(dir: string, metadata: ModelMetadata): Promi
   await writeFileAtomic(join(dir, "metadata.json"), JSON.stringify(metadata, null, 2) + "\n");
 }
 
-/** Reads `dir/metadata.json`, or returns undefined when there is none. */
+/** Largest accepted metadata.json (the shipped one is 20 KB). */
+export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads and validates `dir/metadata.json` (see src/model/metadataSchema.ts), or returns undefined
+ * when there is none. A damaged file is a {@link FormatError} naming the wrong field.
+ */
 export async function readMetadata(dir: string): Promise<ModelMetadata | undefined> {
+  const path = join(dir, "metadata.json");
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(dir, "metadata.json"), "utf8")) as ModelMetadata;
+    text = await readRegularTextFile(path, MAX_METADATA_BYTES, "metadata.json");
   } catch (error) {
     if (isEnoent(error)) return undefined;
     throw error;
   }
+  const fix = "restore it from the run folder, or delete it to use the defaults";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new FormatError(`${path}: not valid JSON (${(error as Error).message}); ${fix}`);
+  }
+  const result = parseMetadata(parsed);
+  if ("problem" in result) throw new FormatError(`${path}: ${result.problem}; ${fix}`);
+  return result.metadata as ModelMetadata;
 }

@@ -15,7 +15,6 @@ import {selectBackend} from "../../src/backend/selectBackend.js";
 
 import {DATASET_FILES} from "../../src/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
-import {writeDirAtomic} from "../../src/export/outputDir.js";
 import {saveModel} from "../../src/model/io.js";
 import {EventFileWriter} from "../../src/train/tensorboard/eventWriter.js";
 import {makeIdx} from "../data/makeIdx.js";
@@ -289,24 +288,4 @@ describe("interrupted: exit 130", () => {
     );
     expect(JSON.parse(readFileSync(join(run, "last", "state.json"), "utf8"))).toMatchObject({epoch: 1});
   }, 90_000);
-});
-
-describe("export output folder (library)", () => {
-  it("refuses a non-empty folder that holds no previous export, and writes nothing", async () => {
-    const out = join(root, "busy");
-    mkdirSync(out);
-    writeFileSync(join(out, "thesis.tex"), "precious");
-    let wrote = false;
-    await expect(
-      writeDirAtomic(
-        out,
-        async () => {
-          wrote = true;
-        },
-        (names) => names.includes("config.json")
-      )
-    ).rejects.toThrow(`${out} is not empty and holds no previous export; choose an empty or new --out folder`);
-    expect(wrote).toBe(false);
-    expect(readFileSync(join(out, "thesis.tex"), "utf8")).toBe("precious");
-  });
 });
