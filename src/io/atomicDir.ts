@@ -20,6 +20,7 @@ import {mkdir, readdir, rename, rmdir} from "node:fs/promises";
 import {basename, dirname, join, resolve} from "node:path";
 
 import {CliError} from "../errors.js";
+import {killPoint} from "./killPoint.js";
 import {lockFile, type FolderLock} from "./lock.js";
 import {
   foreignFiles,
@@ -102,12 +103,14 @@ export class ClaimedDir {
       const existing = await checkReplaceable(this.path, this.spec);
       if (existing === "owned") await rename(this.path, old);
       else if (existing === "empty") await rmdir(this.path);
+      killPoint("dir-swap:moved-aside");
       try {
         await rename(tmp, this.path);
       } catch (error) {
         if (existing === "owned") await rename(old, this.path);
         throw error;
       }
+      killPoint("dir-swap:replaced");
     } catch (error) {
       const marker = await readMarker(tmp).catch(() => undefined);
       await (marker ? removeOwnedFiles(tmp, marker) : removeEmptyFolders(tmp)).catch(() => undefined);

@@ -226,7 +226,7 @@ describe("exportCommand refusals", () => {
     writeFileSync(join(other, "precious.txt"), "keep me");
     await expect(
       exportCommand({model: modelDir, out: other, count: 20, projections: ["pca"], dims: [2]}, {logger})
-    ).rejects.toThrow(/not empty and holds no previous export/);
+    ).rejects.toThrow(/not empty and holds no export written by fmnist/);
     expect(readdirSync(other)).toEqual(["precious.txt"]);
     expect(readdirSync(root).filter((n) => n.startsWith("."))).toEqual([]);
   });

@@ -20,10 +20,10 @@ export type CliChild = ChildProcessByStdio<null, Readable, Readable>;
 
 /**
  * Starts `fmnist ...args`; FASHION_MNIST_DIR is removed from its environment so only
- * `--data-dir` decides where data comes from.
+ * `--data-dir` decides where data comes from. `extraEnv` is added to the environment.
  */
-export function spawnCli(args: string[], timeoutMs = 90_000): CliChild {
-  const env = {...process.env};
+export function spawnCli(args: string[], timeoutMs = 90_000, extraEnv: Record<string, string> = {}): CliChild {
+  const env = {...process.env, ...extraEnv};
   delete env.FASHION_MNIST_DIR;
   return spawn(process.execPath, ["--import", "tsx", "src/bin/fmnist.ts", ...args], {
     cwd: ROOT,
