@@ -20,17 +20,10 @@ import {mkdir, readdir, rename, rmdir} from "node:fs/promises";
 import {basename, dirname, join, resolve} from "node:path";
 
 import {CliError} from "../errors.js";
+import {isErrnoError} from "./fsErrors.js";
 import {killPoint} from "./killPoint.js";
 import {lockFile, type FolderLock} from "./lock.js";
-import {
-  foreignFiles,
-  lstatIfExists,
-  OwnedDirWriter,
-  readMarker,
-  removeEmptyFolders,
-  removeOwnedFiles,
-  type OwnedKind
-} from "./ownedDir.js";
+import {foreignFiles, lstatIfExists, OwnedDirWriter, readMarker, removeOwnedFiles, type OwnedKind} from "./ownedDir.js";
 import {isProcessAlive} from "./process.js";
 
 export interface DirSpec {
@@ -113,7 +106,9 @@ export class ClaimedDir {
       killPoint("dir-swap:replaced");
     } catch (error) {
       const marker = await readMarker(tmp).catch(() => undefined);
-      await (marker ? removeOwnedFiles(tmp, marker) : removeEmptyFolders(tmp)).catch(() => undefined);
+      await removeOwnedFiles(tmp, marker).catch(() => undefined);
+      // Name the folder the user asked for, not the hidden one.
+      if (isErrnoError(error) && error.path?.startsWith(tmp)) error.path = this.path + error.path.slice(tmp.length);
       throw error;
     }
     // The new folder is in place; what is left of the old one is removed now or by the next claim.
@@ -175,7 +170,12 @@ export async function recoverDir(target: string, kind: OwnedKind): Promise<Recov
   for (const {name, match} of candidates) {
     const hidden = join(parent, name);
     const marker = await readMarker(hidden);
-    if (!marker || marker.kind !== kind) continue;
+    if (marker && marker.kind !== kind) continue;
+    if (!marker) {
+      // Killed before its marker was written: only an empty folder (or marker temporaries) goes.
+      if (match?.[2] === "tmp" && (await removeOwnedFiles(hidden, undefined))) recovery.removed.push(hidden);
+      continue;
+    }
     if (match?.[2] === "old" && marker.complete && !(await lstatIfExists(path))) {
       await rename(hidden, path);
       recovery.restored.push(hidden);

@@ -79,9 +79,13 @@ function operationVerb(syscall: string | undefined): string {
 
 /**
  * Adds `path` to an errno error that lacks one (calls on a file handle, such as `handle.write`,
- * report ENOSPC without a path) and returns it, so the message can name the file.
+ * report ENOSPC without a path), or sets it in place of a temporary file's (`replace`), and
+ * returns the error, so the message names the file the user knows.
  */
-export function withPath(error: unknown, path: string): unknown {
-  if (isErrnoError(error) && error.path === undefined) error.path = path;
+export function withPath(error: unknown, path: string, replace = false): unknown {
+  if (isErrnoError(error) && (replace || error.path === undefined)) {
+    error.path = path;
+    delete (error as {dest?: string}).dest;
+  }
   return error;
 }

@@ -14,6 +14,7 @@ import {link, readFile, unlink, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 
 import {CliError, isEnoent} from "../errors.js";
+import {withPath} from "./fsErrors.js";
 import {isProcessAlive} from "./process.js";
 
 export const LOCK_FILE = ".fmnist.lock";
@@ -72,7 +73,7 @@ export async function lockFile(path: string, dir: string, options: LockOptions =
   };
   const deadline = Date.now() + (options.waitMs ?? 0);
   for (;;) {
-    if (await createExclusive(path, JSON.stringify(me) + "\n")) {
+    if (await createExclusive(path, JSON.stringify(me) + "\n", dir)) {
       return {path, release: () => releaseIfMine(path, me.token)};
     }
     const holder = await readHolder(path);
@@ -104,16 +105,20 @@ function isLive(holder: LockHolder): boolean {
   return holder.hostname !== hostname() || isProcessAlive(holder.pid);
 }
 
-/** Creates `path` with `content` unless it exists; false when it does. */
-async function createExclusive(path: string, content: string): Promise<boolean> {
+/** Creates `path` with `content` unless it exists; false when it does. Errors name `dir`. */
+async function createExclusive(path: string, content: string, dir: string): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(tmp, content);
+  try {
+    await writeFile(tmp, content);
+  } catch (error) {
+    throw withPath(error, dir, true);
+  }
   try {
     await link(tmp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
+    throw withPath(error, dir, true);
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
@@ -146,7 +151,7 @@ async function readHolder(path: string): Promise<LockHolder | "unreadable" | und
 async function breakStaleLock(path: string, stale: LockHolder): Promise<void> {
   const breaker = `${path}.break`;
   const me = JSON.stringify({pid: process.pid, hostname: hostname(), token: randomBytes(8).toString("hex")});
-  if (!(await createExclusive(breaker, me))) {
+  if (!(await createExclusive(breaker, me, path))) {
     const other = await readHolder(breaker);
     if (other !== undefined && other !== "unreadable" && isLive(other)) await sleep(20);
     else await unlink(breaker).catch(() => undefined);

@@ -9,7 +9,7 @@ import {lstat, open, readdir, rmdir, unlink} from "node:fs/promises";
 import {join, sep} from "node:path";
 
 import {CliError, isEnoent} from "../errors.js";
-import {writeFileAtomic} from "./atomicWrite.js";
+import {TEMP_FILE, writeFileAtomic} from "./atomicWrite.js";
 import {withPath} from "./fsErrors.js";
 import {LOCK_FILE} from "./lock.js";
 import {readRegularTextFile} from "./readRegularFile.js";
@@ -93,13 +93,18 @@ export async function foreignFiles(dir: string, marker: Marker): Promise<string[
 }
 
 /**
- * Deletes the files the marker of `dir` lists, then the marker, then the folders that are left
- * empty, `dir` included. Files the marker does not list are kept, and so is every folder holding
+ * Deletes the files the marker of `dir` lists, then the marker (and temporary files of it), then
+ * the folders that are left empty, `dir` included. Without a marker, only marker temporaries and
+ * empty folders go (what a process killed before its first marker was written leaves). Files the marker does not list are kept, and so is every folder holding
  * them; returns false when something was kept.
  */
-export async function removeOwnedFiles(dir: string, marker: Marker): Promise<boolean> {
-  for (const file of marker.files) await unlinkIfPresent(join(dir, ...file.split("/")));
+export async function removeOwnedFiles(dir: string, marker: Marker | undefined): Promise<boolean> {
+  for (const file of marker?.files ?? []) await unlinkIfPresent(join(dir, ...file.split("/")));
   await unlinkIfPresent(join(dir, MARKER_FILE));
+  // A process killed while rewriting the marker leaves its temporary file.
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (TEMP_FILE.exec(name)?.[1] === MARKER_FILE) await unlinkIfPresent(join(dir, name));
+  }
   return removeEmptyFolders(dir);
 }
 
