@@ -7,7 +7,7 @@ import {randomBytes} from "node:crypto";
 import {open, readdir, rename, rm} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 
-import {isErrnoError} from "./fsErrors.js";
+import {withPath} from "./fsErrors.js";
 import {isProcessAlive} from "./process.js";
 
 /** `.NAME.PID.RANDOM.tmp`: the temporary files of {@link writeFileAtomic} (groups: NAME, PID). */
@@ -29,18 +29,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     }
     await rename(tmp, path);
   } catch (error) {
-    await rm(tmp, {force: true});
-    throw asTargetError(error, path);
+    await rm(tmp, {force: true}).catch(() => undefined);
+    throw withPath(error, path, true);
   }
-}
-
-/** The error with `path` as its path (and no rename destination), so messages name the real file. */
-function asTargetError(error: unknown, path: string): unknown {
-  if (isErrnoError(error)) {
-    error.path = path;
-    delete (error as {dest?: string}).dest;
-  }
-  return error;
 }
 
 /** Removes the temporary files of {@link writeFileAtomic} in `dir` whose writer is no longer running. */
