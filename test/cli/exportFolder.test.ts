@@ -6,39 +6,25 @@
  * never leave the previous export damaged; the next export puts it back if it was moved aside and
  * removes the hidden folders the killed ones left, and only those that carry fmnist's marker.
  */
-import {createHash} from "node:crypto";
 import {execFileSync} from "node:child_process";
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
-import {afterAll, describe, expect, it} from "vitest";
+import {afterAll, describe, expect, it, vi} from "vitest";
 
 import {createRandom} from "../../src/random.js";
 import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
+import {snapshot} from "../helpers/snapshot.js";
+
+// Child processes of the real CLI: minutes each when the machine is loaded.
+vi.setConfig({testTimeout: 900_000, hookTimeout: 900_000});
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-export-folder-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
 
 const exportArgs = (out: string) => ["export", "--out", out, "--count", "16", "--projections", "pca", "--dims", "2"];
 const MARKER = ".fmnist-owned.json";
-
-/** Every file below `dir` (relative path) with the SHA-256 of its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(dir, rel), {withFileTypes: true})) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path);
-      else
-        out[path] = createHash("sha256")
-          .update(readFileSync(join(dir, path)))
-          .digest("hex");
-    }
-  };
-  walk("");
-  return out;
-}
 
 function expectOneLine(r: CliResult, code: number, message: string): void {
   expect(r.code, r.stderr).toBe(code);
@@ -59,7 +45,7 @@ describe("export --out replaces only an export fmnist wrote", () => {
       writeFileSync(join(lookalike, "projections.json"), "{}");
       writeFileSync(join(lookalike, "mine", "precious.txt"), "years of work");
       const before = snapshot(lookalike);
-      const r = await runCli(exportArgs(lookalike), 300_000);
+      const r = await runCli(exportArgs(lookalike), 900_000);
       expectOneLine(
         r,
         1,
@@ -73,7 +59,7 @@ describe("export --out replaces only an export fmnist wrote", () => {
     "refuses a real export a user added a file to; replaces it once the file is gone",
     async () => {
       const out = join(root, "real");
-      const first = await runCli(exportArgs(out), 300_000);
+      const first = await runCli(exportArgs(out), 900_000);
       expect(first.code, first.stderr).toBe(0);
       const marker = JSON.parse(readFileSync(join(out, MARKER), "utf8")) as {
         kind: string;
@@ -89,7 +75,7 @@ describe("export --out replaces only an export fmnist wrote", () => {
 
       writeFileSync(join(out, "notes.txt"), "mine");
       const before = snapshot(out);
-      const refused = await runCli(exportArgs(out), 300_000);
+      const refused = await runCli(exportArgs(out), 900_000);
       expectOneLine(
         refused,
         1,
@@ -98,11 +84,11 @@ describe("export --out replaces only an export fmnist wrote", () => {
       expect(snapshot(out)).toEqual(before);
 
       rmSync(join(out, "notes.txt"));
-      const again = await runCli(exportArgs(out), 300_000);
+      const again = await runCli(exportArgs(out), 900_000);
       expect(again.code, again.stderr).toBe(0);
       expect(hidden(root, "real")).toEqual([]);
     },
-    600_000
+    900_000
   );
 });
 
@@ -111,7 +97,7 @@ describe("export killed with SIGKILL", () => {
     const parent = join(root, "kills");
     mkdirSync(parent);
     const out = join(parent, "projector");
-    const made = await runCli(exportArgs(out), 300_000);
+    const made = await runCli(exportArgs(out), 900_000);
     expect(made.code, made.stderr).toBe(0);
     const original = snapshot(out); // the same seed gives the same bytes: every complete export equals it
 
@@ -128,7 +114,7 @@ describe("export killed with SIGKILL", () => {
     // 1-2: a seeded 0-400 ms after the temporary folder appears, i.e. while the files are written.
     for (let k = 0; k < 2; k++) {
       const delay = Math.floor(random() * 400);
-      const child = spawnCli(exportArgs(out), 300_000);
+      const child = spawnCli(exportArgs(out), 900_000);
       const watcher = watch(parent, (_event, name) => {
         if (name?.startsWith(".projector.tmp-") && !name.endsWith("abcdef"))
           setTimeout(() => child.kill("SIGKILL"), delay);
@@ -140,22 +126,22 @@ describe("export killed with SIGKILL", () => {
       expect(snapshot(out)).toEqual(original);
     }
     // 4: exactly between the two renames: the export is missing until the next export puts it back.
-    const between = await collect(spawnCli(exportArgs(out), 300_000, {env: {FMNIST_KILL_AT: "dir-swap:moved-aside"}}));
+    const between = await collect(spawnCli(exportArgs(out), 900_000, {env: {FMNIST_KILL_AT: "dir-swap:moved-aside"}}));
     expect(between.signal).toBe("SIGKILL");
     expect(existsSync(out)).toBe(false);
-    const restart = await runCli(exportArgs(out), 300_000);
+    const restart = await runCli(exportArgs(out), 900_000);
     expect(restart.code, restart.stderr).toBe(0);
     expect(restart.stderr).toMatch(
       /^put back the previous export from .*\.projector\.old-\d+-[0-9a-f]+, left by an interrupted export$/m
     );
     expect(snapshot(out)).toEqual(original);
     // 5: after the swap, before the previous export was removed.
-    const after = await collect(spawnCli(exportArgs(out), 300_000, {env: {FMNIST_KILL_AT: "dir-swap:replaced"}}));
+    const after = await collect(spawnCli(exportArgs(out), 900_000, {env: {FMNIST_KILL_AT: "dir-swap:replaced"}}));
     expect(after.signal).toBe("SIGKILL");
     expect(snapshot(out)).toEqual(original);
     expect(hidden(parent, "projector").some((n) => n.startsWith(".projector.old-"))).toBe(true);
 
-    const last = await runCli(exportArgs(out), 300_000);
+    const last = await runCli(exportArgs(out), 900_000);
     expect(last.code, last.stderr).toBe(0);
     console.log(`export kills:\n  ${report.join("\n  ")}`);
     expect(snapshot(out)).toEqual(original);

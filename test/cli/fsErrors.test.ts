@@ -11,10 +11,13 @@ import {chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} f
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 
 import {ROOT, runCli, type CliResult, type SpawnOptions} from "../helpers/cli.js";
 import {writeRealSlice} from "../helpers/dataSlice.js";
+
+// Child processes of the real CLI: minutes each when the machine is loaded.
+vi.setConfig({testTimeout: 900_000, hookTimeout: 900_000});
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-fs-errors-"));
 const dataDir = join(root, "data");
@@ -107,16 +110,16 @@ describe("a full disk (ENOSPC)", () => {
     ["classify --save-plots", plotsTo(join(full, "plots"))]
   ] as const) {
     it(`${command}: exit 1 naming the path, nothing left behind`, async () => {
-      const r = await runCli([...args], 300_000, realOr("ENOSPC", full));
+      const r = await runCli([...args], 900_000, realOr("ENOSPC", full));
       expectFsError(r, "ENOSPC", full, /free some space/);
       if (command !== "train") expect(readdirSync(full).sort()).toEqual(["filler"]);
-    }, 300_000);
+    }, 900_000);
   }
 });
 
 describe("other file-system errors", () => {
   it.concurrent("EROFS: train into a read-only file system", async () => {
-    const r = await runCli(train(join(readOnly, "run")), 300_000, realOr("EROFS", readOnly));
+    const r = await runCli(train(join(readOnly, "run")), 900_000, realOr("EROFS", readOnly));
     expectFsError(r, "EROFS", readOnly, /choose a folder on a writable disk$/);
   });
 
@@ -125,8 +128,8 @@ describe("other file-system errors", () => {
     mkdirSync(locked, {mode: 0o755});
     const nobody = {uid: 65534, gid: 65534, env: {HOME: "/tmp"}};
     const [e, c] = await Promise.all([
-      runCli(exportTo(join(locked, "export")), 300_000, nobody),
-      runCli(plotsTo(join(locked, "plots")), 300_000, nobody)
+      runCli(exportTo(join(locked, "export")), 900_000, nobody),
+      runCli(plotsTo(join(locked, "plots")), 900_000, nobody)
     ]);
     expectFsError(e, "EACCES", locked, /choose a folder you may write to/);
     expectFsError(c, "EACCES", locked, /choose a folder you may write to/);
@@ -134,7 +137,7 @@ describe("other file-system errors", () => {
 
   it.concurrent("ENAMETOOLONG: train --out and classify --plot-dir with a 300-character name", async () => {
     const long = join(root, "x".repeat(300));
-    const [t, c] = await Promise.all([runCli(train(long), 300_000), runCli(plotsTo(long), 300_000)]);
+    const [t, c] = await Promise.all([runCli(train(long), 900_000), runCli(plotsTo(long), 900_000)]);
     expectFsError(t, "ENAMETOOLONG", long, /choose a shorter folder or file name$/);
     expectFsError(c, "ENAMETOOLONG", long, /choose a shorter folder or file name$/);
   });
@@ -143,8 +146,8 @@ describe("other file-system errors", () => {
     const where = join(root, "emfile");
     const options = {preload: [fault], env: {FMNIST_TEST_FAULT: `EMFILE:${where}`}};
     const [e, t] = await Promise.all([
-      runCli(exportTo(join(where, "export")), 300_000, options),
-      runCli(train(join(where, "run")), 300_000, options)
+      runCli(exportTo(join(where, "export")), 900_000, options),
+      runCli(train(join(where, "run")), 900_000, options)
     ]);
     expectFsError(e, "EMFILE", where, /ulimit -n/);
     expectFsError(t, "EMFILE", where, /ulimit -n/);

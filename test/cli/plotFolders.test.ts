@@ -8,10 +8,13 @@ import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
-import {afterAll, describe, expect, it} from "vitest";
+import {afterAll, describe, expect, it, vi} from "vitest";
 
 import {MAX_PLOT_NAME} from "../../src/export/classifyPlots.js";
 import {runCli} from "../helpers/cli.js";
+
+// Child processes of the real CLI: minutes each when the machine is loaded.
+vi.setConfig({testTimeout: 900_000, hookTimeout: 900_000});
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-plot-folders-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
@@ -41,7 +44,7 @@ describe("classify --save-plots with several images", () => {
     writeFileSync(join(x, "report.html"), "the user's own report");
     const plots = join(x, "vis");
     const args = ["classify", ...NAMES.map((n) => join(images, n)), "--save-plots", "--plot-dir", plots];
-    const r = await runCli(args, 300_000);
+    const r = await runCli(args, 900_000);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(x).sort()).toEqual(["report.html", "vis"]);
     expect(readFileSync(join(x, "report.html"), "utf8")).toBe("the user's own report");
@@ -69,7 +72,7 @@ describe("classify --save-plots with several images", () => {
     writeFileSync(join(plots, "image_2", "mine.txt"), "keep me");
     const again = await runCli(
       ["classify", join(images, "...jpg"), join(images, "..jpg"), "--save-plots", "--plot-dir", plots],
-      300_000
+      900_000
     );
     expect(again.code).toBe(1);
     const errors = again.stderr.trim().split("\n");
@@ -77,5 +80,5 @@ describe("classify --save-plots with several images", () => {
     expect(errors[0]).toContain(`${join(plots, "image_2")} is not empty and holds no classify plots written by fmnist`);
     expect(again.stdout).toMatch(new RegExp(`\\(plots: ${plots}/image\\)\n$`));
     expect(readdirSync(join(plots, "image_2"))).toEqual(["mine.txt"]);
-  }, 300_000);
+  }, 900_000);
 });

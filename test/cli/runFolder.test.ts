@@ -5,15 +5,18 @@
  * holds nothing but what a run writes; two writers of one run folder are refused with the holder's
  * PID, and the lock of a killed process is taken over.
  */
-import {createHash} from "node:crypto";
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 
 import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
 import {writeRealSlice} from "../helpers/dataSlice.js";
+import {snapshot} from "../helpers/snapshot.js";
+
+// Child processes of the real CLI: minutes each when the machine is loaded.
+vi.setConfig({testTimeout: 900_000, hookTimeout: 900_000});
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-run-folder-"));
 const dataDir = join(root, "data");
@@ -21,24 +24,7 @@ beforeAll(() => writeRealSlice(dataDir, 200, 50));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
 
 const quick = ["--data-dir", dataDir, "--no-verify", "--no-progress", "--limit", "100", "--batch-size", "50"];
-const train = (...args: string[]) => runCli(["train", ...quick, "--epochs", "1", ...args], 300_000);
-
-/** Every file below `dir` (relative path) with the SHA-256 of its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(dir, rel), {withFileTypes: true})) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path);
-      else
-        out[path] = createHash("sha256")
-          .update(readFileSync(join(dir, path)))
-          .digest("hex");
-    }
-  };
-  walk("");
-  return out;
-}
+const train = (...args: string[]) => runCli(["train", ...quick, "--epochs", "1", ...args], 900_000);
 
 /** Exit code `code` and a last stderr line equal to `fmnist: message`, without a stack trace. */
 function expectOneLine(r: CliResult, code: number, message: string): void {
@@ -76,7 +62,7 @@ describe("train --out refuses what is not a run", () => {
   });
 
   it.concurrent("--force with --resume is a usage error", async () => {
-    const r = await runCli(["train", "--resume", join(root, "whatever"), "--force"]);
+    const r = await runCli(["train", "--resume", join(root, "whatever"), "--force"], 900_000);
     expectOneLine(r, 2, "--force starts a run over; it cannot be combined with --resume");
   });
 });
@@ -89,7 +75,7 @@ describe("train --out on an existing run", () => {
     const r = await train("--out", run);
     expect(r.code, r.stderr).toBe(0);
     first = snapshot(run);
-  }, 300_000);
+  }, 900_000);
 
   it("is refused without --force, and with --force while it holds a file a run does not write", async () => {
     const again = await train("--out", run);
@@ -111,7 +97,7 @@ describe("train --out on an existing run", () => {
     expect(readFileSync(join(run, "logs", "my-notes.txt"), "utf8")).toBe("keep me");
     rmSync(join(run, "logs", "my-notes.txt"));
     expect(snapshot(run)).toEqual(first);
-  }, 300_000);
+  }, 900_000);
 
   it("is replaced with --force: one epoch in the metrics log, only the new event files", async () => {
     const oldEvents = Object.keys(first).filter((f) => f.startsWith("logs/"));
@@ -125,14 +111,14 @@ describe("train --out on an existing run", () => {
     const events = Object.keys(snapshot(run)).filter((f) => f.startsWith("logs/"));
     expect(events).toHaveLength(2);
     for (const f of oldEvents) expect(events).not.toContain(f);
-  }, 300_000);
+  }, 900_000);
 });
 
 describe("one writer per run folder", () => {
   it("refuses a second writer naming the first one's PID, and takes over the lock once it is killed", async () => {
     const run = join(root, "locked");
     // Long enough (50 epochs, no early stopping) to still be running when the others start.
-    const child = spawnCli(["train", ...quick, "--epochs", "50", "--patience", "50", "--out", run], 300_000);
+    const child = spawnCli(["train", ...quick, "--epochs", "50", "--patience", "50", "--out", run], 900_000);
     const done = collect(child);
     // Wait until epoch 1 is committed: then the run can be resumed after the kill.
     await new Promise<void>((resolve, reject) => {
@@ -144,8 +130,8 @@ describe("one writer per run folder", () => {
       child.on("close", () => reject(new Error(`train ended before epoch 1:\n${text}`)));
     });
     const [second, forced] = await Promise.all([
-      runCli(["train", ...quick, "--resume", run]),
-      runCli(["train", ...quick, "--out", run, "--force"])
+      runCli(["train", ...quick, "--resume", run], 900_000),
+      runCli(["train", ...quick, "--out", run, "--force"], 900_000)
     ]);
     for (const r of [second, forced]) {
       expect(r.code, r.stderr).toBe(1);
@@ -159,10 +145,10 @@ describe("one writer per run folder", () => {
     expect((await done).signal).toBe("SIGKILL");
     expect(existsSync(join(run, ".fmnist.lock"))).toBe(true); // stale: its holder is gone
 
-    const resumed = await runCli(["train", ...quick, "--epochs", "2", "--resume", run], 300_000);
+    const resumed = await runCli(["train", ...quick, "--epochs", "2", "--resume", run], 900_000);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/^resuming .* after epoch \d+$/m);
     expect(existsSync(join(run, ".fmnist.lock"))).toBe(false);
     expect(statSync(join(run, "model", "model.json")).isFile()).toBe(true);
-  }, 600_000);
+  }, 900_000);
 });
