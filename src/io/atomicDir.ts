@@ -65,7 +65,13 @@ export class ClaimedDir {
   static async claim(target: string, spec: DirSpec): Promise<ClaimedDir> {
     const path = resolve(target);
     const parent = dirname(path);
-    await mkdir(parent, {recursive: true});
+    await mkdir(parent, {recursive: true}).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" || code === "ENOTDIR") {
+        throw new CliError(`${parent} is not a folder; choose another ${spec.option}`);
+      }
+      throw error;
+    });
     const lock = await lockFile(join(parent, `.${basename(path)}.lock`), path, {what: spec.label});
     try {
       const recovery = await recoverDir(path, spec.kind);
