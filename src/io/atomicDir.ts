@@ -22,6 +22,7 @@ import {basename, dirname, join, resolve} from "node:path";
 import {CliError} from "../errors.js";
 import {isErrnoError} from "./fsErrors.js";
 import {killPoint} from "./killPoint.js";
+import {makeDir} from "./makeDir.js";
 import {lockFile, type FolderLock} from "./lock.js";
 import {foreignFiles, lstatIfExists, OwnedDirWriter, readMarker, removeOwnedFiles, type OwnedKind} from "./ownedDir.js";
 import {isProcessAlive} from "./process.js";
@@ -65,7 +66,7 @@ export class ClaimedDir {
   static async claim(target: string, spec: DirSpec): Promise<ClaimedDir> {
     const path = resolve(target);
     const parent = dirname(path);
-    await mkdir(parent, {recursive: true}).catch((error: unknown) => {
+    await makeDir(parent).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EEXIST" || code === "ENOTDIR") {
         throw new CliError(`${parent} is not a folder; choose another ${spec.option}`);

@@ -8,12 +8,13 @@
  *   for runs made before the marker existed).
  * - One writer at a time: the run folder's lock names the PID of the process writing it.
  */
-import {mkdir, stat, unlink} from "node:fs/promises";
+import {stat, unlink} from "node:fs/promises";
 import {join} from "node:path";
 
 import {CliError, isEnoent} from "../errors.js";
 import {TEMP_FILE} from "../io/atomicWrite.js";
 import {LOCK_FILE, lockFolder, type FolderLock} from "../io/lock.js";
+import {makeDir} from "../io/makeDir.js";
 import {listTree, MARKER_FILE, readMarker, rmdirIfEmpty, writeMarker} from "../io/ownedDir.js";
 import {CONFIG_FILE, LAST_DIR, MODEL_DIR} from "./runDir.js";
 
@@ -64,7 +65,7 @@ export async function claimRunDir(run: string, options: RunClaimOptions): Promis
   } else if (info && !info.isDirectory()) {
     throw new CliError(`${run} exists and is not a folder; choose another --out`);
   } else if (!info) {
-    await mkdir(run, {recursive: true});
+    await makeDir(run);
   }
   const lock = await lockFolder(run, {what: "run folder"});
   try {
