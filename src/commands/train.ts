@@ -74,11 +74,14 @@ export async function trainCommand(
   const {force, ...rest} = options;
   if (force && options.resume) throw new UsageError("--force starts a run over; it cannot be combined with --resume");
   const run = options.resume ?? options.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
-  const lock = await claimRunDir(run, {resume: options.resume !== undefined, force: force === true});
+  const claim = await claimRunDir(run, {resume: options.resume !== undefined, force: force === true});
+  let failed = true;
   try {
-    return await trainInRun(run, rest, effects);
+    const done = await trainInRun(run, rest, effects);
+    failed = false;
+    return done;
   } finally {
-    await lock.release();
+    await claim.release(failed);
   }
 }
 

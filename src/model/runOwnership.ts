@@ -15,7 +15,7 @@ import {CliError, isEnoent} from "../errors.js";
 import {TEMP_FILE} from "../io/atomicWrite.js";
 import {LOCK_FILE, lockFolder, type FolderLock} from "../io/lock.js";
 import {makeDir} from "../io/makeDir.js";
-import {listTree, MARKER_FILE, readMarker, rmdirIfEmpty, writeMarker} from "../io/ownedDir.js";
+import {listTree, MARKER_FILE, readMarker, removeEmptyFolders, rmdirIfEmpty, writeMarker} from "../io/ownedDir.js";
 import {CONFIG_FILE, LAST_DIR, MODEL_DIR} from "./runDir.js";
 
 const LOG_DIR = "logs";
@@ -49,11 +49,20 @@ export interface RunClaimOptions {
   force: boolean;
 }
 
+/** A run folder claimed for writing. */
+export interface RunClaim {
+  /**
+   * Releases the lock. After a `failed` new run that wrote nothing (bad data, say), the folder
+   * this claim created is removed again: only its marker and empty folders, never anything else.
+   */
+  release(failed: boolean): Promise<void>;
+}
+
 /**
  * Checks that `run` may be written as asked (a one-line {@link CliError} otherwise, with nothing
- * changed), takes its lock, and marks it as a run. The caller releases the lock.
+ * changed), takes its lock, and marks it as a run. The caller releases it.
  */
-export async function claimRunDir(run: string, options: RunClaimOptions): Promise<FolderLock> {
+export async function claimRunDir(run: string, options: RunClaimOptions): Promise<RunClaim> {
   const info = await stat(run).catch((error: unknown) => {
     if (isEnoent(error)) return undefined;
     throw error;
@@ -67,12 +76,13 @@ export async function claimRunDir(run: string, options: RunClaimOptions): Promis
   } else if (!info) {
     await makeDir(run);
   }
+  const created = !info;
   const lock = await lockFolder(run, {what: "run folder"});
   try {
     if (options.resume) await checkResumable(run);
     else await prepareNewRun(run, options.force);
     await writeMarker(run, "run", [], true);
-    return lock;
+    return {release: (failed) => releaseRun(run, lock, failed && created)};
   } catch (error) {
     await lock.release();
     throw error;
@@ -120,4 +130,17 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false
   );
+}
+
+async function releaseRun(run: string, lock: FolderLock, removeIfEmpty: boolean): Promise<void> {
+  if (removeIfEmpty) {
+    const files = (await listTree(run)).files.filter((f) => f !== MARKER_FILE && f !== LOCK_FILE);
+    if (files.length === 0) {
+      await unlink(join(run, MARKER_FILE)).catch(() => undefined);
+      await lock.release();
+      await removeEmptyFolders(run);
+      return;
+    }
+  }
+  await lock.release();
 }

@@ -132,7 +132,7 @@ describe("export killed with SIGKILL", () => {
     const restart = await runCli(exportArgs(out), 900_000);
     expect(restart.code, restart.stderr).toBe(0);
     expect(restart.stderr).toMatch(
-      /^put back the previous export from .*\.projector\.old-\d+-[0-9a-f]+, left by an interrupted export$/m
+      /^(warning: )?put back the previous export from .*\.projector\.old-\d+-[0-9a-f]+, left by an interrupted export$/m
     );
     expect(snapshot(out)).toEqual(original);
     // 5: after the swap, before the previous export was removed.

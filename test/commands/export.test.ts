@@ -65,6 +65,7 @@ describe("exportCommand({count: 200})", () => {
   it("writes the Projector files, projections and pictures, and nothing else", () => {
     expect(readdirSync(out).sort()).toEqual(
       [
+        ".fmnist-owned.json",
         "bookmarks.json",
         "config.json",
         "embedding_tensors.bytes",
