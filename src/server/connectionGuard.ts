@@ -1,11 +1,12 @@
 /**
  * Caps on open connections, in all and per client address, that make room for a new client rather
  * than turn it away: when a cap is reached, the connection that has wasted the server's time the
- * longest is closed, either one waiting for a request (a header trickled byte by byte, or an idle
- * keep-alive) or one whose response has not moved for {@link ConnectionCaps.stallMs} because its
- * client does not read. Connections being answered are never closed to make room; when nothing
- * can be closed the new connection is refused. A slow-header or never-reading attacker, even on
- * this machine's own address, thus holds only connections that the next client may take over.
+ * longest is closed: a new one that has not sent its request within {@link ConnectionCaps.waitMs}
+ * (a header trickled byte by byte), an idle keep-alive, or one whose response has not moved for
+ * {@link ConnectionCaps.stallMs} because its client does not read (both after `stallMs`).
+ * Connections being answered, or between two requests of a busy keep-alive client, are never
+ * closed to make room; when nothing can be closed the new connection is refused. A slow-header or never-reading attacker, even on this
+ * machine's own address, thus holds only connections that the next client may take over.
  *
  * Written here because Node's `server.maxConnections` only refuses new connections, which is what
  * let such attackers lock everyone else out, and no maintained library does this for node:http.
@@ -18,7 +19,9 @@ export interface ConnectionCaps {
   total: number;
   /** Open connections per client address. */
   perAddress: number;
-  /** A response whose socket buffer has stayed full this long (ms) counts as stalled. */
+  /** A new connection that has not sent a whole request after this long (ms) may be closed to make room. */
+  waitMs: number;
+  /** An idle keep-alive, or a response whose socket buffer has stayed full, this long (ms) may be closed to make room. */
   stallMs: number;
 }
 
@@ -26,6 +29,8 @@ interface Connection {
   address: string;
   /** Requests received and not yet answered (several when pipelined). */
   inFlight: number;
+  /** Whether it has been answered before (an idle keep-alive rather than a new or slow-header connection). */
+  answered: boolean;
   /** Since when it has been waiting for a request (opened, or its last response finished). */
   waitingSince: number;
   /** When its response last moved (a request began, or the socket drained). */
@@ -35,6 +40,8 @@ interface Connection {
 export class ConnectionGuard {
   private readonly open = new Map<Socket, Connection>();
   private readonly perAddress = new Map<string, number>();
+  /** Connections turned away, and closed to make room, since the start (for the bench). */
+  readonly counts = {refused: 0, evicted: 0};
 
   constructor(private readonly caps: ConnectionCaps) {}
 
@@ -42,6 +49,8 @@ export class ConnectionGuard {
   attach(server: Server): void {
     server.on("connection", (socket: Socket) => this.admit(socket));
     server.on("request", (req: IncomingMessage, res: ServerResponse) => this.started(req.socket, res));
+    // Idle timeout (server.timeout): no bytes moved either way, e.g. a client that stopped reading.
+    server.on("timeout", (socket: Socket) => socket.resetAndDestroy());
   }
 
   /** Connections open now (for tests and the bench). */
@@ -59,11 +68,12 @@ export class ConnectionGuard {
       ((this.perAddress.get(address) ?? 0) < this.caps.perAddress || this.evict(address)) &&
       (this.open.size < this.caps.total || this.evict(undefined));
     if (!room) {
+      this.counts.refused++;
       socket.destroy();
       return;
     }
     const now = Date.now();
-    this.open.set(socket, {address, inFlight: 0, waitingSince: now, movedAt: now});
+    this.open.set(socket, {address, inFlight: 0, answered: false, waitingSince: now, movedAt: now});
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     socket.on("drain", () => {
       const c = this.open.get(socket);
@@ -77,6 +87,7 @@ export class ConnectionGuard {
     if (!c) return;
     if (c.inFlight++ === 0) c.movedAt = Date.now();
     res.once("close", () => {
+      c.answered = true;
       if (--c.inFlight === 0) c.waitingSince = Date.now();
     });
   }
@@ -88,10 +99,11 @@ export class ConnectionGuard {
     let worst = -1;
     for (const [socket, c] of this.open) {
       if (address !== undefined && c.address !== address) continue;
-      let wasted: number;
-      if (c.inFlight === 0) wasted = now - c.waitingSince;
-      else if (socket.writableNeedDrain && now - c.movedAt >= this.caps.stallMs) wasted = now - c.movedAt;
-      else continue;
+      const waiting = c.inFlight === 0;
+      const wasted = waiting ? now - c.waitingSince : socket.writableNeedDrain ? now - c.movedAt : -1;
+      // A new connection must send its request within waitMs; a client already served (between two
+      // requests, or an idle keep-alive) and a stalled response get stallMs.
+      if (wasted < (waiting && !c.answered ? this.caps.waitMs : this.caps.stallMs)) continue;
       if (wasted > worst) {
         worst = wasted;
         victim = socket;
@@ -99,7 +111,9 @@ export class ConnectionGuard {
     }
     if (!victim) return false;
     this.forget(victim);
-    victim.destroy();
+    this.counts.evicted++;
+    // A reset, not a close: the kernel then drops the megabytes queued for a client that does not read.
+    victim.resetAndDestroy();
     return true;
   }
 

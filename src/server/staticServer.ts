@@ -65,6 +65,8 @@ export class StaticServer {
   private readonly gzipCache = new GzipCache();
   /** The last request being handled on each connection: the next one waits for it. */
   private readonly queues = new WeakMap<Socket, Promise<void>>();
+  /** Requests received on each connection. */
+  private readonly requestCounts = new WeakMap<Socket, number>();
   private readonly corsPaths: ReadonlySet<string>;
   private readonly log: ThrottledLog | undefined;
   /** Host names answered (when bound to loopback; undefined: any). */
@@ -109,6 +111,7 @@ export class StaticServer {
     const guard = new ConnectionGuard({
       total: options.maxConnections ?? 512,
       perAddress: options.maxConnectionsPerIp ?? 64,
+      waitMs: 250,
       stallMs: 1000
     });
     guard.attach(server);
@@ -139,6 +142,11 @@ export class StaticServer {
     return this.guard.size;
   }
 
+  /** Connections turned away (no room) and closed to make room (see connectionGuard.ts), since the start. */
+  get shed(): {refused: number; evicted: number} {
+    return {...this.guard.counts};
+  }
+
   /** Whether only this machine can connect (the bound address is a loopback one). */
   get loopback(): boolean {
     return isLoopbackAddress(this.address);
@@ -155,6 +163,11 @@ export class StaticServer {
 
   /** Requests pipelined on one connection are handled one after the other (their answers go out in order anyway). */
   private enqueue(req: IncomingMessage, res: ServerResponse): void {
+    const count = (this.requestCounts.get(req.socket) ?? 0) + 1;
+    this.requestCounts.set(req.socket, count);
+    // Node answers requests past maxRequestsPerSocket with 503 but keeps the connection open, so a
+    // client that ignores "Connection: close" would get nothing else; close it after the last one.
+    if (count >= MAX_REQUESTS_PER_CONNECTION) res.setHeader("Connection", "close");
     const previous = this.queues.get(req.socket) ?? Promise.resolve();
     const next = previous.then(() => this.handle(req, res));
     this.queues.set(req.socket, next);

@@ -80,6 +80,7 @@ describe("StaticServer under hostile clients", () => {
       const slow: RawClient[] = [];
       try {
         await inBatches(600, 100, async () => slow.push(await slowHeaders(server.port, attacker)));
+        await new Promise((r) => setTimeout(r, 500)); // the attack is under way, not just starting
         expect(await wellBehaved(server.port, 10)).toEqual(new Array<number>(10).fill(200));
         // The per-address cap: most of the 600 were turned away or closed to make room.
         const open = slow.filter((c) => !c.isClosed()).length;
