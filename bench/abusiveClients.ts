@@ -9,7 +9,7 @@
  *   node --import tsx bench/abusiveClients.ts --port P [--from 127.0.0.1] [--slow 600] [--stalled 520]
  *        [--hangups 20] [--pipelined 1] [--small /config.json] [--large /raw_tensors.bytes]
  *
- * Prints one JSON line of counts when it gets SIGTERM.
+ * Prints "attacking" once started, and one JSON line of counts when it gets SIGTERM.
  */
 import {connect, type Socket} from "node:net";
 import {pathToFileURL} from "node:url";
@@ -145,6 +145,7 @@ function main(argv: string[]): void {
   process.once("SIGTERM", () => {
     process.stdout.write(JSON.stringify(attack.stop()) + "\n", () => process.exit(0));
   });
+  process.stdout.write("attacking\n");
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));

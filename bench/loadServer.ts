@@ -6,16 +6,19 @@
  *   npx tsx bench/loadServer.ts [EXPORT_DIR] [--duration S] [--connections N] [--gzip]
  *   npx tsx bench/loadServer.ts [EXPORT_DIR] --attack [--duration S] [--connections N]
  *
- * With --attack it measures a well-behaved client (autocannon on config.json) three times: alone,
- * while the hostile clients of bench/abusiveClients.ts (600 slow-header, 520 never-reading, 20
- * hang-up loops, 1 pipelining flood) attack from the same address (127.0.0.1), and from another
- * (127.0.0.2); with the server's open connections, file descriptors and RSS at their highest.
+ * With --attack it measures two well-behaved clients of config.json at once, autocannon (keep-alive
+ * connections) and new visitors (two loops of one request per new connection, like page loads),
+ * three times: alone, while the hostile clients of bench/abusiveClients.ts (600 slow-header, 520
+ * never-reading, 20 hang-up loops, 1 pipelining flood) attack from the same address (127.0.0.1),
+ * and from another (127.0.0.2); with the server's open connections, file descriptors and RSS at
+ * their highest, and the connections it turned away or reset to make room.
  *
  * The server and the attackers run in child processes so that they do not share an event loop
  * with autocannon. `loadTest()` is the same as a library call (server in this process, for tests).
  */
 import {spawn} from "node:child_process";
 import {readdirSync} from "node:fs";
+import {get} from "node:http";
 import {pathToFileURL} from "node:url";
 import {parseArgs} from "node:util";
 
@@ -161,16 +164,22 @@ async function serveInChild(dir: string): Promise<Child> {
   };
 }
 
-/** Starts bench/abusiveClients.ts in a child process; `stop()` resolves its counts. */
-function attackInChild(port: number, options: Partial<AttackOptions>): {stop(): Promise<AttackCounts>} {
+/** Starts bench/abusiveClients.ts in a child process, once it is attacking; `stop()` resolves its counts. */
+async function attackInChild(port: number, options: Partial<AttackOptions>): Promise<{stop(): Promise<AttackCounts>}> {
   const args = Object.entries(options).flatMap(([k, v]) => [`--${k}`, String(v)]);
   const script = new URL("./abusiveClients.ts", import.meta.url).pathname;
   const child = spawn(process.execPath, [...TSX, script, "--port", String(port), ...args], {
     stdio: ["ignore", "pipe", "inherit"]
   });
   let out = "";
-  child.stdout.setEncoding("utf8").on("data", (s: string) => (out += s));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding("utf8").on("data", (s: string) => {
+      out += s;
+      if (out.startsWith("attacking\n")) resolve();
+    });
+    void exited.then(() => reject(new Error("the attacking process exited before it started")));
+  });
   return {
     async stop() {
       child.kill("SIGTERM");
@@ -186,9 +195,47 @@ export interface AttackScenario {
   attack?: Partial<AttackOptions>;
 }
 
+/** Requests each made on a new connection: how many, how many failed (error, timeout or not 200), latency. */
+export interface VisitorResult {
+  requests: number;
+  failures: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** `loops` loops of one GET per new connection (10 s timeout each) for `seconds`. */
+async function newVisitors(url: string, seconds: number, loops = 2): Promise<VisitorResult> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const end = performance.now() + seconds * 1000;
+  const once = () =>
+    new Promise<boolean>((resolve) => {
+      const req = get(url, {agent: false, timeout: 10_000}, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode === 200));
+        res.on("error", () => resolve(false));
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+    });
+  const loop = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      if (await once()) latencies.push(performance.now() - t0);
+      else failures++;
+    }
+  };
+  await Promise.all(Array.from({length: loops}, loop));
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {requests: latencies.length + failures, failures, p50Ms: at(0.5), p99Ms: at(0.99)};
+}
+
 export interface AttackResult {
   scenario: string;
   good: Omit<LoadResult, "path">;
+  visitors: VisitorResult;
   attack?: AttackCounts;
   server: ServerPeak;
 }
@@ -217,13 +264,22 @@ export async function loadUnderAttack(
   const results: AttackResult[] = [];
   try {
     for (const scenario of scenarios) {
-      const attack = scenario.attack && attackInChild(port, scenario.attack);
+      const attack = scenario.attack && (await attackInChild(port, scenario.attack));
       await new Promise((r) => setTimeout(r, (attack ? (options.warmupSeconds ?? 3) : 0) * 1000));
       const before = server.takePeak();
-      const good = await cannon(`${server.url}/config.json`, options);
+      const [good, visitors] = await Promise.all([
+        cannon(`${server.url}/config.json`, options),
+        newVisitors(`${server.url}/config.json`, options.durationSeconds ?? 10)
+      ]);
       const after = server.takePeak();
       const shed = {refused: after.refused - before.refused, evicted: after.evicted - before.evicted};
-      results.push({scenario: scenario.name, good, attack: await attack?.stop(), server: {...after, ...shed}});
+      results.push({
+        scenario: scenario.name,
+        good,
+        visitors,
+        attack: await attack?.stop(),
+        server: {...after, ...shed}
+      });
       // Let the server shed the attack's connections before the next scenario.
       await new Promise((r) => setTimeout(r, (attack ? (options.warmupSeconds ?? 3) : 0) * 1000));
     }
@@ -234,33 +290,27 @@ export async function loadUnderAttack(
 }
 
 export function formatAttack(results: AttackResult[], options: LoadOptions): string {
-  const lines = [
-    `well-behaved client (${options.connections ?? 10} connections on config.json, ${options.durationSeconds ?? 10} s) ` +
-      `under attack: ${ATTACK.slow} slow-header, ${ATTACK.stalled} never-reading, ${ATTACK.hangups} hang-up loops, ` +
-      `${ATTACK.pipelined} pipelining flood`,
-    "scenario                                requests/s  p50 ms  p99 ms  errors  non-2xx | attack conns  hang-ups | " +
-      "server peak conns  fds  RSS MiB  refused  evicted",
-    ...results.map((r) =>
-      [
-        r.scenario.padEnd(39),
-        r.good.requestsPerSecond.toFixed(0).padStart(11),
-        String(r.good.p50Ms).padStart(7),
-        String(r.good.p99Ms).padStart(7),
-        String(r.good.errors).padStart(7),
-        String(r.good.non2xx).padStart(8),
-        "|",
-        String(r.attack?.connections ?? 0).padStart(12),
-        String(r.attack?.hangups ?? 0).padStart(9),
-        "|",
-        String(r.server.connections).padStart(17),
-        String(r.server.fds).padStart(4),
-        String(r.server.rssMiB).padStart(8),
-        String(r.server.refused).padStart(8),
-        String(r.server.evicted).padStart(8)
-      ].join(" ")
-    )
-  ];
-  return lines.join("\n");
+  const header = ["scenario", "ac req/s", "ac p50 ms", "ac p99 ms", "ac errors", "ac non-2xx"]
+    .concat(["new requests", "new failed", "new p50 ms", "new p99 ms", "attack conns", "hang-ups"])
+    .concat(["srv conns", "srv fds", "srv RSS MiB", "refused", "evicted"]);
+  const rows = results.map((r) =>
+    [r.scenario, r.good.requestsPerSecond.toFixed(0), r.good.p50Ms, r.good.p99Ms, r.good.errors, r.good.non2xx]
+      .concat([r.visitors.requests, r.visitors.failures, r.visitors.p50Ms, r.visitors.p99Ms])
+      .concat([r.attack?.connections ?? 0, r.attack?.hangups ?? 0, r.server.connections, r.server.fds])
+      .concat([r.server.rssMiB, r.server.refused, r.server.evicted])
+      .map(String)
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [
+    `well-behaved clients of config.json for ${options.durationSeconds ?? 10} s: autocannon ("ac", ` +
+      `${options.connections ?? 10} keep-alive connections) and new visitors ("new", 2 loops of one request per ` +
+      `new connection); attack: ${ATTACK.slow} slow-header, ${ATTACK.stalled} never-reading, ${ATTACK.hangups} ` +
+      `hang-up loops, ${ATTACK.pipelined} pipelining flood; server figures at their peak ("srv")`,
+    line(header),
+    ...rows.map(line)
+  ].join("\n");
 }
 
 /** The `--serve DIR` child: serves, prints its URL, then its figures every 250 ms. */

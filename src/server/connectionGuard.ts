@@ -1,12 +1,13 @@
 /**
  * Caps on open connections, in all and per client address, that make room for a new client rather
- * than turn it away: when a cap is reached, the connection that has wasted the server's time the
- * longest is closed: a new one that has not sent its request within {@link ConnectionCaps.waitMs}
- * (a header trickled byte by byte), an idle keep-alive, or one whose response has not moved for
- * {@link ConnectionCaps.stallMs} because its client does not read (both after `stallMs`).
- * Connections being answered, or between two requests of a busy keep-alive client, are never
- * closed to make room; when nothing can be closed the new connection is refused. A slow-header or never-reading attacker, even on this
- * machine's own address, thus holds only connections that the next client may take over.
+ * than turn it away. When a cap is reached, the connection that has wasted the server's time the
+ * longest is reset: a new one that has not sent a whole request within {@link ConnectionCaps.waitMs}
+ * (headers trickled line by line), an idle keep-alive, or one whose response has not moved for
+ * {@link ConnectionCaps.stallMs} because its client does not read (both after `stallMs`). The oldest
+ * goes first, so a newcomer is not the one pushed out before its request arrives. Connections being
+ * answered, and busy keep-alive clients between two requests, are never closed to make room; when
+ * nothing can be closed the new connection is refused. A slow-header or never-reading attacker, even
+ * on this machine's own address, thus holds only connections that the next client may take over.
  *
  * Written here because Node's `server.maxConnections` only refuses new connections, which is what
  * let such attackers lock everyone else out, and no maintained library does this for node:http.
@@ -49,8 +50,12 @@ export class ConnectionGuard {
   attach(server: Server): void {
     server.on("connection", (socket: Socket) => this.admit(socket));
     server.on("request", (req: IncomingMessage, res: ServerResponse) => this.started(req.socket, res));
-    // Idle timeout (server.timeout): no bytes moved either way, e.g. a client that stopped reading.
-    server.on("timeout", (socket: Socket) => socket.resetAndDestroy());
+    // Idle timeout (server.timeout, or keepAliveTimeout between requests): no bytes moved either way.
+    // A client that stopped reading is reset (freeing what the kernel holds for it); an idle one closed.
+    server.on("timeout", (socket: Socket) => {
+      if (socket.writableLength > 0) socket.resetAndDestroy();
+      else socket.destroy();
+    });
   }
 
   /** Connections open now (for tests and the bench). */

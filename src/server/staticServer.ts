@@ -105,14 +105,16 @@ export class StaticServer {
     });
     server.headersTimeout = headersTimeout;
     server.requestTimeout = options.requestTimeoutMs ?? 30_000;
-    server.keepAliveTimeout = 5_000;
     server.timeout = options.idleTimeoutMs ?? 30_000;
+    // Longer than Node's 5 s, which starts once a response is handed to the kernel: a busy client
+    // still reading a large body lost its end. Idle connections are reclaimed by the guard under pressure.
+    server.keepAliveTimeout = server.timeout;
     server.maxRequestsPerSocket = MAX_REQUESTS_PER_CONNECTION;
     const guard = new ConnectionGuard({
       total: options.maxConnections ?? 512,
       perAddress: options.maxConnectionsPerIp ?? 64,
-      waitMs: 250,
-      stallMs: 1000
+      waitMs: 100,
+      stallMs: 500
     });
     guard.attach(server);
     await new Promise<void>((resolve, reject) => {

@@ -64,21 +64,16 @@ describe("the static server under concurrent load", () => {
     }, 30_000);
   }
 
-  it("serves a well-behaved client while the bench's hostile clients attack (scaled down)", async () => {
-    const attack = {slow: 150, stalled: 8, hangups: 5, pipelined: 1};
-    const results = await loadUnderAttack(dir, {durationSeconds: 2, connections: 4, warmupSeconds: 1}, [
-      {name: "same address", attack: {...attack, from: "127.0.0.1"}},
-      {name: "other address", attack: {...attack, from: "127.0.0.2"}}
+  it("serves a well-behaved client while the bench's hostile clients attack from its own address (scaled down)", async () => {
+    // A number of requests, not a duration: on a busy machine the server may get little CPU for seconds.
+    // (An attack from another address is kept out by the per-address cap: test/server/abuse.test.ts.)
+    const [r] = await loadUnderAttack(dir, {amount: 20, durationSeconds: 2, connections: 4, warmupSeconds: 1}, [
+      {name: "same address", attack: {slow: 150, stalled: 8, hangups: 5, pipelined: 1, from: "127.0.0.1"}}
     ]);
-    const [same, other] = results;
-    for (const r of results) {
-      expect(r.good.requests, r.scenario).toBeGreaterThan(0);
-      expect(r.good.non2xx, r.scenario).toBe(0);
-      expect(r.attack?.connections, r.scenario).toBeGreaterThan(150);
-      expect(r.server.connections, r.scenario).toBeLessThanOrEqual(64 + 4 + 8); // cap, good client, slack
-    }
-    expect(same.attack?.hangups).toBeGreaterThan(0);
-    // From another address the per-address cap keeps the attack away from the measured client entirely.
-    expect([other.good.errors, other.good.timeouts]).toEqual([0, 0]);
-  }, 60_000);
+    expect(r.good.requests).toBeGreaterThan(0);
+    expect(r.good.non2xx).toBe(0);
+    expect(r.attack?.connections).toBeGreaterThan(150);
+    expect(r.attack?.hangups).toBeGreaterThan(0);
+    expect(r.server.connections).toBeLessThanOrEqual(64 + 4 + 2 + 8); // the cap, both good clients, slack
+  }, 90_000);
 });
