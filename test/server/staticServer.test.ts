@@ -4,7 +4,6 @@
  * (fetch would normalise `..` away).
  */
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
-import {request as httpRequest, type IncomingHttpHeaders} from "node:http";
 import {connect} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -15,41 +14,18 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {HttpError} from "../../src/errors.js";
 import {parseRequestPath} from "../../src/server/requestPath.js";
 import {StaticServer} from "../../src/server/staticServer.js";
+import {get, type Reply} from "./clients.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-"));
 const served = join(root, "served");
 const TSV = Array.from({length: 200}, (_, i) => `${i}\t${i / 7}\t${i * 3}`).join("\n") + "\n";
 let server: StaticServer;
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
 function request(
   path: string,
   options: {method?: string; headers?: Record<string, string>; port?: number} = {}
 ): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port: options.port ?? server.port,
-        path,
-        method: options.method ?? "GET",
-        headers: options.headers,
-        agent: false
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)}));
-      }
-    );
-    req.on("error", reject);
-    req.end();
-  });
+  return get(options.port ?? server.port, path, options);
 }
 
 beforeAll(async () => {
