@@ -18,7 +18,7 @@ import {loadFashionMnist} from "../../src/data/loadFashionMnist.js";
 import {saveModel} from "../../src/model/io.js";
 import {EventFileWriter} from "../../src/train/tensorboard/eventWriter.js";
 import {makeIdx} from "../data/makeIdx.js";
-import {collect, escapeRegExp, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
+import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
 
 const IMAGE = "sample_images/sneaker.jpg";
 
@@ -218,8 +218,17 @@ describe("errors: exit 1", () => {
         runCli(["serve", "--dir", file, "--port", "0"]),
         runCli(["serve", "--dir", exportDir, "--port", String(port)])
       ]);
-      expectError(a, 1, new RegExp(`^fmnist: cannot serve ${escapeRegExp(missing)}: ENOENT`));
-      expectError(b, 1, `${file} is not a folder`);
+      expectError(
+        a,
+        1,
+        `no export at ${missing}/: make one with \`fmnist export --out ${missing}\`, ` +
+          `or run \`fmnist start --dir ${missing}\`, which exports once and serves`
+      );
+      expectError(
+        b,
+        1,
+        `${file} is not a folder; pass --dir with an export folder (\`fmnist export --out DIR\` makes one)`
+      );
       expectError(c, 1, `port ${port} on 127.0.0.1 is in use; pass --port N`);
     } finally {
       blocker.close();
