@@ -9,7 +9,14 @@
  *   web/src   the browser app: its own files and src/core
  */
 /** Packages that run unchanged in the browser: the only ones core and the web app may import. */
-const ISOMORPHIC_PACKAGES = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "ml-matrix", "umap-js", "three"];
+const ISOMORPHIC_PACKAGES = [
+  "@tensorflow/tfjs",
+  "@tensorflow/tfjs-backend-wasm",
+  "ml-matrix",
+  "umap-js",
+  "three",
+  "zod"
+];
 const isomorphic = `^node_modules/(${ISOMORPHIC_PACKAGES.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})($|/)`;
 
 module.exports = {

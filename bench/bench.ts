@@ -52,7 +52,8 @@ main(process.argv.slice(2)).then(
     const code = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`bench: ${message.split("\n")[0]}\n`);
-    if (!(error instanceof UserError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof UserError) && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
     process.exit(code);
   }
 );

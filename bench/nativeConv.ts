@@ -3,7 +3,7 @@
  * for native convolution kernels. The prototype addon (native/, built by native/build.sh against
  * Debian's libdnnl 2.6) computes the CNN's convolutions straight on the WASM backend's heap; this
  * script checks each result against our WASM kernels and times both, alternating, same shapes,
- * same process. Markdown on stdout. (The product uses the addon through src/backend/nativeConv.ts.)
+ * same process. Markdown on stdout. (The product uses the addon through src/node/backend/nativeConv.ts.)
  */
 import {existsSync} from "node:fs";
 import {createRequire} from "node:module";

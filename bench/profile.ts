@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const stepMs: number[] = [];
   for (let s = 0; s < steps + 2; s++) {
     const t0 = performance.now();
-    // Data feeding as src/model/train.ts does it: gather a shuffled batch, augment, upload.
+    // Data feeding as src/core/model/train.ts does it: gather a shuffled batch, augment, upload.
     context.phase = "data";
     const order = permutation(train.count, random);
     for (let i = 0; i < batch; i++) {

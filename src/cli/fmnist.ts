@@ -8,7 +8,7 @@ import {readFileSync} from "node:fs";
 
 import {UsageError} from "../core/errors.js";
 import type {CommandEntry} from "./command.js";
-import {exitCodeOf} from "./exitCodes.js";
+import {errorMessage, exitCodeOf} from "./exitCodes.js";
 import {calibrate} from "./specs/calibrate.js";
 import {classify} from "./specs/classify.js";
 import {evaluate} from "./specs/evaluate.js";
@@ -96,7 +96,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const code = exitCodeOf(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (code === 70) {
       process.stderr.write(`fmnist: unexpected error: ${message}\n`);
       if (!debug) process.stderr.write("(run again with --debug for the stack trace)\n");

@@ -22,7 +22,7 @@ interface Layer {
 
 // The model's six convolutions (createCnn: 64 filters of 3x3), each at the smallest batch (at least
 // 2, to keep the cpu side short) above the addon's 5 MFLOP floor for forward convolutions
-// (src/backend/nativeConv.ts), so that all of them run natively.
+// (src/node/backend/nativeConv.ts), so that all of them run natively.
 const MODEL_LAYERS: Layer[] = MODEL_CONV_LAYERS.map((l) => {
   const out = l.pad === "same" ? l.size : l.size - 2;
   const flopsPerImage = 2 * out * out * 64 * 9 * l.cin;

@@ -15,11 +15,10 @@ import {selectBackend} from "../../src/node/backend/selectBackend.js";
 
 import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {writeDirAtomic} from "../../src/node/fs/atomicDir.js";
 import {saveModel} from "../../src/node/model/io.js";
 import {EventFileWriter} from "../../src/node/tensorboard/eventWriter.js";
 import {makeIdx} from "../data/makeIdx.js";
-import {collect, escapeRegExp, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
+import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
 
 const IMAGE = "sample_images/sneaker.jpg";
 
@@ -221,8 +220,17 @@ describe("errors: exit 1", () => {
         runCli(["serve", "--dir", file, "--port", "0"]),
         runCli(["serve", "--dir", exportDir, "--port", String(port)])
       ]);
-      expectError(a, 1, new RegExp(`^fmnist: cannot serve ${escapeRegExp(missing)}: ENOENT`));
-      expectError(b, 1, `${file} is not a folder`);
+      expectError(
+        a,
+        1,
+        `no export at ${missing}/: make one with \`fmnist export --out ${missing}\`, ` +
+          `or run \`fmnist start --dir ${missing}\`, which exports once and serves`
+      );
+      expectError(
+        b,
+        1,
+        `${file} is not a folder; pass --dir with an export folder (\`fmnist export --out DIR\` makes one)`
+      );
       expectError(c, 1, `port ${port} on 127.0.0.1 is in use; pass --port N`);
     } finally {
       blocker.close();
@@ -291,24 +299,4 @@ describe("interrupted: exit 130", () => {
     );
     expect(JSON.parse(readFileSync(join(run, "last", "state.json"), "utf8"))).toMatchObject({epoch: 1});
   }, 90_000);
-});
-
-describe("export output folder (library)", () => {
-  it("refuses a non-empty folder that holds no previous export, and writes nothing", async () => {
-    const out = join(root, "busy");
-    mkdirSync(out);
-    writeFileSync(join(out, "thesis.tex"), "precious");
-    let wrote = false;
-    await expect(
-      writeDirAtomic(
-        out,
-        async () => {
-          wrote = true;
-        },
-        (names) => names.includes("config.json")
-      )
-    ).rejects.toThrow(`${out} is not empty and holds no previous export; choose an empty or new --out folder`);
-    expect(wrote).toBe(false);
-    expect(readFileSync(join(out, "thesis.tex"), "utf8")).toBe("precious");
-  });
 });

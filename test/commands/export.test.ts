@@ -66,6 +66,7 @@ describe("exportCommand({count: 200})", () => {
   it("writes the Projector files, projections and pictures, and nothing else", () => {
     expect(readdirSync(out).sort()).toEqual(
       [
+        ".fmnist-owned.json",
         "bookmarks.json",
         "config.json",
         "embedding_tensors.bytes",
@@ -234,7 +235,7 @@ describe("exportCommand refusals", () => {
     writeFileSync(join(other, "precious.txt"), "keep me");
     await expect(
       exportCommand({model: modelDir, out: other, count: 20, projections: ["pca"], dims: [2]}, effects)
-    ).rejects.toThrow(/not empty and holds no previous export/);
+    ).rejects.toThrow(/not empty and holds no export written by fmnist/);
     expect(readdirSync(other)).toEqual(["precious.txt"]);
     expect(readdirSync(root).filter((n) => n.startsWith("."))).toEqual([]);
   });

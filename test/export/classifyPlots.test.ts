@@ -140,22 +140,34 @@ describe("writeClassifyPlots", () => {
     const target = join(dir, "new", "bag");
     const names = await writeClassifyPlots(target, plotInput());
     expect(names).toEqual([...EXPECTED, "report.html"]);
-    expect(readdirSync(target).sort()).toEqual([...names].sort());
+    expect(readdirSync(target).sort()).toEqual([...names, ".fmnist-owned.json"].sort());
     expect(readdirSync(join(dir, "new"))).toEqual(["bag"]);
     expect(readFileSync(join(target, "report.html"), "utf8")).toContain("<!doctype html>");
   });
 
-  it("writes into an existing folder without deleting what else is in it", async () => {
-    const target = join(dir, "mine");
-    mkdirSync(join(target, "sub"), {recursive: true});
-    writeFileSync(join(target, "notes.txt"), "keep me");
-    writeFileSync(join(target, "cam.png"), "old");
+  it("replaces a folder it wrote, and refuses (changing nothing) one holding anything else", async () => {
+    const target = join(dir, "again");
     await writeClassifyPlots(target, plotInput());
-    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("keep me");
-    expect(existsSync(join(target, "sub"))).toBe(true);
-    expect((await readPixels(join(target, "cam.png"))).width).toBe(OVERLAY_SIZE); // replaced
-    expect(readdirSync(target)).toHaveLength(EXPECTED.length + 3);
-    expect(readdirSync(dir).filter((n) => n.includes(".tmp"))).toEqual([]);
+    await writeClassifyPlots(target, plotInput()); // its own folder: replaced
+    expect(readdirSync(target)).toHaveLength(EXPECTED.length + 2);
+
+    const mine = join(dir, "mine");
+    mkdirSync(join(mine, "sub"), {recursive: true});
+    writeFileSync(join(mine, "notes.txt"), "keep me");
+    writeFileSync(join(mine, "cam.png"), "old");
+    const error = await writeClassifyPlots(mine, plotInput()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(
+      `${mine} is not empty and holds no classify plots written by fmnist; choose an empty or new --plot-dir folder`
+    );
+    expect(readdirSync(mine).sort()).toEqual(["cam.png", "notes.txt", "sub"]);
+    expect(readFileSync(join(mine, "cam.png"), "utf8")).toBe("old");
+
+    writeFileSync(join(target, "notes.txt"), "added by the user");
+    await expect(writeClassifyPlots(target, plotInput())).rejects.toThrow(
+      `${target} holds notes.txt, which fmnist did not write; move it away or choose another --plot-dir (nothing was changed)`
+    );
+    expect(readdirSync(dir).filter((n) => n.includes(".tmp") || n.endsWith(".lock"))).toEqual([]);
   });
 
   it("fails with a one-line error when the target is a file, and leaves nothing behind", async () => {
@@ -163,7 +175,7 @@ describe("writeClassifyPlots", () => {
     writeFileSync(target, "a file");
     const error = await writeClassifyPlots(target, plotInput()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toBe(`${target}: exists and is not a folder; choose another --plot-dir`);
+    expect((error as Error).message).toBe(`${target} exists and is not a folder; choose another --plot-dir`);
     expect(readFileSync(target, "utf8")).toBe("a file");
     expect(readdirSync(dir).filter((n) => n.includes(".tmp"))).toEqual([]);
   });

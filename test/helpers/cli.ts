@@ -19,18 +19,31 @@ export interface CliResult {
 
 export type CliChild = ChildProcessByStdio<null, Readable, Readable>;
 
+export interface SpawnOptions {
+  /** Added to the environment. */
+  env?: Record<string, string>;
+  /** Run as this user and group (the tests run as root). */
+  uid?: number;
+  gid?: number;
+  /** Modules node imports first (e.g. test/helpers/fsFault.mjs). */
+  preload?: string[];
+}
+
 /**
  * Starts `fmnist ...args`; FASHION_MNIST_DIR is removed from its environment so only
  * `--data-dir` decides where data comes from.
  */
-export function spawnCli(args: string[], timeoutMs = 90_000): CliChild {
-  const env = {...process.env};
+export function spawnCli(args: string[], timeoutMs = 90_000, options: SpawnOptions = {}): CliChild {
+  const env = {...process.env, ...options.env};
   delete env.FASHION_MNIST_DIR;
-  return spawn(process.execPath, ["--import", "tsx", "src/cli/fmnist.ts", ...args], {
+  const preload = (options.preload ?? []).flatMap((m) => ["--import", m]);
+  return spawn(process.execPath, [...preload, "--import", "tsx", "src/cli/fmnist.ts", ...args], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
-    timeout: timeoutMs
+    timeout: timeoutMs,
+    uid: options.uid,
+    gid: options.gid
   });
 }
 
@@ -47,8 +60,8 @@ export function collect(child: CliChild): Promise<CliResult> {
 }
 
 /** Runs `fmnist ...args` to the end. */
-export function runCli(args: string[], timeoutMs?: number): Promise<CliResult> {
-  return collect(spawnCli(args, timeoutMs));
+export function runCli(args: string[], timeoutMs?: number, options?: SpawnOptions): Promise<CliResult> {
+  return collect(spawnCli(args, timeoutMs, options));
 }
 
 export function escapeRegExp(s: string): string {

@@ -52,7 +52,7 @@ async function oneLineError(promise: Promise<unknown>, type: typeof UserError, p
 }
 
 describe("loadKerasH5 on the seed model", () => {
-  it("has the layers of src/model/cnn.ts, with the same names, classes and shapes", () => {
+  it("has the layers of src/core/model/cnn.ts, with the same names, classes and shapes", () => {
     const ours = createCnn();
     expect(model.layers.map((l) => l.name)).toEqual([...LAYER_NAMES]);
     expect(model.layers.map((l) => l.getClassName())).toEqual(ours.layers.map((l) => l.getClassName()));

@@ -4,7 +4,6 @@
  * (fetch would normalise `..` away).
  */
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
-import {request as httpRequest, type IncomingHttpHeaders} from "node:http";
 import {connect} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -13,42 +12,20 @@ import {gunzipSync} from "node:zlib";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import type {HttpError} from "../../src/node/server/httpError.js";
-import {parseRequestPath, StaticServer} from "../../src/node/server/staticServer.js";
+import {parseRequestPath} from "../../src/node/server/requestPath.js";
+import {StaticServer} from "../../src/node/server/staticServer.js";
+import {get, type Reply} from "./clients.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-serve-"));
 const served = join(root, "served");
 const TSV = Array.from({length: 200}, (_, i) => `${i}\t${i / 7}\t${i * 3}`).join("\n") + "\n";
 let server: StaticServer;
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
 function request(
   path: string,
   options: {method?: string; headers?: Record<string, string>; port?: number} = {}
 ): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port: options.port ?? server.port,
-        path,
-        method: options.method ?? "GET",
-        headers: options.headers,
-        agent: false
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)}));
-      }
-    );
-    req.on("error", reject);
-    req.end();
-  });
+  return get(options.port ?? server.port, path, options);
 }
 
 beforeAll(async () => {
@@ -65,6 +42,7 @@ beforeAll(async () => {
     root: served,
     host: "127.0.0.1",
     port: 0,
+    corsPaths: ["/config.json"],
     headersTimeoutMs: 300,
     maxHeaderSize: 4096
   });
@@ -76,11 +54,12 @@ afterAll(async () => {
 });
 
 describe("StaticServer: what it serves", () => {
-  it("binds 127.0.0.1 and serves files with CORS, content type, length and ETag", async () => {
+  it("binds 127.0.0.1 and serves files with content type, length and ETag, and CORS where asked", async () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
     const r = await request("/config.json");
     expect(r.status).toBe(200);
     expect(r.headers["access-control-allow-origin"]).toBe("*");
+    expect((await request("/data.tsv")).headers["access-control-allow-origin"]).toBeUndefined();
     expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(r.headers["content-length"]).toBe(String(r.body.length));
     expect(r.body.toString()).toBe('{"embeddings":[]}\n');
@@ -113,6 +92,10 @@ describe("StaticServer: what it serves", () => {
     const options = await request("/config.json", {method: "OPTIONS"});
     expect(options.status).toBe(204);
     expect(options.headers["access-control-allow-methods"]).toContain("GET");
+    expect(options.headers["access-control-allow-private-network"]).toBe("true");
+    const other = await request("/data.tsv", {method: "OPTIONS"});
+    expect(other.status).toBe(204);
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
   it("follows links that stay inside, lists the root and nothing else", async () => {
@@ -128,8 +111,9 @@ describe("StaticServer: what it serves", () => {
   });
 
   it("serves 200 concurrent requests without an error", async () => {
-    // Its own server with the default header timeout: the suite's 300 ms is too short for a burst on a busy machine.
-    const patient = await StaticServer.start({root: served, port: 0});
+    // Its own server with the default header timeout (the suite's 300 ms is too short for a burst on a
+    // busy machine), and room for 200 connections from one address (the default cap is 64).
+    const patient = await StaticServer.start({root: served, port: 0, maxConnectionsPerIp: 200});
     try {
       const replies = await Promise.all(Array.from({length: 200}, () => request("/config.json", {port: patient.port})));
       expect(replies.map((r) => r.status)).toEqual(new Array<number>(200).fill(200));
@@ -163,7 +147,8 @@ describe("StaticServer: what it refuses", () => {
       const r = await request(path);
       expect([403, 404]).toContain(r.status);
       expect(r.body.toString()).not.toContain("SECRET");
-      expect(r.headers["access-control-allow-origin"]).toBe("*");
+      expect(r.headers["access-control-allow-origin"]).toBeUndefined();
+      expect(r.headers["x-content-type-options"]).toBe("nosniff");
     });
   }
 
@@ -201,8 +186,9 @@ describe("StaticServer: what it refuses", () => {
 
 describe("parseRequestPath(target)", () => {
   it("splits and decodes a clean path", () => {
-    expect(parseRequestPath("/a/b%20c.tsv?x=1")).toEqual(["a", "b c.tsv"]);
-    expect(parseRequestPath("/")).toEqual([]);
+    expect(parseRequestPath("/a/b%20c.tsv?x=1")).toEqual({segments: ["a", "b c.tsv"], folder: false});
+    expect(parseRequestPath("/a/")).toEqual({segments: ["a"], folder: true});
+    expect(parseRequestPath("/")).toEqual({segments: [], folder: true});
   });
   it("throws HttpErrors with the right status", () => {
     const status = (t: string) => {
@@ -218,6 +204,8 @@ describe("parseRequestPath(target)", () => {
     expect(status("/a\\b")).toBe(403);
     expect(status("/a%01b")).toBe(403);
     expect(status("/.git/config")).toBe(404);
+    expect(status("/a//b")).toBe(404);
+    expect(status(`/${"x".repeat(256)}`)).toBe(404);
     expect(status("a/b")).toBe(400);
   });
 });

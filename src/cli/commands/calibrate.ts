@@ -1,5 +1,5 @@
 /**
- * `fmnist calibrate`: computes the out-of-distribution statistics of a model (see src/model/ood.ts)
+ * `fmnist calibrate`: computes the out-of-distribution statistics of a model (see src/core/model/ood.ts)
  * from training images, stores them in its metadata.json, and measures the false-alarm rate on the
  * test set (the share of real Fashion-MNIST test images flagged as unlike Fashion-MNIST).
  */
@@ -41,6 +41,8 @@ export async function calibrateCommand(options: CalibrateOptions, effects: Effec
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   if (/\.(h5|hdf5|json)$/i.test(dir))
     throw new UserError("calibrate needs a TF.js model folder (it writes metadata.json)");
+  // Read first: a damaged metadata.json is refused before minutes of work, not after.
+  const metadata = (await readMetadata(dir)) ?? defaultMetadata();
   const model = await loadModel(dir);
   const count = options.count ?? 20000;
   const train = normalise(
@@ -59,7 +61,6 @@ export async function calibrateCommand(options: CalibrateOptions, effects: Effec
     const emb = r.embeddings.subarray(i * r.dim, (i + 1) * r.dim);
     if (detectOod(probs, emb, r.predicted[i], stats).ood) flagged++;
   }
-  const metadata = (await readMetadata(dir)) ?? defaultMetadata();
   const testFalseAlarmRate = flagged / test.count;
   await writeMetadata(dir, {
     ...metadata,

@@ -1,5 +1,5 @@
 /** `fmnist classify`: classify photos and, with plots, show how the network saw them. */
-import {basename, extname, join} from "node:path";
+import {join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
 import {glob} from "tinyglobby";
@@ -8,7 +8,7 @@ import type {Effects} from "../../core/effects.js";
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {CLASS_NAMES} from "../../core/data/fashionMnist.js";
 import {UserError, UsageError} from "../../core/errors.js";
-import {writeClassifyPlots} from "../../node/pictures/classifyPlots.js";
+import {plotFolderName, writeClassifyPlots} from "../../node/pictures/classifyPlots.js";
 import {decodeImageFile} from "../../node/image/decode.js";
 import {preprocess, type PreprocessName} from "../../core/image/preprocess.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
@@ -111,13 +111,7 @@ export async function classifyCommand(
       };
       if (options.savePlots) {
         let dir = plotRoot;
-        if (files.length > 1) {
-          const stem = basename(file, extname(file)).replace(/[^\w.-]+/g, "_") || "image";
-          let name = stem;
-          for (let k = 2; usedDirs.has(name); k++) name = `${stem}_${k}`;
-          usedDirs.add(name);
-          dir = join(plotRoot, name);
-        }
+        if (files.length > 1) dir = join(plotRoot, plotFolderName(file, usedDirs));
         const explained = camClass ?? predicted;
         let camMap;
         try {

@@ -4,9 +4,6 @@
  * pictures. Everything is written into a temporary folder that replaces `--out` at the end, and
  * the same inputs and seed give byte-identical files (timings go to stderr only).
  */
-import {writeFile} from "node:fs/promises";
-import {join} from "node:path";
-
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
 import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
@@ -14,7 +11,7 @@ import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
 import {points} from "../../core/embed/points.js";
 import {InterruptedError, UsageError} from "../../core/errors.js";
 import {describe, scatterPng, spritePng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
-import {writeDirAtomic} from "../../node/fs/atomicDir.js";
+import {ClaimedDir, type DirSpec} from "../../node/fs/atomicDir.js";
 import {
   computeProjections,
   PROJECTION_NAMES,
@@ -40,6 +37,8 @@ import {serialiseProjections} from "../../core/formats/projections.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
 export const DEFAULT_BASE_URL = "http://localhost:8000/projector";
+/** An export folder: replaced only when fmnist wrote it (its marker lists every file). */
+export const EXPORT_DIR: DirSpec = {kind: "export", option: "--out", label: "export"};
 /** The fewest images: the quality measures compare 10 neighbours, UMAP needs 15. */
 export const MIN_COUNT = 16;
 
@@ -115,47 +114,49 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     return value;
   };
 
-  await selectBackend(options.backend);
-  const modelPath = options.model ?? DEFAULT_MODEL_DIR;
-  const {model} = await loadAnyModel(modelPath);
-  const split = await loadFashionMnist("test", {dataDir: options.dataDir, limit: count, verify: options.verify});
-  const test = normalise(split);
-  const embedded = await time("forward pass", async () => {
-    progress.start("forward pass", test.count);
-    try {
-      return await embedAll(model, test, {batchSize: 250, onBatch: (done) => progress.update(done)});
-    } finally {
-      progress.stop();
-      model.dispose();
-    }
-  });
-  let correct = 0;
-  for (let i = 0; i < test.count; i++) if (embedded.predicted[i] === test.ys[i]) correct++;
-  const x = points(embedded.embeddings, embedded.dim);
+  const target = await ClaimedDir.claim(out, EXPORT_DIR);
+  const {restored, removed} = target.recovery;
+  for (const dir of restored)
+    effects.log.warn(`put back the previous export from ${dir}, left by an interrupted export`);
+  for (const dir of removed) effects.log.warn(`removed ${dir}, left by an interrupted export`);
+  try {
+    await selectBackend(options.backend);
+    const modelPath = options.model ?? DEFAULT_MODEL_DIR;
+    const {model} = await loadAnyModel(modelPath);
+    const split = await loadFashionMnist("test", {dataDir: options.dataDir, limit: count, verify: options.verify});
+    const test = normalise(split);
+    const embedded = await time("forward pass", async () => {
+      progress.start("forward pass", test.count);
+      try {
+        return await embedAll(model, test, {batchSize: 250, onBatch: (done) => progress.update(done)});
+      } finally {
+        progress.stop();
+        model.dispose();
+      }
+    });
+    let correct = 0;
+    for (let i = 0; i < test.count; i++) if (embedded.predicted[i] === test.ys[i]) correct++;
+    const x = points(embedded.embeddings, embedded.dim);
 
-  const projected: ProjectionsResult = await computeProjections(x, test.ys, {
-    projections,
-    dims,
-    seed,
-    // Small exports: keep perplexity and neighbours below what the points allow.
-    perplexity: Math.min(30, (count - 1) / 3),
-    umapNeighbors: Math.min(15, count - 1),
-    tsneIterations: options.tsneIterations,
-    progress,
-    signal
-  });
-  Object.assign(timings, projected.timings);
+    const projected: ProjectionsResult = await computeProjections(x, test.ys, {
+      projections,
+      dims,
+      seed,
+      // Small exports: keep perplexity and neighbours below what the points allow.
+      perplexity: Math.min(30, (count - 1) / 3),
+      umapNeighbors: Math.min(15, count - 1),
+      tsneIterations: options.tsneIterations,
+      progress,
+      signal
+    });
+    Object.assign(timings, projected.timings);
 
-  const files: string[] = [];
-  await time("write files", () =>
-    writeDirAtomic(
-      out,
-      async (dir) => {
+    const files = await time("write files", () =>
+      target.commit(async (writer) => {
         const put = async (name: string, data: string | Uint8Array | undefined) => {
           if (data === undefined) return;
           stopCheck();
-          await writeFile(join(dir, name), data);
-          files.push(name);
+          await writer.write(name, data);
         };
         await put(FILES.embeddingTsv, tensorTsv(embedded.embeddings, embedded.dim));
         await put(FILES.embeddingBytes, tensorBytes(embedded.embeddings));
@@ -192,21 +193,22 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
             await put("tsne_thumbs.png", await thumbnailsPng(result, split.images, test.ys, CLASS_NAMES, subtitle));
           }
         }
-      },
-      (names) => names.includes(FILES.config) && names.includes(FILES.projections)
-    )
-  );
+      })
+    );
 
-  const quality = Object.fromEntries(projected.results.map((r) => [r.name, r.quality]));
-  const summary: ExportSummary = {
-    out,
-    count,
-    files,
-    timings,
-    quality,
-    referenceKnnAccuracy: projected.referenceKnnAccuracy,
-    accuracy: correct / count
-  };
-  effects.log.info(formatExportSummary(summary, baseUrl));
-  return summary;
+    const quality = Object.fromEntries(projected.results.map((r) => [r.name, r.quality]));
+    const summary: ExportSummary = {
+      out,
+      count,
+      files,
+      timings,
+      quality,
+      referenceKnnAccuracy: projected.referenceKnnAccuracy,
+      accuracy: correct / count
+    };
+    effects.log.info(formatExportSummary(summary, baseUrl));
+    return summary;
+  } finally {
+    await target.release();
+  }
 }

@@ -1,16 +1,19 @@
 /**
- * `fmnist serve`: serves the web app at `/`, an export folder at `/projector/` (also readable by
- * the TensorBoard Projector, hence CORS), a training run at `/runs/` and the model at `/model/`.
+ * `fmnist serve`: serves the web app at `/`, an export folder at `/projector/` (its Projector files
+ * also readable by the TensorBoard Projector, hence CORS on those, and its config.json rewritten
+ * to this server's address), a training run at `/runs/` and the model at `/model/`.
  */
 import {readFile, stat} from "node:fs/promises";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 
-import {MOUNTS} from "../../core/formats/mounts.js";
-import {FILES} from "../../core/formats/projector.js";
-import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
-import {StaticServer} from "../../node/server/staticServer.js";
 import type {Effects} from "../../core/effects.js";
+import {UserError} from "../../core/errors.js";
+import {MOUNTS} from "../../core/formats/mounts.js";
+import {FILES, fileUrl} from "../../core/formats/projector.js";
+import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
+import {isLoopbackAddress} from "../../node/server/policy.js";
+import {StaticServer} from "../../node/server/staticServer.js";
 
 /** The built web app (`npm run build`), relative to the package (works from src/ via tsx and from dist/). */
 export const DEFAULT_APP_DIR = fileURLToPath(new URL("../../../dist/web", import.meta.url));
@@ -34,11 +37,38 @@ export interface ServeOptions {
 
 const PROJECTOR = "https://projector.tensorflow.org/";
 
+/** The export's files that the TensorBoard Projector reads from another origin (config.json and what it names). */
+export const PROJECTOR_FILES = [
+  FILES.config,
+  FILES.embeddingBytes,
+  FILES.rawBytes,
+  FILES.metadata,
+  FILES.sprite,
+  FILES.bookmarks
+] as const;
+
 async function isFolder(path: string): Promise<boolean> {
   return stat(path).then(
     (s) => s.isDirectory(),
     () => false
   );
+}
+
+/** Refuses (one line, with what to do) an export folder that is missing or not a folder. */
+async function checkExportFolder(dir: string): Promise<void> {
+  const info = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
+  const start = `fmnist start${dir === "projector" ? "" : ` --dir ${dir}`}`;
+  if (info instanceof Error && (info.code === "ENOENT" || info.code === "ENOTDIR")) {
+    throw new UserError(
+      `no export at ${dir}/: make one with \`fmnist export --out ${dir}\`, or run \`${start}\`, which exports once and serves`
+    );
+  }
+  if (info instanceof Error) throw new UserError(`cannot serve ${dir}: ${info.message}`);
+  if (!info.isDirectory()) {
+    throw new UserError(
+      `${dir} is not a folder; pass --dir with an export folder (\`fmnist export --out DIR\` makes one)`
+    );
+  }
 }
 
 /** Starts the server and prints the addresses of the app and of the Projector config; the caller closes it. */
@@ -48,64 +78,104 @@ export async function serveCommand(options: ServeOptions, effects: Effects): Pro
   const app = options.app ?? DEFAULT_APP_DIR;
   const run = options.run ?? DEFAULT_RUN_DIR;
   const model = options.model ?? DEFAULT_MODEL_DIR;
-  const host = options.host ?? "127.0.0.1";
-  const warning = publicHostWarning(host, dir);
-  if (warning) logger.warn(warning);
+  await checkExportFolder(dir);
 
   const mounts: Record<string, string> = {};
   const appBuilt = await isFolder(app);
   if (!appBuilt) logger.warn(`no web app at ${app}; build it with \`npm run build\` (serving ${dir}/ alone)`);
-  // The export is mounted even when missing folders are skipped below: serving nothing at all is an error.
   mounts[MOUNTS.projector] = dir;
   if (await isFolder(run)) mounts[MOUNTS.runs] = run;
   else logger.warn(`no training run at ${run}; the dashboard will be empty`);
   if (await isFolder(model)) mounts[MOUNTS.model] = model;
   else logger.warn(`no model at ${model}; the web app cannot classify`);
 
+  // Without the app the export is served at / (and also at /projector/, where config.json points).
+  const exportPaths = appBuilt ? [`/${MOUNTS.projector}`] : [`/${MOUNTS.projector}`, ""];
   const server = await StaticServer.start({
     root: appBuilt ? app : dir,
     mounts,
-    host,
+    host: options.host ?? "127.0.0.1",
     port: options.port ?? 8000,
-    logger
+    logger,
+    corsPaths: exportPaths.flatMap((prefix) => PROJECTOR_FILES.map((file) => `${prefix}/${file}`)),
+    rewrites: Object.fromEntries(
+      exportPaths.map((prefix) => [
+        `${prefix}/${FILES.config}`,
+        (body: Buffer, origin: string) => rebaseProjectorConfig(body, `${origin}/${MOUNTS.projector}`)
+      ])
+    )
   });
-  const local = host === "0.0.0.0" || host === "::" || host === "127.0.0.1" || host === "::1" ? "localhost" : host;
+  const warning = publicHostWarning(server.address, dir);
+  if (warning) logger.warn(warning);
+  const everyInterface = ["0.0.0.0", "::", "127.0.0.1", "::1"].includes(server.address);
+  const local = everyInterface ? "localhost" : server.host;
   const here = `http://${local.includes(":") ? `[${local}]` : local}:${server.port}`;
   logger.info(`serving ${appBuilt ? "the web app" : `${dir}/`} at ${server.url}/ (Ctrl-C to stop)`);
   if (appBuilt) logger.info(`open ${here}/`);
 
-  const config = await readFile(join(dir, FILES.config), "utf8").catch(() => undefined);
+  const config = await readFile(join(dir, FILES.config)).catch(() => undefined);
   if (config === undefined) {
     logger.warn(`${dir}/ has no ${FILES.config}; create one with \`fmnist export --out ${dir}\``);
     return server;
   }
   const projectorBase = `${here}/${MOUNTS.projector}`;
-  const origin = configOrigin(config);
-  if (origin && origin !== projectorBase) {
-    logger.warn(
-      `${FILES.config} points at ${origin}, not this server (${projectorBase}); ` +
-        `re-export with --base-url ${projectorBase} or serve on the port it names`
-    );
+  if (rebaseProjectorConfig(config, projectorBase) === undefined) {
+    logger.warn(`${dir}/${FILES.config} is not a Projector config; re-export with \`fmnist export --out ${dir}\``);
   }
   logger.info(`TensorBoard Projector: ${PROJECTOR}?config=${projectorBase}/${FILES.config}`);
   return server;
 }
 
-/** A warning for binding every interface (the files become readable from the network), else undefined. */
-export function publicHostWarning(host: string, dir: string): string | undefined {
-  if (host !== "0.0.0.0" && host !== "::" && host !== "[::]") return undefined;
-  return `listening on ${host}: every machine that can reach this one can read ${dir}/ (use the default 127.0.0.1 to keep it local)`;
+/** A warning when the bound address is reachable from other machines (they can then read every served file). */
+export function publicHostWarning(address: string, dir: string): string | undefined {
+  if (isLoopbackAddress(address)) return undefined;
+  return (
+    `listening on ${address.includes(":") ? `[${address}]` : address}, not only on this machine: anyone who can reach it ` +
+    `can read ${dir}/, the run and the model (the default --host 127.0.0.1 keeps them local)`
+  );
 }
 
-/** Where the config's tensor files live (its first tensor's URL without the file name), if it parses. */
-function configOrigin(config: string): string | undefined {
+const URL_FIELDS = ["tensorPath", "metadataPath", "bookmarksPath"] as const;
+
+/**
+ * `config.json` with every URL of an export file moved to `baseUrl` (where this server serves the
+ * export, as the client addressed it), so that the Projector finds the files whatever `--base-url`
+ * the export was made with and whatever port serves it; undefined if it is not a Projector config.
+ * Only the served bytes change: the file on disk belongs to the export.
+ */
+export function rebaseProjectorConfig(body: Buffer, baseUrl: string): Buffer | undefined {
+  let config: unknown;
   try {
-    const parsed = JSON.parse(config) as {embeddings?: {tensorPath?: string}[]};
-    const path = parsed.embeddings?.[0]?.tensorPath;
-    if (!path) return undefined;
-    const url = new URL(path);
-    return url.href.slice(0, url.href.lastIndexOf("/"));
+    config = JSON.parse(body.toString("utf8"));
   } catch {
     return undefined;
   }
+  const embeddings = isObject(config) ? config.embeddings : undefined;
+  if (!Array.isArray(embeddings)) return undefined;
+  const rebase = (value: unknown): unknown => {
+    const file = typeof value === "string" ? exportFileOf(value) : undefined;
+    return file === undefined ? value : fileUrl(baseUrl, file);
+  };
+  for (const embedding of embeddings) {
+    if (!isObject(embedding)) continue;
+    for (const field of URL_FIELDS) if (field in embedding) embedding[field] = rebase(embedding[field]);
+    if (isObject(embedding.sprite)) embedding.sprite.imagePath = rebase(embedding.sprite.imagePath);
+  }
+  return Buffer.from(JSON.stringify(config, null, 2) + "\n");
+}
+
+/** The export file an absolute http(s) URL names (its last path segment), if it is one. */
+function exportFileOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return undefined;
+    const name = decodeURIComponent(parsed.pathname.slice(parsed.pathname.lastIndexOf("/") + 1));
+    return (Object.values(FILES) as string[]).includes(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,4 @@
 /** `fmnist train`: train the CNN on Fashion-MNIST into a run folder. */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
 import type * as tf from "@tensorflow/tfjs";
@@ -8,10 +7,11 @@ import {selectBackend, type BackendName} from "../../node/backend/selectBackend.
 import {calibrateCommand} from "./calibrate.js";
 import {normalise, splitValidation, type Examples} from "../../core/data/dataset.js";
 import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
-import {UserError, InterruptedError} from "../../core/errors.js";
+import {InterruptedError, UsageError, UserError} from "../../core/errors.js";
 import {isEnoent} from "../../node/fs/errno.js";
 import {writeTrainingPictures} from "../../node/pictures/trainingPictures.js";
 import {writeFileAtomic} from "../../node/fs/atomicFile.js";
+import {readRegularTextFile} from "../../node/fs/readRegularFile.js";
 import {createCnn} from "../../core/model/cnn.js";
 import {formatCount, formatModelSummary, modelSummary} from "../../core/model/layerSummary.js";
 import {defaultMetadata} from "../../core/formats/metadata.js";
@@ -20,6 +20,7 @@ import {createAdam} from "../../core/model/fusedAdam.js";
 import {confusionMatrix, predictAll} from "../../core/model/metrics.js";
 import {
   CONFIG_FILE,
+  MAX_RUN_FILE_BYTES,
   MODEL_DIR,
   appendEpochLog,
   ensureRunDir,
@@ -30,6 +31,7 @@ import {
   saveModel,
   saveTrainState
 } from "../../node/model/runDir.js";
+import {claimRunDir} from "../../node/model/runOwnership.js";
 import {initialTrainState, trainModel, type TrainOptions, type TrainState} from "../../core/model/train.js";
 import {LOG_DIR, TensorBoardLogger} from "../../node/tensorboard/logger.js";
 import type {Effects} from "../../core/effects.js";
@@ -42,6 +44,8 @@ export interface TrainCommandOptions extends TrainOptions {
   out?: string;
   /** Continue the run in this folder from its last completed epoch. */
   resume?: string;
+  /** Replace the run already in `out` (only a folder fmnist made as a run). */
+  force?: boolean;
   /** Train on the first N training images only. */
   limit?: number;
   /** `split` (default): hold out 10% of the training set; `test`: validate on the test set like the seed. */
@@ -54,10 +58,27 @@ export interface TrainCommandOptions extends TrainOptions {
   backend?: BackendName;
 }
 
-/** Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. */
+/**
+ * Runs training; returns the run folder. Throws {@link InterruptedError} when stopped early. The
+ * run folder is checked and locked first (../../node/model/runOwnership.ts).
+ */
 export async function trainCommand(options: TrainCommandOptions, effects: Effects): Promise<string> {
-  const {log: logger, progress} = effects;
+  const {force, ...rest} = options;
+  if (force && options.resume) throw new UsageError("--force starts a run over; it cannot be combined with --resume");
   const run = options.resume ?? options.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+  const claim = await claimRunDir(run, {resume: options.resume !== undefined, force: force === true});
+  let failed = true;
+  try {
+    const done = await trainInRun(run, rest, effects);
+    failed = false;
+    return done;
+  } finally {
+    await claim.release(failed);
+  }
+}
+
+async function trainInRun(run: string, options: TrainCommandOptions, effects: Effects): Promise<string> {
+  const {log: logger, progress} = effects;
   let config: TrainCommandOptions = {
     ...TRAIN_DEFAULTS,
     validation: "split",
@@ -210,7 +231,9 @@ export async function trainCommand(options: TrainCommandOptions, effects: Effect
 
 async function readConfig(run: string): Promise<TrainCommandOptions> {
   try {
-    return JSON.parse(await readFile(join(run, CONFIG_FILE), "utf8")) as TrainCommandOptions;
+    return JSON.parse(
+      await readRegularTextFile(join(run, CONFIG_FILE), MAX_RUN_FILE_BYTES, "run config")
+    ) as TrainCommandOptions;
   } catch (error) {
     if (isEnoent(error)) throw new UserError(`Cannot resume ${run}: it is not a run folder (no ${CONFIG_FILE})`);
     throw new UserError(`Cannot resume ${run}: ${(error as Error).message}`);

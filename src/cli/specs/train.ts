@@ -18,6 +18,7 @@ export const train = command({
     ),
     out: flag.string("DIR", "run folder to create (default runs/<timestamp>)"),
     resume: flag.string("DIR", "continue the run in this folder from its last completed epoch"),
+    force: flag.switch("start over in --out even if it holds a run (deletes only the files that run wrote)"),
     augment: flag.switch("random shifts (±2 px) and horizontal flips"),
     validation: flag.choice(
       ["split", "test"] as const,
@@ -40,6 +41,7 @@ export const train = command({
         seed: values.seed,
         out: values.out,
         resume: values.resume,
+        force: values.force,
         augment: values.augment,
         validation: values.validation,
         patience: values.patience,

@@ -1,5 +1,7 @@
 /** The `metadata.json` written beside every saved model, read by the CLI and the web app. Isomorphic. */
 import {CLASS_NAMES, DATASET_FILES} from "../data/fashionMnist.js";
+import {FormatError} from "../errors.js";
+import {parseMetadata} from "./metadataSchema.js";
 
 export interface ModelMetadata {
   /** Class names in output order. */
@@ -34,4 +36,27 @@ export const METADATA_FILE = "metadata.json";
 /** The file's text: pretty JSON with a final newline. */
 export function serialiseMetadata(metadata: ModelMetadata): string {
   return JSON.stringify(metadata, null, 2) + "\n";
+}
+
+/** Largest accepted metadata.json (the shipped one is 20 KB). */
+export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Parses and validates metadata.json's text (the schema: ./metadataSchema.ts). A damaged file is a
+ * {@link FormatError} naming `where` and the wrong field; `fix` says what to do about it.
+ */
+export function parseMetadataJson(
+  text: string,
+  where: string,
+  fix = "restore it from the run folder, or delete it to use the defaults"
+): ModelMetadata {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new FormatError(`${where}: not valid JSON (${(error as Error).message}); ${fix}`);
+  }
+  const result = parseMetadata(parsed);
+  if ("problem" in result) throw new FormatError(`${where}: ${result.problem}; ${fix}`);
+  return result.metadata as ModelMetadata;
 }

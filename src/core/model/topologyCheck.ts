@@ -9,6 +9,9 @@ import {FormatError} from "../errors.js";
 /** Largest accepted input, in values per image (28×28×1 is 784; this allows 512×512 RGB). */
 export const MAX_INPUT_VALUES = 512 * 512 * 3;
 
+/** Most layers accepted, nested models included (the shipped model has 14; the seed's Keras model 17). */
+export const MAX_LAYERS = 512;
+
 /** Layers whose `filters` / `units` and `kernel_size` decide the shape of their `kernel` weight. */
 const KERNEL_LAYERS = new Set(["Conv2D", "Dense"]);
 
@@ -26,6 +29,10 @@ export function checkTopologySizes(
   const config = (topology as {config?: unknown} | null)?.config;
   const layers: unknown = Array.isArray(config) ? config : (config as {layers?: unknown} | null)?.layers;
   if (!Array.isArray(layers)) return;
+  const count = countLayers(layers);
+  if (count > MAX_LAYERS) {
+    throw new FormatError(`${where}: more than ${MAX_LAYERS} layers (building them would take minutes and gigabytes)`);
+  }
   for (const layer of layers as unknown[]) {
     const className = (layer as {class_name?: unknown} | null)?.class_name;
     const c = (layer as {config?: unknown} | null)?.config as Record<string, unknown> | null | undefined;
@@ -61,4 +68,16 @@ export function checkTopologySizes(
       }
     }
   }
+}
+
+/** Layers in a layer list, counting those of nested models (a layer whose config has its own list). */
+function countLayers(layers: unknown[], depth = 0): number {
+  let n = 0;
+  for (const layer of layers) {
+    n++;
+    const inner = ((layer as {config?: unknown} | null)?.config as {layers?: unknown} | null | undefined)?.layers;
+    if (Array.isArray(inner) && depth < 8) n += countLayers(inner, depth + 1);
+    if (n > MAX_LAYERS) return n;
+  }
+  return n;
 }

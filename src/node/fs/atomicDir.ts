@@ -1,91 +1,193 @@
 /**
- * Writing several files so that nothing is ever half-written: they go to a temporary sibling
- * folder first, which is moved into place by rename once complete. {@link writeDirAtomic} replaces
- * a whole folder (a previous export; any other non-empty folder is refused rather than deleted);
- * {@link writeFilesAtomic} adds files to a folder that may hold others. Single files:
- * ./atomicFile.ts.
+ * Writing a whole folder (an export, a plot folder) so that nothing is ever half-written and
+ * nothing of the user's is ever lost:
+ *
+ * - the files go to a hidden sibling `.NAME.tmp-PID-RANDOM`, whose marker lists every file before
+ *   it is written; the folder replaces the target by rename once complete;
+ * - an existing target is replaced only when its marker says fmnist wrote it as this kind of
+ *   folder and it holds no file the marker does not list; it is moved aside to
+ *   `.NAME.old-PID-RANDOM` and then only its listed files are deleted;
+ * - one process at a time per target (a `.NAME.lock` beside it);
+ * - a process killed at any point leaves hidden folders that the next claim of the same target
+ *   recovers: a complete previous version moved aside while the target is missing is put back,
+ *   anything else carrying our marker is removed file by file. Folders without our marker are
+ *   never touched.
+ *
+ * Node only.
  */
 import {randomBytes} from "node:crypto";
-import {mkdir, readdir, rename, rm, stat, writeFile} from "node:fs/promises";
+import {mkdir, readdir, rename, rmdir} from "node:fs/promises";
 import {basename, dirname, join, resolve} from "node:path";
 
 import {UserError} from "../../core/errors.js";
-import {isEnoent} from "./errno.js";
+import {isErrnoError} from "./errno.js";
+import {killPoint} from "./killPoint.js";
+import {makeDir} from "./makeDir.js";
+import {lockFile, type FolderLock} from "./lock.js";
+import {foreignFiles, lstatIfExists, OwnedDirWriter, readMarker, removeOwnedFiles, type OwnedKind} from "./ownedDir.js";
+import {isProcessAlive} from "./process.js";
 
-/**
- * Calls `write(tmpDir)`, then moves tmpDir to `target`. `isReplaceable(names)` decides whether an
- * existing non-empty target (given its file names) may be replaced. On failure the temporary
- * folder is removed and the target is left as it was.
- */
-export async function writeDirAtomic(
-  target: string,
-  write: (tmpDir: string) => Promise<void>,
-  isReplaceable: (names: string[]) => boolean
-): Promise<void> {
-  const out = resolve(target);
-  const parent = dirname(out);
-  await mkdir(parent, {recursive: true});
-  const existing = await stat(out).catch((error: unknown) => {
-    if (isEnoent(error)) return undefined;
-    throw new UserError(`cannot inspect ${out}: ${(error as Error).message}`);
-  });
-  if (existing) {
-    if (!existing.isDirectory()) throw new UserError(`${out} exists and is not a folder; choose another --out`);
-    const names = await readdir(out);
-    if (names.length > 0 && !isReplaceable(names)) {
-      throw new UserError(`${out} is not empty and holds no previous export; choose an empty or new --out folder`);
-    }
-  }
-  const {tmp, suffix} = await tempSibling(out);
-  try {
-    await write(tmp);
-  } catch (error) {
-    await rm(tmp, {recursive: true, force: true});
-    throw error;
-  }
-  const old = join(parent, `.${basename(out)}.old-${suffix}`);
-  try {
-    if (existing) await rename(out, old);
-    await rename(tmp, out);
-  } catch (error) {
-    // Put the previous export back if it was moved aside.
-    if (existing) await rename(old, out).catch(() => undefined);
-    await rm(tmp, {recursive: true, force: true});
-    throw new UserError(`cannot move the export into ${out}: ${(error as Error).message}`, {cause: error});
-  }
-  if (existing) await rm(old, {recursive: true, force: true});
+export interface DirSpec {
+  kind: OwnedKind;
+  /** The option that named the folder, for messages ("--out"). */
+  option: string;
+  /** What the folder holds, for messages ("an export"). */
+  label: string;
 }
 
-/** A new empty folder beside `target` (same file system, so renames are atomic), named after it. */
-async function tempSibling(target: string): Promise<{tmp: string; suffix: string}> {
-  const suffix = `${process.pid}-${randomBytes(3).toString("hex")}`;
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${suffix}`);
-  await mkdir(tmp);
-  return {tmp, suffix};
+/** What {@link recoverDir} did. */
+export interface Recovery {
+  /** Hidden folders put back as the target (a previous version moved aside by a killed process). */
+  restored: string[];
+  /** Hidden folders of killed processes that were removed. */
+  removed: string[];
+  /** Hidden folders carrying our marker that also hold files we did not write (left in place). */
+  kept: string[];
+}
+
+const HIDDEN = /^\.(.+)\.(tmp|old)-(\d+)-[0-9a-f]+$/;
+
+/** A target folder claimed for writing: locked, recovered and checked. */
+export class ClaimedDir {
+  private constructor(
+    /** Absolute path of the target. */
+    readonly path: string,
+    private readonly spec: DirSpec,
+    private readonly lock: FolderLock,
+    /** What the claim recovered from earlier interrupted writes. */
+    readonly recovery: Recovery
+  ) {}
+
+  /**
+   * Locks `target`, recovers what interrupted writes left beside it, and checks that it may be
+   * replaced (a {@link UserError} otherwise, with nothing changed). Call {@link commit}, then
+   * {@link release}.
+   */
+  static async claim(target: string, spec: DirSpec): Promise<ClaimedDir> {
+    const path = resolve(target);
+    const parent = dirname(path);
+    await makeDir(parent).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" || code === "ENOTDIR") {
+        throw new UserError(`${parent} is not a folder; choose another ${spec.option}`);
+      }
+      throw error;
+    });
+    const lock = await lockFile(join(parent, `.${basename(path)}.lock`), path, {what: spec.label});
+    try {
+      const recovery = await recoverDir(path, spec.kind);
+      await checkReplaceable(path, spec);
+      return new ClaimedDir(path, spec, lock, recovery);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the new folder with `write` and moves it into place. On failure (or when `write`
+   * throws) the target is left as it was and the temporary folder removed.
+   */
+  async commit(write: (writer: OwnedDirWriter) => Promise<void>): Promise<string[]> {
+    const parent = dirname(this.path);
+    const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
+    const tmp = join(parent, `.${basename(this.path)}.tmp-${suffix}`);
+    await mkdir(tmp);
+    const old = join(parent, `.${basename(this.path)}.old-${suffix}`);
+    let writer: OwnedDirWriter;
+    try {
+      writer = await OwnedDirWriter.start(tmp, this.spec.kind);
+      await write(writer);
+      await writer.finish();
+      // Again: the user may have put something into the target while we were writing.
+      const existing = await checkReplaceable(this.path, this.spec);
+      if (existing === "owned") await rename(this.path, old);
+      else if (existing === "empty") await rmdir(this.path);
+      killPoint("dir-swap:moved-aside");
+      try {
+        await rename(tmp, this.path);
+      } catch (error) {
+        if (existing === "owned") await rename(old, this.path);
+        throw error;
+      }
+      killPoint("dir-swap:replaced");
+    } catch (error) {
+      const marker = await readMarker(tmp).catch(() => undefined);
+      await removeOwnedFiles(tmp, marker).catch(() => undefined);
+      // Name the folder the user asked for, not the hidden one.
+      if (isErrnoError(error) && error.path?.startsWith(tmp)) error.path = this.path + error.path.slice(tmp.length);
+      throw error;
+    }
+    // The new folder is in place; what is left of the old one is removed now or by the next claim.
+    const previous = await readMarker(old).catch(() => undefined);
+    if (previous) await removeOwnedFiles(old, previous).catch(() => undefined);
+    return [...writer.written];
+  }
+
+  async release(): Promise<void> {
+    await this.lock.release();
+  }
 }
 
 /**
- * Writes `files` (name to bytes) into `dir` so that a failure leaves nothing behind. A new `dir` is
- * created whole by renaming the temporary folder; an existing one only has these files replaced,
- * one atomic rename each, and keeps everything else (it may be any folder the user named).
+ * Checks that the folder at `path` may be replaced: missing, empty, or written by fmnist as this
+ * kind of folder and holding only the files its marker lists. Throws a one-line {@link UserError}
+ * otherwise.
  */
-export async function writeFilesAtomic(
-  dir: string,
-  files: ReadonlyMap<string, string | Uint8Array>,
-  notAFolder: string
-): Promise<void> {
-  const target = resolve(dir);
-  await mkdir(dirname(target), {recursive: true});
-  const {tmp} = await tempSibling(target);
-  try {
-    for (const [name, data] of files) await writeFile(join(tmp, name), data);
-    const existing = await stat(target).catch(() => undefined);
-    if (!existing) await rename(tmp, target);
-    else {
-      if (!existing.isDirectory()) throw new UserError(notAFolder);
-      for (const name of files.keys()) await rename(join(tmp, name), join(target, name));
-    }
-  } finally {
-    await rm(tmp, {recursive: true, force: true});
+export async function checkReplaceable(path: string, spec: DirSpec): Promise<"missing" | "empty" | "owned"> {
+  const info = await lstatIfExists(path);
+  if (!info) return "missing";
+  if (info.isSymbolicLink()) {
+    throw new UserError(`${path} is a symbolic link; give the folder it points to, or another ${spec.option}`);
   }
+  if (!info.isDirectory()) throw new UserError(`${path} exists and is not a folder; choose another ${spec.option}`);
+  if ((await readdir(path)).length === 0) return "empty";
+  const marker = await readMarker(path);
+  if (!marker || marker.kind !== spec.kind) {
+    throw new UserError(
+      `${path} is not empty and holds no ${spec.label} written by fmnist; choose an empty or new ${spec.option} folder`
+    );
+  }
+  const foreign = await foreignFiles(path, marker);
+  if (foreign.length > 0) {
+    const more = foreign.length > 1 ? ` and ${foreign.length - 1} more` : "";
+    throw new UserError(
+      `${path} holds ${foreign[0]}${more}, which fmnist did not write; move ${foreign.length > 1 ? "them" : "it"} ` +
+        `away or choose another ${spec.option} (nothing was changed)`
+    );
+  }
+  return "owned";
+}
+
+/**
+ * Recovers what processes killed while writing `path` left beside it (see the module comment).
+ * Folders of live processes and folders without our marker of `kind` are left alone.
+ */
+export async function recoverDir(target: string, kind: OwnedKind): Promise<Recovery> {
+  const path = resolve(target);
+  const parent = dirname(path);
+  const recovery: Recovery = {restored: [], removed: [], kept: []};
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const candidates = names
+    .map((name) => ({name, match: HIDDEN.exec(name)}))
+    .filter(({match}) => match !== null && match[1] === basename(path))
+    .filter(({match}) => !isProcessAlive(Number(match?.[3])) || Number(match?.[3]) === process.pid)
+    // Previous versions first: one of them may have to be put back.
+    .sort((a, b) => (a.match?.[2] === b.match?.[2] ? a.name.localeCompare(b.name) : a.match?.[2] === "old" ? -1 : 1));
+  for (const {name, match} of candidates) {
+    const hidden = join(parent, name);
+    const marker = await readMarker(hidden);
+    if (marker && marker.kind !== kind) continue;
+    if (!marker) {
+      // Killed before its marker was written: only an empty folder (or marker temporaries) goes.
+      if (match?.[2] === "tmp" && (await removeOwnedFiles(hidden, undefined))) recovery.removed.push(hidden);
+      continue;
+    }
+    if (match?.[2] === "old" && marker.complete && !(await lstatIfExists(path))) {
+      await rename(hidden, path);
+      recovery.restored.push(hidden);
+    } else if (await removeOwnedFiles(hidden, marker)) recovery.removed.push(hidden);
+    else recovery.kept.push(hidden);
+  }
+  return recovery;
 }

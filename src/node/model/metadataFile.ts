@@ -1,21 +1,33 @@
 /** Reading and writing a model folder's metadata.json (the format: ../../core/formats/metadata.ts). */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 
-import {isEnoent} from "../fs/errno.js";
-import {METADATA_FILE, serialiseMetadata, type ModelMetadata} from "../../core/formats/metadata.js";
+import {
+  MAX_METADATA_BYTES,
+  METADATA_FILE,
+  parseMetadataJson,
+  serialiseMetadata,
+  type ModelMetadata
+} from "../../core/formats/metadata.js";
 import {writeFileAtomic} from "../fs/atomicFile.js";
+import {isEnoent} from "../fs/errno.js";
+import {readRegularTextFile} from "../fs/readRegularFile.js";
 
 export async function writeMetadata(dir: string, metadata: ModelMetadata): Promise<void> {
   await writeFileAtomic(join(dir, METADATA_FILE), serialiseMetadata(metadata));
 }
 
-/** Reads `dir/metadata.json`, or returns undefined when there is none. */
+/**
+ * Reads and validates `dir/metadata.json`, or returns undefined when there is none. A damaged file
+ * is a FormatError naming the wrong field.
+ */
 export async function readMetadata(dir: string): Promise<ModelMetadata | undefined> {
+  const path = join(dir, METADATA_FILE);
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(dir, METADATA_FILE), "utf8")) as ModelMetadata;
+    text = await readRegularTextFile(path, MAX_METADATA_BYTES, METADATA_FILE);
   } catch (error) {
     if (isEnoent(error)) return undefined;
     throw error;
   }
+  return parseMetadataJson(text, path);
 }

@@ -6,7 +6,7 @@
  *   metrics.jsonl   one JSON line per completed epoch
  *   config.json     the options the run was started with
  */
-import {appendFile, mkdir, readdir, readFile, rm, stat} from "node:fs/promises";
+import {appendFile, mkdir, readdir, rm, stat} from "node:fs/promises";
 import {basename, join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
@@ -14,13 +14,16 @@ import * as tf from "@tensorflow/tfjs";
 import {UserError, FormatError} from "../../core/errors.js";
 import {isEnoent} from "../fs/errno.js";
 import {writeFileAtomic} from "../fs/atomicFile.js";
-import {loadModel, saveModel} from "./io.js";
+import {readRegularFile, readRegularTextFile} from "../fs/readRegularFile.js";
+import {loadModel, MAX_WEIGHT_BYTES, saveModel} from "./io.js";
 import {epochLine, METRICS_FILE, parseMetricsLog, type EpochLog} from "../../core/formats/metricsLog.js";
 import type {TrainState} from "../../core/model/train.js";
 
 export const MODEL_DIR = "model";
 export const LAST_DIR = "last";
 export const CONFIG_FILE = "config.json";
+/** Largest metrics log, state or config file read (a 30-epoch run's metrics log is 9 KB). */
+export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function ensureRunDir(run: string): Promise<void> {
   await mkdir(join(run, MODEL_DIR), {recursive: true});
@@ -35,7 +38,7 @@ export async function appendEpochLog(run: string, log: EpochLog): Promise<void> 
 /** Reads the epoch lines of the metrics log, skipping lines that are torn, damaged or not epoch lines. */
 export async function readEpochLogs(run: string): Promise<EpochLog[]> {
   try {
-    return parseMetricsLog(await readFile(join(run, METRICS_FILE), "utf8"));
+    return parseMetricsLog(await readRegularTextFile(join(run, METRICS_FILE), MAX_RUN_FILE_BYTES, "metrics log"));
   } catch (error) {
     if (isEnoent(error)) return [];
     throw error;
@@ -88,7 +91,9 @@ export async function loadTrainState(
   const last = join(run, LAST_DIR);
   let state: TrainState;
   try {
-    state = JSON.parse(await readFile(join(last, "state.json"), "utf8")) as TrainState;
+    state = JSON.parse(
+      await readRegularTextFile(join(last, "state.json"), MAX_RUN_FILE_BYTES, "state file")
+    ) as TrainState;
   } catch (error) {
     if (isEnoent(error))
       throw new UserError(`Cannot resume ${run}: no completed epoch saved (${last}/state.json missing)`);
@@ -98,9 +103,11 @@ export async function loadTrainState(
   const generation = generationDir(run, state.epoch);
   const dir = (await isDirectory(generation)) ? generation : last;
   const model = await loadModel(dir);
-  const specs = JSON.parse(await readFile(join(dir, "optimizer.json"), "utf8")) as tf.io.WeightsManifestEntry[];
-  const bytes = await readFile(join(dir, "optimizer.bin"));
-  const weights = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
+  const specs = JSON.parse(
+    await readRegularTextFile(join(dir, "optimizer.json"), MAX_RUN_FILE_BYTES, "optimizer state")
+  ) as tf.io.WeightsManifestEntry[];
+  const bytes = await readRegularFile(join(dir, "optimizer.bin"), MAX_WEIGHT_BYTES * 3, "optimizer state");
+  const weights = tf.io.decodeWeights(new Uint8Array(bytes).buffer, specs);
   // The optimizer keeps copies (its variables hold references), so the decoded tensors can go.
   await optimizer
     .setWeights(Object.entries(weights).map(([name, tensor]) => ({name, tensor})))

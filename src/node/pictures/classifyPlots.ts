@@ -2,9 +2,12 @@
  * Writes the pictures of one classified image (Node only): the preprocessing steps, every layer's
  * feature maps, the GAP and dense strips, CAM and Grad-CAM overlays, and a self-contained
  * report.html. Everything is written into a temporary folder first and moved into place at the
- * end, so a failure never leaves a half-written plot folder.
+ * end, so a failure never leaves a half-written plot folder, and a folder fmnist did not write is
+ * never replaced.
  */
-import {writeFilesAtomic} from "../fs/atomicDir.js";
+import {basename, extname} from "node:path";
+
+import {ClaimedDir, type DirSpec} from "../fs/atomicDir.js";
 import {encodePng, pngDataUri, svgToPng} from "../image/encode.js";
 import {upscaleNearest, type Raster} from "../../core/image/raster.js";
 import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
@@ -131,15 +134,45 @@ function layerDescription(className: string, h: number, w: number, c: number): s
   }
 }
 
+/** A plot folder: replaced only when fmnist wrote it (its marker lists every file). */
+export const PLOT_DIR: DirSpec = {kind: "plots", option: "--plot-dir", label: "classify plots"};
+
 /**
- * Writes the pictures and report.html into `dir`. They are written into a temporary folder first,
- * so a failure leaves nothing behind; a new `dir` is then created by renaming that folder, while an
- * existing one only has these files replaced (never deleted: it may be any folder the user named).
+ * Writes the pictures and report.html into the folder `dir`, replacing it as a whole (see
+ * ../fs/atomicDir.ts): a new or empty folder, or one an earlier `fmnist classify` wrote and
+ * nobody added files to; any other folder is refused with nothing changed.
  */
 export async function writeClassifyPlots(dir: string, p: ClassifyPlotInput): Promise<string[]> {
   const files = await renderClassifyPlots(p);
-  const contents = new Map<string, string | Uint8Array>(files.map((f) => [f.name, f.png]));
-  contents.set("report.html", renderReport(p, files));
-  await writeFilesAtomic(dir, contents, `${dir}: exists and is not a folder; choose another --plot-dir`);
-  return [...contents.keys()];
+  const html = renderReport(p, files);
+  const target = await ClaimedDir.claim(dir, PLOT_DIR);
+  try {
+    return await target.commit(async (writer) => {
+      for (const f of files) await writer.write(f.name, f.png);
+      await writer.write("report.html", html);
+    });
+  } finally {
+    await target.release();
+  }
+}
+
+/** Longest per-image folder name, in characters. */
+export const MAX_PLOT_NAME = 64;
+
+/**
+ * A folder name for the plots of image `file`, unique among `used` (compared without case, as on
+ * case-insensitive file systems) and always a plain name inside the plot folder: letters, digits,
+ * `_`, `-` and inner dots, at most {@link MAX_PLOT_NAME} characters. Adds it to `used`.
+ */
+export function plotFolderName(file: string, used: Set<string>): string {
+  const stem = basename(file, extname(file)).normalize("NFC");
+  const cleaned = stem
+    .replace(/[^\p{L}\p{N}_.-]+/gu, "_")
+    .replace(/^[._-]+|[._]+$/g, "")
+    .slice(0, MAX_PLOT_NAME - 4);
+  const base = /[\p{L}\p{N}]/u.test(cleaned) ? cleaned : "image";
+  let name = base;
+  for (let k = 2; used.has(name.toLowerCase()); k++) name = `${base}_${k}`;
+  used.add(name.toLowerCase());
+  return name;
 }

@@ -1,51 +1,32 @@
 /**
  * A small static file server for the web app and its data folders, on Node's `http`: one root
- * folder at `/` plus named folders mounted at `/<name>/` (the export at `/projector/`, say);
- * GET and HEAD only, `Access-Control-Allow-Origin: *` so that projector.tensorflow.org can fetch
- * the files, content types, ETag / If-None-Match, gzip for text when the client accepts it, and no
- * way out of its folder: `..` and `.` segments, encoded slashes and backslashes, NUL bytes and
- * dot-files are refused before touching the file system, and the real path of every file (links
- * resolved) must lie inside the real root. Header and request timeouts bound slow clients.
+ * folder at `/` plus named folders mounted at `/<name>/` (the export at `/projector/`, say); GET
+ * and HEAD only. Files come from `sendFile.ts` (exact lengths, ETag/Last-Modified, cached gzip),
+ * paths from `requestPath.ts` (no way out of a folder), headers and the Host check from
+ * `policy.ts`. Slow and hostile clients are bounded here and in `connectionGuard.ts`: header,
+ * request and idle (no bytes moved, also for clients that stop reading) timeouts, connection caps
+ * that evict the most wasteful connection, at most 100 requests per connection, handled one at a
+ * time, so that one client cannot occupy the file system for the others.
  */
-import {createReadStream} from "node:fs";
-import {readdir, readFile, realpath, stat} from "node:fs/promises";
+import {readdir, realpath, stat} from "node:fs/promises";
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
-import type {AddressInfo} from "node:net";
-import {extname, join, sep} from "node:path";
-import {promisify} from "node:util";
-import {gzip as gzipCallback} from "node:zlib";
+import type {AddressInfo, Socket} from "node:net";
+import {join} from "node:path";
 
+import type {Logger} from "../../core/effects.js";
 import {UserError} from "../../core/errors.js";
 import {HttpError} from "./httpError.js";
-import {isEnoent} from "../fs/errno.js";
-import type {Logger} from "../../core/effects.js";
+import {ConnectionGuard} from "./connectionGuard.js";
+import {GzipCache} from "./gzipCache.js";
+import {CORS_HEADERS, hostAllowed, hostName, isLoopbackAddress, PREFLIGHT_HEADERS, SECURITY_HEADERS} from "./policy.js";
+import {parseRequestPath, resolveInside, statusOf} from "./requestPath.js";
+import {sendFile} from "./sendFile.js";
+import {ThrottledLog} from "./throttledLog.js";
 
-const gzip = promisify(gzipCallback);
+export {CONTENT_TYPES} from "./sendFile.js";
 
-export const CONTENT_TYPES: Record<string, string> = {
-  ".bytes": "application/octet-stream",
-  ".bin": "application/octet-stream",
-  ".css": "text/css; charset=utf-8",
-  ".html": "text/html; charset=utf-8",
-  ".ico": "image/x-icon",
-  ".jpg": "image/jpeg",
-  ".jsonl": "text/plain; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-  ".tsv": "text/tab-separated-values; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".webp": "image/webp",
-  ".woff2": "font/woff2"
-};
-
-/** Types worth compressing (the 10,000-row TSV files shrink about 5x). */
-const COMPRESSIBLE = new Set([".tsv", ".json", ".jsonl", ".wasm", ".map", ".html", ".js", ".css", ".svg", ".txt"]);
-/** Compressed bodies are kept in memory up to this many bytes in all. */
-const GZIP_CACHE_BYTES = 128 * 1024 * 1024;
+/** Rewrites a served file's bytes for one request (`origin`: `http://host:port` as the client addressed us). */
+export type Rewrite = (body: Buffer, origin: string) => Buffer | undefined;
 
 /** Options of {@link StaticServer.start}. */
 export interface StaticServerOptions {
@@ -57,30 +38,56 @@ export interface StaticServerOptions {
   host?: string;
   /** Port (default 8000; 0 picks a free one). */
   port?: number;
-  /** Errors (500s) are reported here (default: none). */
+  /** Errors (500s) are reported here, at most a few lines a minute (default: none). */
   logger?: Logger;
+  /** URL paths (e.g. `/projector/config.json`) that other sites may read: `Access-Control-Allow-Origin: *`. */
+  corsPaths?: Iterable<string>;
+  /** URL paths whose bytes are rewritten per request (small files; see {@link Rewrite}). */
+  rewrites?: Readonly<Record<string, Rewrite>>;
   /** Time allowed to receive a request's headers, ms (default 10,000). */
   headersTimeoutMs?: number;
   /** Time allowed for a whole request, ms (default 30,000). */
   requestTimeoutMs?: number;
+  /** A connection with no bytes moving either way for this long is closed, ms (default 30,000). */
+  idleTimeoutMs?: number;
   /** Largest request header block, bytes (default 16 KiB; larger gets 431). */
   maxHeaderSize?: number;
+  /** Open connections in all (default 512). */
+  maxConnections?: number;
+  /** Open connections per client address (default 64; a browser opens 6 per site). */
+  maxConnectionsPerIp?: number;
 }
+
+/** Requests answered on one connection; later ones get 503 and the client opens another. */
+const MAX_REQUESTS_PER_CONNECTION = 100;
 
 /** The running server. */
 export class StaticServer {
-  private readonly gzipCache = new Map<string, Buffer>();
-  private readonly gzipPending = new Map<string, Promise<Buffer>>();
-  private gzipCacheBytes = 0;
+  private readonly gzipCache = new GzipCache();
+  /** The last request being handled on each connection: the next one waits for it. */
+  private readonly queues = new WeakMap<Socket, Promise<void>>();
+  /** Requests received on each connection. */
+  private readonly requestCounts = new WeakMap<Socket, number>();
+  private readonly corsPaths: ReadonlySet<string>;
+  private readonly log: ThrottledLog | undefined;
+  /** Host names answered (when bound to loopback; undefined: any). */
+  private readonly ownNames: ReadonlySet<string> | undefined;
 
   private constructor(
     private readonly server: Server,
+    private readonly guard: ConnectionGuard,
     private readonly realRoot: string,
     private readonly realMounts: ReadonlyMap<string, string>,
-    private readonly logger: Logger | undefined,
+    private readonly options: StaticServerOptions,
     readonly host: string,
+    /** The address actually bound (`0.0.0.0` for `--host 0`, say). */
+    readonly address: string,
     readonly port: number
-  ) {}
+  ) {
+    this.corsPaths = new Set(options.corsPaths ?? []);
+    this.log = options.logger && new ThrottledLog(options.logger);
+    this.ownNames = isLoopbackAddress(address) ? new Set([host.toLowerCase()]) : undefined;
+  }
 
   /** Starts serving `options.root`; throws a {@link UserError} if the folder or the port is unusable. */
   static async start(options: StaticServerOptions): Promise<StaticServer> {
@@ -94,13 +101,23 @@ export class StaticServer {
     const headersTimeout = options.headersTimeoutMs ?? 10_000;
     const server = createServer({
       maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
-      // How often Node checks the two timeouts below (its default, 30 s, would let them run long).
+      // How often Node checks the header and request timeouts (its default, 30 s, would let them run long).
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)))
     });
     server.headersTimeout = headersTimeout;
     server.requestTimeout = options.requestTimeoutMs ?? 30_000;
-    server.keepAliveTimeout = 5_000;
-    server.maxConnections = 512;
+    server.timeout = options.idleTimeoutMs ?? 30_000;
+    // Longer than Node's 5 s, which starts once a response is handed to the kernel: a busy client
+    // still reading a large body lost its end. Idle connections are reclaimed by the guard under pressure.
+    server.keepAliveTimeout = server.timeout;
+    server.maxRequestsPerSocket = MAX_REQUESTS_PER_CONNECTION;
+    const guard = new ConnectionGuard({
+      total: options.maxConnections ?? 512,
+      perAddress: options.maxConnectionsPerIp ?? 64,
+      waitMs: 100,
+      stallMs: 500
+    });
+    guard.attach(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) => {
         if (error.code === "EADDRINUSE")
@@ -111,9 +128,9 @@ export class StaticServer {
       });
       server.listen(options.port ?? 8000, host, () => resolve());
     });
-    const port = (server.address() as AddressInfo).port;
-    const instance = new StaticServer(server, realRoot, realMounts, options.logger, host, port);
-    server.on("request", (req, res) => void instance.handle(req, res));
+    const {address, port} = server.address() as AddressInfo;
+    const instance = new StaticServer(server, guard, realRoot, realMounts, options, host, address, port);
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => instance.enqueue(req, res));
     return instance;
   }
 
@@ -121,6 +138,21 @@ export class StaticServer {
   get url(): string {
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
     return `http://${host}:${this.port}`;
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.guard.size;
+  }
+
+  /** Connections turned away (no room) and closed to make room (see connectionGuard.ts), since the start. */
+  get shed(): {refused: number; evicted: number} {
+    return {...this.guard.counts};
+  }
+
+  /** Whether only this machine can connect (the bound address is a loopback one). */
+  get loopback(): boolean {
+    return isLoopbackAddress(this.address);
   }
 
   /** Stops accepting connections, lets requests in flight finish for up to `graceMs`, then closes the rest. */
@@ -132,17 +164,35 @@ export class StaticServer {
     clearTimeout(timer);
   }
 
+  /** Requests pipelined on one connection are handled one after the other (their answers go out in order anyway). */
+  private enqueue(req: IncomingMessage, res: ServerResponse): void {
+    const count = (this.requestCounts.get(req.socket) ?? 0) + 1;
+    this.requestCounts.set(req.socket, count);
+    // Node answers requests past maxRequestsPerSocket with 503 but keeps the connection open, so a
+    // client that ignores "Connection: close" would get nothing else; close it after the last one.
+    if (count >= MAX_REQUESTS_PER_CONNECTION) res.setHeader("Connection", "close");
+    const previous = this.queues.get(req.socket) ?? Promise.resolve();
+    const next = previous.then(() => this.handle(req, res));
+    this.queues.set(req.socket, next);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (res.destroyed) return;
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     try {
+      if (this.ownNames && !hostAllowed(req.headers.host, this.ownNames)) {
+        throw new HttpError(
+          `forbidden: this server answers to localhost, not to the Host "${shorten(req.headers.host ?? "")}"`,
+          403
+        );
+      }
+      const {segments, folder} = parseRequestPath(req.url ?? "/");
+      const urlPath = "/" + segments.join("/");
+      const cors = this.corsPaths.has(urlPath);
+      if (cors) for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
       const method = req.method ?? "GET";
       if (method === "OPTIONS") {
-        res.writeHead(204, {
-          "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-          "Access-Control-Allow-Headers": "*",
-          "Access-Control-Max-Age": "86400"
-        });
+        res.writeHead(204, {Allow: "GET, HEAD, OPTIONS", ...(cors ? PREFLIGHT_HEADERS : {})});
         res.end();
         return;
       }
@@ -150,98 +200,52 @@ export class StaticServer {
         res.setHeader("Allow", "GET, HEAD, OPTIONS");
         throw new HttpError(`method ${method} not allowed`, 405);
       }
-      const segments = parseRequestPath(req.url ?? "/");
       const mounted = segments.length > 0 ? this.realMounts.get(segments[0]) : undefined;
       const base = mounted ?? this.realRoot;
       const rest = mounted === undefined ? segments : segments.slice(1);
       if (rest.length === 0) {
+        if (!folder) {
+          // `/projector` → `/projector/`, so that the page's relative links resolve inside the mount.
+          res.writeHead(301, {Location: `${urlPath}/`, "Content-Length": 0}).end();
+          return;
+        }
         await this.sendIndex(req, res, base);
         return;
       }
-      await this.sendFile(req, res, await resolveFile(base, rest));
+      if (folder) throw new HttpError("not found", 404); // only a mount's own address is a folder
+      const rewrite = this.options.rewrites?.[urlPath];
+      await sendFile(req, res, await resolveInside(base, rest), {
+        gzipCache: this.gzipCache,
+        rewrite: rewrite && ((body) => rewrite(body, this.originOf(req)))
+      });
     } catch (error) {
-      const status = error instanceof HttpError ? error.statusCode : isEnoent(error) ? 404 : 500;
-      if (status === 500) this.logger?.warn(`serve: ${req.method} ${req.url}: ${(error as Error).message}`);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const body = `${status} ${status === 500 ? "internal error" : (error as Error).message}\n`;
-      res.writeHead(status, {"Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body)});
-      res.end(req.method === "HEAD" ? undefined : body);
+      this.fail(req, res, error);
     }
   }
 
-  private async sendFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const info = await stat(path);
-    const ext = extname(path).toLowerCase();
-    const type = CONTENT_TYPES[ext] ?? "application/octet-stream";
-    const compressible = COMPRESSIBLE.has(ext);
-    const useGzip = compressible && info.size > 1024 && acceptsGzip(req.headers["accept-encoding"]);
-    const tag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}${useGzip ? "-gz" : ""}"`;
-    const headers: Record<string, string | number> = {
-      "Content-Type": type,
-      ETag: tag,
-      "Cache-Control": "no-cache",
-      "Last-Modified": info.mtime.toUTCString()
-    };
-    if (compressible) headers.Vary = "Accept-Encoding";
-    if (etagMatches(req.headers["if-none-match"], tag)) {
-      res.writeHead(304, headers);
-      res.end();
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    const status = statusOf(error);
+    if (status >= 500) this.log?.warn(`serve: ${req.method} ${shorten(req.url ?? "")}: ${(error as Error).message}`);
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
       return;
     }
-    if (useGzip) {
-      const body = await this.gzipped(path, tag);
-      res.writeHead(200, {...headers, "Content-Encoding": "gzip", "Content-Length": body.length});
-      res.end(req.method === "HEAD" ? undefined : body);
-      return;
-    }
-    res.writeHead(200, {...headers, "Content-Length": info.size});
-    if (req.method === "HEAD") {
-      res.end();
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const stream = createReadStream(path);
-      stream.on("error", () => {
-        res.destroy();
-        resolve();
-      });
-      res.on("close", () => {
-        stream.destroy();
-        resolve();
-      });
-      stream.pipe(res);
+    const reason = status === 500 ? "internal error" : status === 503 ? "busy, try again" : (error as Error).message;
+    const body = `${status} ${reason}\n`;
+    res.writeHead(status, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": Buffer.byteLength(body),
+      ...(status === 503 ? {"Retry-After": "1"} : {})
     });
+    res.end(req.method === "HEAD" ? undefined : body);
   }
 
-  private async gzipped(path: string, tag: string): Promise<Buffer> {
-    const key = `${path}\0${tag}`;
-    const hit = this.gzipCache.get(key);
-    if (hit) return hit;
-    // Requests arriving while a file is being compressed wait for that compression instead of
-    // each starting their own (a burst on a cold cache would otherwise compress it N times).
-    let pending = this.gzipPending.get(key);
-    if (!pending) {
-      pending = this.compress(path, key).finally(() => this.gzipPending.delete(key));
-      this.gzipPending.set(key, pending);
-    }
-    return pending;
-  }
-
-  private async compress(path: string, key: string): Promise<Buffer> {
-    const body = await gzip(await readFile(path), {level: 6});
-    if (body.length <= GZIP_CACHE_BYTES) {
-      while (this.gzipCacheBytes + body.length > GZIP_CACHE_BYTES && this.gzipCache.size > 0) {
-        const [oldest, value] = this.gzipCache.entries().next().value as [string, Buffer];
-        this.gzipCache.delete(oldest);
-        this.gzipCacheBytes -= value.length;
-      }
-      this.gzipCache.set(key, body);
-      this.gzipCacheBytes += body.length;
-    }
-    return body;
+  /** `http://<Host>` as the client addressed this server, or this server's own address. */
+  private originOf(req: IncomingMessage): string {
+    const header = req.headers.host;
+    const name = header === undefined ? undefined : hostName(header);
+    if (header !== undefined && name !== undefined) return `http://${header.trim().toLowerCase()}`;
+    return this.url;
   }
 
   /** A folder's own address: its index.html, else a short page linking its files (not sub-folders). */
@@ -252,7 +256,7 @@ export class StaticServer {
         .then((s) => s.isFile())
         .catch(() => false)
     ) {
-      await this.sendFile(req, res, await resolveFile(base, ["index.html"]));
+      await sendFile(req, res, await resolveInside(base, ["index.html"]), {gzipCache: this.gzipCache});
       return;
     }
     const names = (await readdir(base)).filter((n) => !n.startsWith(".")).sort();
@@ -279,60 +283,10 @@ async function realFolder(folder: string): Promise<string> {
   }
 }
 
-/** The real path of the file for `segments`, which must be a regular file inside the folder `base`. */
-async function resolveFile(base: string, segments: string[]): Promise<string> {
-  const real = await realpath(join(base, ...segments)).catch((error: unknown) => {
-    if (isEnoent(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") throw new HttpError("not found", 404);
-    throw error;
-  });
-  if (!real.startsWith(base + sep)) throw new HttpError("forbidden: outside the served folder", 403);
-  const info = await stat(real);
-  if (!info.isFile()) throw new HttpError("not found", 404);
-  return real;
-}
-
-/**
- * The path segments of a request target, refusing (403) anything that could step outside the
- * root or mean something else on some file system: `.`/`..` (also percent-encoded), encoded `/`,
- * backslashes (raw or encoded), NUL and other control characters, and dot-files. 400 for targets
- * that are not a path or not valid percent-encoding.
- */
-export function parseRequestPath(target: string): string[] {
-  if (!target.startsWith("/")) throw new HttpError("bad request target", 400);
-  const rawPath = target.split(/[?#]/, 1)[0];
-  if (/%2f|%5c|\\|%00/i.test(rawPath)) throw new HttpError("forbidden: encoded slash, backslash or NUL in path", 403);
-  const segments: string[] = [];
-  for (const raw of rawPath.split("/")) {
-    if (raw === "") continue;
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      throw new HttpError("bad percent-encoding in path", 400);
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(segment)) throw new HttpError("forbidden: control character in path", 403);
-    if (segment === "." || segment === "..") throw new HttpError("forbidden: dot segment in path", 403);
-    if (segment.startsWith(".")) throw new HttpError("not found", 404);
-    segments.push(segment);
-  }
-  return segments;
-}
-
-function acceptsGzip(header: string | string[] | undefined): boolean {
-  const value = Array.isArray(header) ? header.join(",") : (header ?? "");
-  return value.split(",").some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (coding !== "gzip" && coding !== "*") return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
-}
-
-function etagMatches(header: string | undefined, tag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === tag);
+/** A client-supplied string fit for one log line or message: at most 100 characters, control characters escaped. */
+function shorten(text: string): string {
+  const clipped = text.length > 100 ? `${text.slice(0, 100)}… (${text.length} characters)` : text;
+  return JSON.stringify(clipped).slice(1, -1);
 }
 
 function escapeHtml(text: string): string {

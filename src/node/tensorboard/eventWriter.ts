@@ -8,6 +8,7 @@ import {mkdir, open, type FileHandle} from "node:fs/promises";
 import {hostname} from "node:os";
 import {join} from "node:path";
 
+import {withPath} from "../fs/errno.js";
 import {histogram} from "./histogram.js";
 import {frameRecord} from "./record.js";
 import {FILE_VERSION, encodeEvent, type SummaryImage, type SummaryValue, type TbEvent} from "./schema.js";
@@ -97,8 +98,12 @@ export class EventFileWriter {
     if (this.pending.length === 0) return;
     const bytes = Buffer.concat(this.pending);
     this.pending = [];
-    await this.handle.appendFile(bytes); // loops until every byte is written
-    await this.handle.sync();
+    try {
+      await this.handle.appendFile(bytes); // loops until every byte is written
+      await this.handle.sync();
+    } catch (error) {
+      throw withPath(error, this.path); // calls on a handle report no path
+    }
   }
 
   /** Flushes (unless `discardPending`) and closes the file. Closing twice is a no-op. */

@@ -3,10 +3,11 @@
  * cleanly at the first bad record, reporting its byte offset. Used by the tests and `fmnist logs`.
  * {@link parseEventFile} is pure; the read functions use the file system.
  */
-import {readFile, readdir} from "node:fs/promises";
+import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 
 import {isEnoent} from "../fs/errno.js";
+import {readRegularFile} from "../fs/readRegularFile.js";
 import {scanRecords, type RecordError} from "./record.js";
 import {decodeEvent, type TbEvent} from "./schema.js";
 
@@ -41,9 +42,15 @@ export function parseEventFile(bytes: Uint8Array, path = ""): EventFileContents 
   return scan.error ? {path, events, error: scan.error} : {path, events};
 }
 
-/** Reads and decodes one event file. */
+/** Largest event file read (a 30-epoch run with weight histograms writes a few MB). */
+export const MAX_EVENT_FILE_BYTES = 1024 * 1024 * 1024;
+
+/** Reads and decodes one event file (a regular file only: never a FIFO or a device). */
 export async function readEventFile(path: string): Promise<EventFileContents> {
-  return parseEventFile(new Uint8Array(await readFile(path)), path);
+  return parseEventFile(
+    new Uint8Array(await readRegularFile(path, MAX_EVENT_FILE_BYTES, "TensorBoard event file")),
+    path
+  );
 }
 
 /** The event files directly inside `dir`, in name (hence creation-time) order; none if `dir` is missing. */

@@ -1,11 +1,12 @@
 /** The model served at /model/ (a TF.js layers model with our metadata.json), loaded once. */
 import * as tf from "@tensorflow/tfjs";
 
-import {METADATA_FILE, type ModelMetadata} from "../../../src/core/formats/metadata.js";
+import {METADATA_FILE, parseMetadataJson, type ModelMetadata} from "../../../src/core/formats/metadata.js";
+import {FormatError} from "../../../src/core/errors.js";
 import {mountedUrl} from "../../../src/core/formats/mounts.js";
 import type {OodStats} from "../../../src/core/model/ood.js";
 import {initBackend} from "../backend.js";
-import {DataError, fetchJson, once} from "./fetchData.js";
+import {DataError, fetchText, once} from "./fetchData.js";
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -23,7 +24,15 @@ async function load(): Promise<LoadedModel> {
         "Serve a TF.js model folder with `fmnist serve --model DIR`."
       );
     }),
-    fetchJson<ModelMetadata>(mountedUrl("model", METADATA_FILE))
+    fetchText(mountedUrl("model", METADATA_FILE)).then((text) => {
+      const where = mountedUrl("model", METADATA_FILE);
+      const hint = "Serve a model folder with a valid metadata.json (`fmnist serve --model DIR`).";
+      try {
+        return parseMetadataJson(text, where, "it is damaged");
+      } catch (error) {
+        throw error instanceof FormatError ? new DataError(error.message, hint) : error;
+      }
+    })
   ]);
   return {model, metadata, ood: metadata.ood as OodStats | undefined};
 }

@@ -1,4 +1,4 @@
-/** Our pixel buffers (src/image/raster.ts) as canvases, for pictures computed in plain code. */
+/** Our pixel buffers (src/core/image/raster.ts) as canvases, for pictures computed in plain code. */
 import type {Raster} from "../../../src/core/image/raster.js";
 
 /** Draws a grey, RGB or RGBA raster onto a new canvas of the same size (CSS can scale it). */

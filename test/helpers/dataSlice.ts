@@ -1,0 +1,27 @@
+/**
+ * A data folder holding the first images of the real Fashion-MNIST training and test sets
+ * (uncompressed IDX), for CLI runs that must be quick. Not a test file itself.
+ */
+import {mkdirSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+
+import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {makeIdx} from "../data/makeIdx.js";
+
+/** Writes `train` training and `test` test images with their labels into `dir` (created). */
+export async function writeRealSlice(dir: string, train: number, test: number): Promise<void> {
+  mkdirSync(dir, {recursive: true});
+  for (const [split, count] of [
+    ["train", train],
+    ["test", test]
+  ] as const) {
+    const data = await loadFashionMnist(split, {limit: count});
+    const spec = DATASET_FILES[split];
+    writeFileSync(
+      join(dir, spec.images.file.replace(/\.gz$/, "")),
+      makeIdx([count, 28, 28], {data: data.images.subarray(0, count * 784)})
+    );
+    writeFileSync(join(dir, spec.labels.file.replace(/\.gz$/, "")), makeIdx([count], {data: data.labels}));
+  }
+}
