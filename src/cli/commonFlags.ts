@@ -1,5 +1,5 @@
 /** Flags shared by several commands, declared once. */
-import {BACKEND_NAMES} from "../node/backend/backendName.js";
+import {BACKEND_NAMES, type BackendName} from "../node/backend/backendName.js";
 import {flag, type FlagValues} from "./flags.js";
 
 export const backendFlags = {
@@ -32,4 +32,13 @@ export const jobFlags = {...progressFlags, ...backendFlags, ...dataFlags};
 /** What the data flags ask for, as command options. */
 export function dataOptions(values: FlagValues<typeof dataFlags>): {dataDir?: string; verify?: boolean} {
   return {dataDir: values.dataDir, verify: values.noVerify ? false : undefined};
+}
+
+/** What the job flags ask for, as command options: the data folder, the checksum check and the backend. */
+export function jobOptions(values: FlagValues<typeof jobFlags>): {
+  dataDir?: string;
+  verify?: boolean;
+  backend?: BackendName;
+} {
+  return {...dataOptions(values), backend: values.backend};
 }

@@ -12,13 +12,10 @@ import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
-
-import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
-import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {saveModel} from "../../src/node/model/io.js";
 import {EventFileWriter} from "../../src/node/tensorboard/eventWriter.js";
-import {makeIdx} from "../data/makeIdx.js";
 import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
+import {writeRealSlice} from "../helpers/dataSlice.js";
 
 const IMAGE = "sample_images/sneaker.jpg";
 
@@ -28,19 +25,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "fmnist-cli-errors-"));
   // The first images of the real training and test sets, for the commands that load data.
   dataDir = join(root, "data");
-  mkdirSync(dataDir);
-  for (const [split, count] of [
-    ["train", 200],
-    ["test", 50]
-  ] as const) {
-    const data = await loadFashionMnist(split, {limit: count});
-    const spec = DATASET_FILES[split];
-    writeFileSync(
-      join(dataDir, spec.images.file.replace(/\.gz$/, "")),
-      makeIdx([count, 28, 28], {data: data.images.subarray(0, count * 784)})
-    );
-    writeFileSync(join(dataDir, spec.labels.file.replace(/\.gz$/, "")), makeIdx([count], {data: data.labels}));
-  }
+  await writeRealSlice(dataDir, 200, 50);
 });
 afterAll(() => rmSync(root, {recursive: true, force: true}));
 

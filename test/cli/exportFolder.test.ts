@@ -14,7 +14,8 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it, vi} from "vitest";
 
 import {createRandom} from "../../src/core/random.js";
-import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
+import {collect, runCli, spawnCli} from "../helpers/cli.js";
+import {expectOneLine} from "../helpers/expectCli.js";
 import {snapshot} from "../helpers/snapshot.js";
 
 // Child processes of the real CLI: minutes each when the machine is loaded.
@@ -25,12 +26,6 @@ afterAll(() => rmSync(root, {recursive: true, force: true}));
 
 const exportArgs = (out: string) => ["export", "--out", out, "--count", "16", "--projections", "pca", "--dims", "2"];
 const MARKER = ".fmnist-owned.json";
-
-function expectOneLine(r: CliResult, code: number, message: string): void {
-  expect(r.code, r.stderr).toBe(code);
-  expect(r.stderr.trim().split("\n").at(-1)).toBe(`fmnist: ${message}`);
-  expect(r.stderr).not.toMatch(/^\s+at |unexpected error/m);
-}
 
 /** The hidden folders beside `out` that an export of it may leave. */
 const hidden = (parent: string, out: string) => readdirSync(parent).filter((n) => n.startsWith(`.${out}.`));

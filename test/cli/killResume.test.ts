@@ -5,7 +5,7 @@
  * saved state must load and be internally consistent; at the end the run must look as if nothing
  * had happened.
  */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync} from "node:fs";
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
@@ -14,7 +14,6 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, splitValidation, type Examples} from "../../src/core/data/dataset.js";
-import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {readMetadata} from "../../src/node/model/metadataFile.js";
 import {predictAll} from "../../src/core/model/metrics.js";
@@ -22,8 +21,8 @@ import {LAST_DIR, MODEL_DIR, loadModel, loadTrainState, readEpochLogs} from "../
 import type {TrainState} from "../../src/core/model/train.js";
 import {readLogDir} from "../../src/node/tensorboard/reader.js";
 import {createRandom} from "../../src/core/random.js";
-import {makeIdx} from "../data/makeIdx.js";
 import {collect, spawnCli, type CliResult} from "../helpers/cli.js";
+import {writeRealSlice} from "../helpers/dataSlice.js";
 import {METRICS_FILE} from "../../src/core/formats/metricsLog.js";
 
 const LIMIT = 300; // 270 training and 30 validation images
@@ -37,24 +36,9 @@ const dataDir = join(root, "data");
 const run = join(root, "run");
 let validation: Examples;
 
-/** A data folder holding the first images of the real training and test sets (uncompressed IDX). */
-async function writeRealSlice(): Promise<void> {
-  mkdirSync(dataDir);
-  for (const [split, count] of [
-    ["train", LIMIT],
-    ["test", TEST_IMAGES]
-  ] as const) {
-    const data = await loadFashionMnist(split, {limit: count});
-    const spec = DATASET_FILES[split];
-    const images = makeIdx([count, 28, 28], {data: data.images.subarray(0, count * 784)});
-    writeFileSync(join(dataDir, spec.images.file.replace(/\.gz$/, "")), images);
-    writeFileSync(join(dataDir, spec.labels.file.replace(/\.gz$/, "")), makeIdx([count], {data: data.labels}));
-  }
-}
-
 beforeAll(async () => {
   await selectBackend("wasm");
-  await writeRealSlice();
+  await writeRealSlice(dataDir, LIMIT, TEST_IMAGES);
   const all = normalise(await loadFashionMnist("train", {dataDir, verify: false}));
   ({validation} = splitValidation(all, 0.1));
 });

@@ -11,7 +11,8 @@ import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 
-import {collect, runCli, spawnCli, type CliResult} from "../helpers/cli.js";
+import {collect, runCli, spawnCli} from "../helpers/cli.js";
+import {expectOneLine} from "../helpers/expectCli.js";
 import {writeRealSlice} from "../helpers/dataSlice.js";
 import {snapshot} from "../helpers/snapshot.js";
 
@@ -25,13 +26,6 @@ afterAll(() => rmSync(root, {recursive: true, force: true}));
 
 const quick = ["--data-dir", dataDir, "--no-verify", "--no-progress", "--limit", "100", "--batch-size", "50"];
 const train = (...args: string[]) => runCli(["train", ...quick, "--epochs", "1", ...args], 900_000);
-
-/** Exit code `code` and a last stderr line equal to `fmnist: message`, without a stack trace. */
-function expectOneLine(r: CliResult, code: number, message: string): void {
-  expect(r.code, r.stderr).toBe(code);
-  expect(r.stderr.trim().split("\n").at(-1)).toBe(`fmnist: ${message}`);
-  expect(r.stderr).not.toMatch(/^\s+at |unexpected error/m);
-}
 
 describe("train --out refuses what is not a run", () => {
   it.concurrent("a file: one line, exit 1, the file untouched", async () => {

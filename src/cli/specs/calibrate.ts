@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {dataOptions, jobFlags} from "../commonFlags.js";
+import {jobFlags, jobOptions} from "../commonFlags.js";
 import {flag} from "../flags.js";
 import {formatPercent} from "../tty.js";
 
@@ -18,8 +18,7 @@ export const calibrate = command({
         model: values.model,
         count: values.count,
         percentile: values.percentile,
-        ...dataOptions(values),
-        backend: values.backend
+        ...jobOptions(values)
       },
       effects
     );

@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {anyModelFlag, dataOptions, jobFlags} from "../commonFlags.js";
+import {anyModelFlag, jobFlags, jobOptions} from "../commonFlags.js";
 import {flag} from "../flags.js";
 import {formatEvaluation} from "../format/evaluation.js";
 
@@ -18,8 +18,7 @@ export const evaluate = command({
       {
         model: values.model,
         limit: values.limit,
-        ...dataOptions(values),
-        backend: values.backend
+        ...jobOptions(values)
       },
       effects
     );

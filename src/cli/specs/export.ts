@@ -1,5 +1,5 @@
 import {command} from "../command.js";
-import {anyModelFlag, dataOptions, jobFlags} from "../commonFlags.js";
+import {anyModelFlag, jobFlags, jobOptions} from "../commonFlags.js";
 import {flag} from "../flags.js";
 
 export const exportSpec = command({
@@ -31,8 +31,7 @@ export const exportSpec = command({
         seed: values.seed,
         baseUrl: values.baseUrl,
         tsneIterations: values.tsneIterations,
-        ...dataOptions(values),
-        backend: values.backend
+        ...jobOptions(values)
       },
       effects
     );

@@ -1,6 +1,6 @@
 import {TRAIN_DEFAULTS as D} from "../../core/model/trainDefaults.js";
 import {command} from "../command.js";
-import {dataOptions, jobFlags} from "../commonFlags.js";
+import {jobFlags, jobOptions} from "../commonFlags.js";
 import {flag} from "../flags.js";
 
 export const train = command({
@@ -45,8 +45,7 @@ export const train = command({
         augment: values.augment,
         validation: values.validation,
         patience: values.patience,
-        ...dataOptions(values),
-        backend: values.backend
+        ...jobOptions(values)
       },
       effects
     );

@@ -20,17 +20,22 @@ export const TEMP_FILE = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const handle = await open(tmp, "w");
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(tmp, data, "w");
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, {force: true}).catch(() => undefined);
     throw withPath(error, path, true);
+  }
+}
+
+/** Writes `data` to `path` (opened with `flags`: "wx" refuses an existing file) and flushes it to the disk. */
+export async function writeSynced(path: string, data: string | Uint8Array, flags: "w" | "wx"): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -5,11 +5,11 @@
  * are deleted: a file a user added, or a folder that merely looks like ours, is never touched.
  * Node only.
  */
-import {lstat, open, readdir, rmdir, unlink} from "node:fs/promises";
+import {lstat, readdir, rmdir, unlink} from "node:fs/promises";
 import {join, sep} from "node:path";
 
 import {UserError} from "../../core/errors.js";
-import {TEMP_FILE, writeFileAtomic} from "./atomicFile.js";
+import {TEMP_FILE, writeFileAtomic, writeSynced} from "./atomicFile.js";
 import {isEnoent, withPath} from "./errno.js";
 import {LOCK_FILE} from "./lock.js";
 import {readRegularTextFile} from "./readRegularFile.js";
@@ -171,13 +171,7 @@ export class OwnedDirWriter {
     await writeMarker(this.dir, this.kind, this.files, false);
     const path = join(this.dir, name);
     try {
-      const handle = await open(path, "wx");
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeSynced(path, data, "wx");
     } catch (error) {
       throw withPath(error, path);
     }
