@@ -13,11 +13,10 @@
  * and from another (127.0.0.2); with the server's open connections, file descriptors and RSS at
  * their highest, and the connections it turned away or reset to make room.
  *
- * The server and the attackers run in child processes so that they do not share an event loop
- * with autocannon. `loadTest()` is the same as a library call (server in this process, for tests).
+ * The server (bench/serverChild.ts) and the attackers run in child processes so that they do not
+ * share an event loop with autocannon. `loadTest()` is the same as a library call (server in this process, for tests).
  */
 import {spawn} from "node:child_process";
-import {readdirSync} from "node:fs";
 import {get} from "node:http";
 import {pathToFileURL} from "node:url";
 import {parseArgs} from "node:util";
@@ -26,6 +25,7 @@ import autocannon from "autocannon";
 
 import {StaticServer} from "../src/node/server/staticServer.js";
 import type {AttackCounts, AttackOptions} from "./abusiveClients.js";
+import {serveInChild, TSX, type ServerPeak} from "./serverChild.js";
 
 /** The files requested, relative to the export folder. */
 export const LOAD_PATHS = ["config.json", "embedding_tensors.tsv"] as const;
@@ -104,64 +104,6 @@ export function formatLoad(results: LoadResult[], options: LoadOptions): string 
     )
   ];
   return lines.join("\n");
-}
-
-/** The server child's highest figures while a scenario ran. */
-export interface ServerPeak {
-  connections: number;
-  fds: number;
-  rssMiB: number;
-  /** Connections turned away and closed to make room (totals since the server started). */
-  refused: number;
-  evicted: number;
-}
-
-interface Child {
-  url: string;
-  /** Resets the peak figures and returns the previous ones. */
-  takePeak(): ServerPeak;
-  stop(): void;
-}
-
-const TSX = ["--import", "tsx"];
-
-/** Starts the server in a child process (this file with `--serve DIR`); it reports its figures every 250 ms. */
-async function serveInChild(dir: string): Promise<Child> {
-  const child = spawn(process.execPath, [...TSX, new URL(import.meta.url).pathname, "--serve", dir], {
-    stdio: ["ignore", "pipe", "inherit"]
-  });
-  const none: ServerPeak = {connections: 0, fds: 0, rssMiB: 0, refused: 0, evicted: 0};
-  let peak = none;
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => {
-      out += s;
-      const lines = out.split("\n");
-      out = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line.startsWith("http://")) resolve(line.trim());
-        if (!line.startsWith("{")) continue;
-        const now = JSON.parse(line) as ServerPeak;
-        peak = {
-          connections: Math.max(peak.connections, now.connections),
-          fds: Math.max(peak.fds, now.fds),
-          rssMiB: Math.max(peak.rssMiB, now.rssMiB),
-          refused: now.refused,
-          evicted: now.evicted
-        };
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with code ${code}`)));
-  });
-  return {
-    url,
-    takePeak() {
-      const last = peak;
-      peak = {...none, refused: last.refused, evicted: last.evicted};
-      return last;
-    },
-    stop: () => child.kill("SIGTERM")
-  };
 }
 
 /** Starts bench/abusiveClients.ts in a child process, once it is attacking; `stop()` resolves its counts. */
@@ -313,38 +255,17 @@ export function formatAttack(results: AttackResult[], options: LoadOptions): str
   ].join("\n");
 }
 
-/** The `--serve DIR` child: serves, prints its URL, then its figures every 250 ms. */
-async function serveChild(dir: string): Promise<void> {
-  const server = await StaticServer.start({root: dir, port: 0});
-  process.stdout.write(server.url + "\n");
-  const report = setInterval(() => {
-    const figures: ServerPeak = {
-      connections: server.connections,
-      fds: readdirSync("/proc/self/fd").length,
-      rssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20),
-      ...server.shed
-    };
-    process.stdout.write(JSON.stringify(figures) + "\n");
-  }, 250);
-  process.once("SIGTERM", () => {
-    clearInterval(report);
-    void server.close(100).then(() => process.exit(0));
-  });
-}
-
 async function main(argv: string[]): Promise<void> {
   const {values, positionals} = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      serve: {type: "string"},
       duration: {type: "string"},
       connections: {type: "string"},
       gzip: {type: "boolean"},
       attack: {type: "boolean"}
     }
   });
-  if (values.serve !== undefined) return serveChild(values.serve);
   const dir = positionals[0] ?? "projector";
   const options: LoadOptions = {
     durationSeconds: values.duration === undefined ? 10 : Number(values.duration),
