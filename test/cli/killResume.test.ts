@@ -169,7 +169,10 @@ describe("fmnist train killed with SIGKILL and resumed", () => {
     // 2. Mid-epoch, after a seeded random batch of the next epoch.
     const epoch = afterFirst.epoch + 1;
     const batch = 1 + Math.floor(random() * BATCHES);
-    const second = await runAndKill(resume, {line: new RegExp(`^epoch ${epoch} ${batch}/${BATCHES} `), delayMs: 0});
+    const second = await runAndKill(resume, {
+      line: new RegExp(`^epoch ${epoch}/${EPOCHS}: ${batch}/${BATCHES} `),
+      delayMs: 0
+    });
     expect(second.result.signal, second.result.stderr).toBe("SIGKILL");
     expect(second.result.stderr).toContain(`resuming ${run} after epoch ${afterFirst.epoch}`);
     const afterSecond = await checkSavedState();
