@@ -95,11 +95,13 @@ describe("StaticServer under hostile clients", () => {
 
   it("serves a well-behaved client while clients never read a large file, and drops those clients", async () => {
     // Lowered caps and idle timeout keep the test small (each stalled client pins ~4 MiB of kernel buffers).
-    const server = await StaticServer.start({root: dir, port: 0, maxConnectionsPerIp: 8, idleTimeoutMs: 3000});
+    const server = await StaticServer.start({root: dir, port: 0, maxConnectionsPerIp: 8, idleTimeoutMs: 8000});
     const stalled: RawClient[] = [];
     try {
       for (let i = 0; i < 12; i++) stalled.push(await neverRead(server.port, "/large.bytes"));
-      await new Promise((r) => setTimeout(r, 1500)); // let their responses stall
+      // Let their responses fill the socket buffers and stall: only a stalled response may be closed
+      // to make room. On a busy machine (load 12 on 2 cores) 1.5 s was not always enough.
+      await new Promise((r) => setTimeout(r, 3000));
       expect(await wellBehaved(server.port, 5)).toEqual(new Array<number>(5).fill(200));
       // The idle timeout (no bytes moved) closes every stalled response on the server's side (a
       // paused client only notices when it reads again: then it gets a cut body and the close).
