@@ -69,6 +69,19 @@ export const flag = {
       }
     };
   },
+  /** A number in [0, 1) (a probability or a fraction). */
+  fraction(value: string, help: string): Flag<number> {
+    return {
+      value,
+      help,
+      parse(raw, name) {
+        const n = Number(raw);
+        if (raw.trim() === "" || !Number.isFinite(n) || n < 0 || n >= 1)
+          throw new UsageError(`--${name} must be a number from 0 up to (not including) 1; got "${raw}"`);
+        return n;
+      }
+    };
+  },
   choice<T extends string>(values: readonly T[], help: string): Flag<T> {
     return {
       value: values.join("|"),

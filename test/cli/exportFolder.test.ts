@@ -13,8 +13,10 @@ import {join} from "node:path";
 
 import {afterAll, describe, expect, it, vi} from "vitest";
 
+import {serveCommand} from "../../src/cli/commands/serve.js";
 import {createRandom} from "../../src/core/random.js";
 import {collect, runCli, spawnCli} from "../helpers/cli.js";
+import {recordingEffects} from "../helpers/effects.js";
 import {expectOneLine} from "../helpers/expectCli.js";
 import {snapshot} from "../helpers/snapshot.js";
 
@@ -124,11 +126,22 @@ describe("export killed with SIGKILL", () => {
     const between = await collect(spawnCli(exportArgs(out), 900_000, {env: {FMNIST_KILL_AT: "dir-swap:moved-aside"}}));
     expect(between.signal).toBe("SIGKILL");
     expect(existsSync(out)).toBe(false);
+    // `fmnist serve` (and `start`, which serves) puts it back before serving: it never sees a missing export.
+    const effects = recordingEffects();
+    const server = await serveCommand({dir: out, app: join(root, "no-app"), port: 0}, effects);
+    try {
+      expect(effects.lines).toContainEqual(
+        expect.stringMatching(
+          /^warning: put back the previous export from .*\.projector\.old-\d+-[0-9a-f]+, left by an interrupted export$/
+        )
+      );
+      expect((await fetch(`http://127.0.0.1:${server.port}/projector/config.json`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect(snapshot(out)).toEqual(original);
     const restart = await runCli(exportArgs(out), 900_000);
     expect(restart.code, restart.stderr).toBe(0);
-    expect(restart.stderr).toMatch(
-      /^(warning: )?put back the previous export from .*\.projector\.old-\d+-[0-9a-f]+, left by an interrupted export$/m
-    );
     expect(snapshot(out)).toEqual(original);
     // 5: after the swap, before the previous export was removed.
     const after = await collect(spawnCli(exportArgs(out), 900_000, {env: {FMNIST_KILL_AT: "dir-swap:replaced"}}));

@@ -14,11 +14,17 @@ interface Epoch {
   wait: number;
 }
 
+/** Keras' settings for these sequences: monitor val_loss, patience 3 (ours defaults to val_accuracy, no early stop). */
+const KERAS: EarlyStoppingOptions = {monitor: "val_loss", patience: 3};
+
+/** Metrics of an epoch with this val_loss. */
+const loss = (valLoss: number) => ({valLoss, valAccuracy: Number.NaN});
+
 /** Feeds `losses` (epochs 1, 2, ...) through updateEarlyStopping and records each epoch's outcome. */
 function run(losses: number[], options?: EarlyStoppingOptions): {epochs: Epoch[]; state: EarlyStoppingState} {
   let state = initialEarlyStopping();
-  const epochs = losses.map((loss, i) => {
-    const r = updateEarlyStopping(state, i + 1, loss, options);
+  const epochs = losses.map((l, i) => {
+    const r = updateEarlyStopping(state, i + 1, loss(l), {...KERAS, ...options});
     state = r.state;
     return {checkpoint: r.checkpoint, stop: r.stop, bestEpoch: r.state.bestEpoch, wait: r.state.wait};
   });
@@ -131,7 +137,29 @@ describe("initialEarlyStopping()", () => {
   });
 });
 
-describe("updateEarlyStopping(state, epoch, valLoss, options)", () => {
+describe("updateEarlyStopping(state, epoch, metrics, options)", () => {
+  it("by default checkpoints on a higher val_accuracy, whatever val_loss does, and never stops", () => {
+    let state = initialEarlyStopping();
+    const seen: {checkpoint: boolean; stop: boolean}[] = [];
+    const epochs: [number, number][] = [
+      [0.5, 0.8],
+      [0.4, 0.79],
+      [0.6, 0.85],
+      [0.7, 0.85],
+      [0.8, 0.84],
+      [0.9, 0.84],
+      [1.0, 0.83]
+    ];
+    epochs.forEach(([valLoss, valAccuracy], i) => {
+      const r = updateEarlyStopping(state, i + 1, {valLoss, valAccuracy});
+      state = r.state;
+      seen.push({checkpoint: r.checkpoint, stop: r.stop});
+    });
+    expect(seen.map((e) => e.checkpoint)).toEqual([true, false, true, false, false, false, false]);
+    expect(seen.every((e) => !e.stop)).toBe(true);
+    expect(state.bestEpoch).toBe(3);
+  });
+
   for (const {title, losses, options, expected} of SEQUENCES) {
     it(`${title}: val_loss ${losses.join(", ")}${options ? ` ${JSON.stringify(options)}` : ""}`, () => {
       expect(run(losses, options).epochs).toEqual(expected);
@@ -146,7 +174,7 @@ describe("updateEarlyStopping(state, epoch, valLoss, options)", () => {
   it("does not modify the state it is given", () => {
     const state: EarlyStoppingState = {best: 0.5, bestEpoch: 2, reference: 0.5, wait: 1};
     const copy = {...state};
-    const r = updateEarlyStopping(state, 3, 0.4);
+    const r = updateEarlyStopping(state, 3, loss(0.4), KERAS);
     expect(state).toEqual(copy);
     expect(r.state).toEqual({best: 0.4, bestEpoch: 3, reference: 0.4, wait: 0});
   });
@@ -154,8 +182,8 @@ describe("updateEarlyStopping(state, epoch, valLoss, options)", () => {
   it("resumes from a state restored from JSON", () => {
     const first = run([1.0, 0.996]).state;
     const restored = JSON.parse(JSON.stringify(first)) as EarlyStoppingState;
-    const a = updateEarlyStopping(restored, 3, 0.993);
-    const b = updateEarlyStopping(first, 3, 0.993);
+    const a = updateEarlyStopping(restored, 3, loss(0.993), KERAS);
+    const b = updateEarlyStopping(first, 3, loss(0.993), KERAS);
     expect(a).toEqual(b);
     expect(a.state.wait).toBe(2);
   });

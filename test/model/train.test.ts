@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, splitValidation, type Examples} from "../../src/core/data/dataset.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {learningRateAt} from "../../src/core/model/schedule.js";
 import {createCnn} from "../../src/core/model/cnn.js";
 import {LAST_DIR, loadTrainState, saveTrainState} from "../../src/node/model/runDir.js";
 import {
@@ -94,7 +95,9 @@ describe("trainModel(model, optimizer, train, validation, effects, options)", ()
     for (const h of result.state.history) {
       for (const v of [h.loss, h.val_loss]) expect(v > 0 && v < 10, `loss ${v}`).toBe(true);
       for (const v of [h.accuracy, h.val_accuracy]) expect(v >= 0 && v <= 1, `accuracy ${v}`).toBe(true);
-      expect(h.learning_rate).toBe(0.001);
+      // The default schedule: warm-up over epoch 1, cosine over epoch 2; the log holds each epoch's last rate.
+      const schedule = {schedule: "cosine", peak: 0.002, epochs: 2, warmupEpochs: 1, stepsPerEpoch: BATCHES} as const;
+      expect(h.learning_rate).toBe(learningRateAt(h.epoch * BATCHES - 1, schedule));
       expect(h.images_per_second * h.seconds).toBeCloseTo(128, 6);
     }
     const [first, second] = result.state.history;
@@ -125,9 +128,9 @@ describe("trainModel(model, optimizer, train, validation, effects, options)", ()
     );
   });
 
-  it("saves a checkpoint exactly on the epochs where val_loss reached a new minimum", () => {
+  it("saves a checkpoint exactly on the epochs where val_accuracy reached a new maximum", () => {
     const [first, second] = result.state.history;
-    const expected = second.val_loss < first.val_loss ? [1, 2] : [1];
+    const expected = second.val_accuracy > first.val_accuracy ? [1, 2] : [1];
     expect(calls.checkpoints).toEqual(expected);
     expect(result.state.history.filter((h) => h.checkpoint).map((h) => h.epoch)).toEqual(expected);
   });
@@ -188,10 +191,21 @@ describe("trainModel() resumed with saveTrainState() and loadTrainState()", () =
     const run = join(root, "run");
     const first = recordingEffects();
     first.effects.saveState = (model, optimizer, state) => saveTrainState(run, model, optimizer, state);
-    const partial = await trainModel(createCnn({filters: 16}), tf.train.adam(0.001), train, validation, first.effects, {
-      ...options,
-      epochs: 1
-    });
+    // Stopped as Ctrl-C stops it, at the start of epoch 2: the same 2-epoch learning-rate schedule as `straight`.
+    let secondEpoch = false;
+    first.effects.onEpochBegin = (epoch) => {
+      secondEpoch = epoch === 2;
+    };
+    first.effects.shouldStop = () => secondEpoch;
+    const partial = await trainModel(
+      createCnn({filters: 16}),
+      tf.train.adam(0.001),
+      train,
+      validation,
+      first.effects,
+      options
+    );
+    expect(partial.interrupted).toBe(true);
     expect(partial.state.epoch).toBe(1);
     expect(JSON.parse(readFileSync(join(run, LAST_DIR, "state.json"), "utf8"))).toEqual(partial.state);
 

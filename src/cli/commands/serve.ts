@@ -11,6 +11,7 @@ import type {Effects} from "../../core/effects.js";
 import {UserError} from "../../core/errors.js";
 import {MOUNTS} from "../../core/formats/mounts.js";
 import {FILES, fileUrl} from "../../core/formats/projector.js";
+import {recoverDir} from "../../node/fs/atomicDir.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {isLoopbackAddress} from "../../node/server/policy.js";
 import {StaticServer} from "../../node/server/staticServer.js";
@@ -78,6 +79,11 @@ export async function serveCommand(options: ServeOptions, effects: Effects): Pro
   const app = options.app ?? DEFAULT_APP_DIR;
   const run = options.run ?? DEFAULT_RUN_DIR;
   const model = options.model ?? DEFAULT_MODEL_DIR;
+  // An export killed between its two renames leaves its previous version hidden beside `dir`: put it back
+  // (and clear what the killed export left) before looking, so serve and start never see a missing export.
+  const {restored, removed} = await recoverDir(dir, "export");
+  for (const from of restored) logger.warn(`put back the previous export from ${from}, left by an interrupted export`);
+  for (const left of removed) logger.warn(`removed ${left}, left by an interrupted export`);
   await checkExportFolder(dir);
 
   const mounts: Record<string, string> = {};

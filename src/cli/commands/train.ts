@@ -79,6 +79,7 @@ export async function trainCommand(options: TrainCommandOptions, effects: Effect
 
 async function trainInRun(run: string, options: TrainCommandOptions, effects: Effects): Promise<string> {
   const {log: logger, progress} = effects;
+  const started = performance.now();
   let config: TrainCommandOptions = {
     ...TRAIN_DEFAULTS,
     validation: "split",
@@ -177,7 +178,7 @@ async function trainInRun(run: string, options: TrainCommandOptions, effects: Ef
     );
   }
 
-  // Early stopping with restore_best_weights: the run's model is the best checkpoint.
+  // The run's model is the best checkpoint (on --monitor), as Keras' restore_best_weights.
   const best = await loadModel(join(run, MODEL_DIR)).catch((error: unknown) => {
     if (result.state.history.length === 0) throw new UserError("No epoch completed; nothing to save.");
     throw error;
@@ -202,9 +203,18 @@ async function trainInRun(run: string, options: TrainCommandOptions, effects: Ef
       valLoss: bestLog?.val_loss,
       valAccuracy: bestLog?.val_accuracy,
       testLoss: evaluation.loss,
-      testAccuracy: evaluation.accuracy
+      testAccuracy: evaluation.accuracy,
+      // This invocation's wall time (a resumed run counts only its own part).
+      wallSeconds: Math.round((performance.now() - started) / 1000)
     }
   });
+  const nearChance = bestLog !== undefined && bestLog.val_accuracy < NEAR_CHANCE;
+  if (nearChance) {
+    logger.warn(
+      `validation accuracy ${formatPercent(bestLog.val_accuracy)} is near chance (10 classes: 10 %); this model is ` +
+        `not usable: train on more images (--limit), for more epochs, or with a lower --learning-rate`
+    );
+  }
   const pictures = await writeTrainingPictures(run, {
     history: result.state.history,
     bestEpoch: result.state.earlyStopping.bestEpoch,
@@ -228,6 +238,9 @@ async function trainInRun(run: string, options: TrainCommandOptions, effects: Ef
   );
   return run;
 }
+
+/** Best validation accuracy below which a run is called near chance (chance is 10 %). */
+const NEAR_CHANCE = 0.2;
 
 async function readConfig(run: string): Promise<TrainCommandOptions> {
   try {

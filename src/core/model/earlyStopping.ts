@@ -1,10 +1,11 @@
 /**
- * Keras-semantics model selection on `val_loss`: `ModelCheckpoint(save_best_only=True)` and
- * `EarlyStopping(min_delta, patience, restore_best_weights=True)`, as plain state that can be
- * saved with a run and restored on `--resume`.
+ * Keras-semantics model selection on a monitored metric (`val_accuracy` by default, or `val_loss`):
+ * `ModelCheckpoint(save_best_only=True)` and `EarlyStopping(min_delta, patience,
+ * restore_best_weights=True)`, as plain state that can be saved with a run and restored on `--resume`.
  */
+export type Monitor = "val_accuracy" | "val_loss";
 export interface EarlyStoppingState {
-  /** Lowest `val_loss` seen so far (Infinity before the first epoch). */
+  /** Best score so far, lower is better: `val_loss`, or minus `val_accuracy` (Infinity before the first epoch). */
   best: number;
   /** 1-based epoch that produced `best` (0 if none yet). */
   bestEpoch: number;
@@ -15,9 +16,11 @@ export interface EarlyStoppingState {
 }
 
 export interface EarlyStoppingOptions {
-  /** Minimum decrease of `val_loss` that counts as an improvement for early stopping (default 0.01). */
+  /** What is monitored (default val_accuracy). */
+  monitor?: Monitor;
+  /** Minimum improvement of the monitored metric that resets early stopping's counter (default 0.01). */
   minDelta?: number;
-  /** Epochs without improvement before stopping (default 3). */
+  /** Epochs without improvement before stopping; 0 (the default) never stops early. */
   patience?: number;
 }
 
@@ -26,18 +29,19 @@ export function initialEarlyStopping(): EarlyStoppingState {
 }
 
 /**
- * Updates the state after `epoch` with `valLoss`. `checkpoint` is true when the loss is a new
- * minimum (Keras' checkpoint saves on any decrease); `stop` when patience has run out (Keras'
- * early stopping needs a decrease of more than `minDelta` to reset its counter).
+ * Updates the state after `epoch` with its validation metrics. `checkpoint` is true when the
+ * monitored metric is a new best (Keras' checkpoint saves on any improvement); `stop` when patience
+ * has run out (Keras' early stopping needs an improvement of more than `minDelta` to reset its counter).
  */
 export function updateEarlyStopping(
   state: EarlyStoppingState,
   epoch: number,
-  valLoss: number,
+  metrics: {valLoss: number; valAccuracy: number},
   options: EarlyStoppingOptions = {}
 ): {state: EarlyStoppingState; checkpoint: boolean; stop: boolean} {
   const minDelta = options.minDelta ?? 0.01;
-  const patience = options.patience ?? 3;
+  const patience = options.patience ?? 0;
+  const valLoss = (options.monitor ?? "val_accuracy") === "val_loss" ? metrics.valLoss : -metrics.valAccuracy;
   const checkpoint = valLoss < state.best;
   // Keras (mode "min"): `monitor_op(current - (-min_delta), best)`, i.e. current + minDelta < best.
   const improvedEnough = valLoss + minDelta < state.reference;
@@ -48,5 +52,5 @@ export function updateEarlyStopping(
     wait: improvedEnough ? 0 : state.wait + 1
   };
   const wait = next.wait;
-  return {state: next, checkpoint, stop: wait >= patience};
+  return {state: next, checkpoint, stop: patience > 0 && wait >= patience};
 }

@@ -1,7 +1,8 @@
 /**
- * The training loop: Adam on sparse categorical cross-entropy, seeded shuffling and dropout, optional
- * augmentation, validation after every epoch, Keras-style checkpointing and early stopping, and a
- * resumable state saved after every epoch. All I/O goes through {@link TrainEffects}, so the loop
+ * The training loop: Adam on sparse categorical cross-entropy (optionally label-smoothed), a
+ * learning-rate schedule, seeded shuffling, augmentation and dropout, precise batch-norm statistics
+ * and validation after every epoch, Keras-style checkpointing and early stopping, and a resumable
+ * state saved after every epoch. All I/O goes through {@link TrainEffects}, so the loop
  * itself is testable and the CLI only renders progress.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -11,8 +12,10 @@ import type {Examples} from "../data/dataset.js";
 import {createRandom, permutation} from "../random.js";
 import {withDropoutSeed} from "./seededDropout.js";
 import {augmentBatch} from "./augment.js";
-import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState} from "./earlyStopping.js";
+import {initialEarlyStopping, updateEarlyStopping, type EarlyStoppingState, type Monitor} from "./earlyStopping.js";
 import {batchTensor, predictAll, sparseCategoricalCrossentropy, type Predictions} from "./metrics.js";
+import {recomputeBatchNormStatistics} from "./preciseBatchNorm.js";
+import {learningRateAt, type ScheduleName} from "./schedule.js";
 import {TRAIN_DEFAULTS} from "./trainDefaults.js";
 import type {EpochLog} from "../formats/metricsLog.js";
 
@@ -22,15 +25,27 @@ export interface TrainOptions {
   epochs?: number;
   /** Batch size (default 128). */
   batchSize?: number;
-  /** Adam learning rate (default 0.001, Keras' default). */
+  /** Adam's (peak) learning rate (default 0.002). */
   learningRate?: number;
+  /** Learning-rate schedule (default cosine). */
+  schedule?: ScheduleName;
+  /** Epochs of linear warm-up before the cosine decay (default 1). */
+  warmupEpochs?: number;
   /** Seed for shuffling and augmentation (default 42). */
   seed?: number;
-  /** Random shifts of up to 2 px and horizontal flips (default false). */
+  /** Random shifts of up to 2 px and horizontal flips (default true). */
   augment?: boolean;
-  /** Early-stopping patience in epochs (default 3). */
+  /** Probability of random erasing per image (default 0: off). */
+  erase?: number;
+  /** Label smoothing of the cross-entropy targets (default 0). */
+  labelSmoothing?: number;
+  /** Training images whose exact batch-norm statistics replace the moving averages after each epoch (default 4096; 0: off). */
+  preciseBatchNorm?: number;
+  /** The metric that picks the checkpoint and drives early stopping (default val_accuracy). */
+  monitor?: Monitor;
+  /** Early-stopping patience in epochs (default 0: never stop early). */
   patience?: number;
-  /** Early-stopping minimum improvement of val_loss (default 0.01). */
+  /** Early-stopping minimum improvement of the monitored metric (default 0.01). */
   minDelta?: number;
 }
 
@@ -97,8 +112,20 @@ export async function trainModel(
   const epochs = options.epochs ?? TRAIN_DEFAULTS.epochs;
   const batchSize = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
-  const learningRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
   const batches = Math.ceil(train.count / batchSize);
+  const schedule = {
+    schedule: options.schedule ?? TRAIN_DEFAULTS.schedule,
+    peak: options.learningRate ?? TRAIN_DEFAULTS.learningRate,
+    epochs,
+    warmupEpochs: options.warmupEpochs ?? TRAIN_DEFAULTS.warmupEpochs,
+    stepsPerEpoch: batches
+  };
+  const augment = {
+    shiftFlip: options.augment ?? TRAIN_DEFAULTS.augment,
+    erase: options.erase ?? TRAIN_DEFAULTS.erase
+  };
+  const smoothing = options.labelSmoothing ?? TRAIN_DEFAULTS.labelSmoothing;
+  const preciseCount = options.preciseBatchNorm ?? TRAIN_DEFAULTS.preciseBatchNorm;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const xsBuffer = new Float32Array(batchSize * IMAGE_PIXELS);
   const ysBuffer = new Int32Array(batchSize);
@@ -113,17 +140,21 @@ export async function trainModel(
     let lossSum = 0;
     let correctSum = 0;
     let seen = 0;
+    let learningRate = schedule.peak;
     for (let b = 0; b < batches; b++) {
+      learningRate = learningRateAt((epoch - 1) * batches + b, schedule);
+      setLearningRate(optimizer, learningRate);
       const n = Math.min(batchSize, train.count - b * batchSize);
       for (let i = 0; i < n; i++) {
         const j = order[b * batchSize + i];
         xsBuffer.set(train.xs.subarray(j * IMAGE_PIXELS, (j + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
         ysBuffer[i] = train.ys[j];
       }
-      if (options.augment) augmentBatch(xsBuffer, n, augmentRandom);
+      if (augment.shiftFlip || augment.erase > 0)
+        augmentBatch(xsBuffer, n, augmentRandom, {shiftFlip: augment.shiftFlip, erase: augment.erase});
       // Dropout masks depend only on (seed, epoch, batch), like the order: runs are reproducible.
       const {loss, correct} = withDropoutSeed(`${seed}:${epoch}:${b}`, () =>
-        trainStep(model, optimizer, vars, xsBuffer, ysBuffer, n)
+        trainStep(model, optimizer, vars, xsBuffer, ysBuffer, n, smoothing)
       );
       lossSum += loss * n;
       correctSum += correct;
@@ -144,12 +175,20 @@ export async function trainModel(
         if (effects.shouldStop()) return {state, interrupted: true};
       }
     }
+    // Exact statistics of the (unaugmented) training images, in a fixed order: what inference will see.
+    if (preciseCount > 0) recomputeBatchNormStatistics(model, train, preciseCount);
     const seconds = (performance.now() - started) / 1000;
     const val = await predictAll(model, validation, 500);
-    const es = updateEarlyStopping(state.earlyStopping, epoch, val.loss, {
-      minDelta: options.minDelta,
-      patience: options.patience
-    });
+    const es = updateEarlyStopping(
+      state.earlyStopping,
+      epoch,
+      {valLoss: val.loss, valAccuracy: val.accuracy},
+      {
+        monitor: options.monitor ?? TRAIN_DEFAULTS.monitor,
+        minDelta: options.minDelta ?? TRAIN_DEFAULTS.minDelta,
+        patience: options.patience ?? TRAIN_DEFAULTS.patience
+      }
+    );
     const log: EpochLog = {
       epoch,
       loss: lossSum / seen,
@@ -169,13 +208,22 @@ export async function trainModel(
   return {state, interrupted: false};
 }
 
+/**
+ * TF.js optimizers read their public-in-Python but protected-in-TypeScript `learningRate` field at
+ * every step (Adam, SGD, RMSProp alike) and have no setter: writing it is how a schedule drives them.
+ */
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as {learningRate: number}).learningRate = rate;
+}
+
 function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   vars: tf.Variable[],
   xsBuffer: Float32Array,
   ysBuffer: Int32Array,
-  n: number
+  n: number,
+  smoothing: number
 ): {loss: number; correct: number} {
   let correctTensor: tf.Scalar | undefined;
   const lossTensor = tf.tidy(() => {
@@ -185,7 +233,7 @@ function trainStep(
       () => {
         const probs = model.apply(xs, {training: true}) as tf.Tensor2D;
         correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, 1), ys), "int32")));
-        return sparseCategoricalCrossentropy(probs, ys);
+        return smoothing > 0 ? smoothedCrossentropy(probs, ys, smoothing) : sparseCategoricalCrossentropy(probs, ys);
       },
       true,
       vars
@@ -196,4 +244,12 @@ function trainStep(
   const correct = correctTensor ? correctTensor.dataSync()[0] : 0;
   correctTensor?.dispose();
   return {loss, correct};
+}
+
+/** Cross-entropy against targets (1 − ε) one-hot + ε / classes (Szegedy et al. 2016, "label smoothing"). */
+function smoothedCrossentropy(probs: tf.Tensor2D, ys: tf.Tensor1D, epsilon: number): tf.Scalar {
+  const classes = probs.shape[1];
+  const targets = tf.add(tf.mul(tf.oneHot(ys, classes), 1 - epsilon), epsilon / classes);
+  const logProbs = tf.log(tf.clipByValue(probs, 1e-7, 1));
+  return tf.neg(tf.mean(tf.sum(tf.mul(targets, logProbs), 1)));
 }
