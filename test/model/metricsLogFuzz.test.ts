@@ -50,7 +50,9 @@ describe("readEpochLogs on a damaged copy of the shipped run's metrics.jsonl", (
   const FLIP_RUNS = 300;
   const CUT_RUNS = 150;
   it(`keeps every untouched line and returns only well-typed ones (${FLIP_RUNS} bit-flip cases)`, async () => {
-    expect(lines).toHaveLength(12);
+    // The fixture parsed: epochs 1, 2, … in order.
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.map((l) => l.value.epoch)).toEqual(lines.map((_, i) => i + 1));
     let n = 0;
     let kept = 0;
     await fc.assert(

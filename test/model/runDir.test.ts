@@ -2,7 +2,7 @@
  * The run folder's resumable state: a commit cut short leaves the previous one intact, the best
  * epoch's weights can be put back into `model/`, and runs saved before epoch folders still load.
  */
-import {existsSync, mkdtempSync, readdirSync, rmSync} from "node:fs";
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
@@ -96,14 +96,24 @@ describe("saveTrainState() and loadTrainState()", () => {
     });
   });
 
-  it("still loads a run saved with model and optimizer directly in last/ (the shipped run)", async () => {
-    const run = "models/fashion-cnn/run";
+  it("still loads a run saved with model and optimizer directly in last/ (the layout before epoch folders)", async () => {
+    // That layout, made from the shipped run: its last epoch's folder's files flat in last/.
+    const shipped = join("models/fashion-cnn/run", LAST_DIR);
+    const savedState = JSON.parse(readFileSync(join(shipped, "state.json"), "utf8")) as TrainState;
+    const epochDir = join(shipped, `epoch-${String(savedState.epoch).padStart(4, "0")}`);
+    const run = mkdtempSync(join(tmpdir(), "fmnist-flat-run-"));
+    mkdirSync(join(run, LAST_DIR));
+    for (const name of readdirSync(epochDir)) copyFileSync(join(epochDir, name), join(run, LAST_DIR, name));
+    copyFileSync(join(shipped, "state.json"), join(run, LAST_DIR, "state.json"));
     expect(existsSync(join(run, LAST_DIR, "model.json"))).toBe(true);
     const optimizer = tf.train.adam();
     const {model, state} = await loadTrainState(run, optimizer);
-    expect(state.epoch).toBe(12);
+    expect(state.epoch).toBe(savedState.epoch);
     expect(optimizer.iterations).toBeGreaterThan(0);
     expect(model.outputs[0].shape).toEqual([null, 10]);
     await restoreBestCheckpoint(run, state); // no epoch folders: leaves model/ alone
+    expect(existsSync(join(run, "model"))).toBe(false);
+    model.dispose();
+    rmSync(run, {recursive: true, force: true});
   });
 });

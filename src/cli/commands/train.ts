@@ -87,9 +87,7 @@ async function trainInRun(run: string, options: TrainCommandOptions, effects: Ef
     ...stripUndefined(options)
   };
   if (options.resume) {
-    const saved = await readConfig(options.resume);
-    // Saved settings win, except the ones a user may sensibly change when resuming.
-    config = {...saved, epochs: options.epochs ?? saved.epochs, resume: options.resume};
+    config = resumeConfig(await readConfig(options.resume), options);
   }
   const backend = await selectBackend(config.backend);
   logger.info(`backend: ${backend}`);
@@ -237,6 +235,27 @@ async function trainInRun(run: string, options: TrainCommandOptions, effects: Ef
     `done: best epoch ${result.state.earlyStopping.bestEpoch}, test accuracy ${formatPercent(evaluation.accuracy)}; model in ${join(run, MODEL_DIR)}`
   );
   return run;
+}
+
+/**
+ * The recipe of runs started before issue 16 (their config.json has none of these keys): a resumed run
+ * keeps the recipe it started with, not today's defaults (a loss-based early-stopping state read as an
+ * accuracy-based one would checkpoint anything).
+ */
+const RECIPE_BEFORE_ISSUE_16: TrainOptions = {
+  schedule: "constant",
+  warmupEpochs: 0,
+  augment: false,
+  erase: 0,
+  labelSmoothing: 0,
+  preciseBatchNorm: 0,
+  monitor: "val_loss",
+  patience: 3
+};
+
+/** The settings of a resumed run: the saved ones win, except the ones a user may sensibly change when resuming. */
+export function resumeConfig(saved: TrainCommandOptions, options: TrainCommandOptions): TrainCommandOptions {
+  return {...RECIPE_BEFORE_ISSUE_16, ...saved, epochs: options.epochs ?? saved.epochs, resume: options.resume};
 }
 
 /** Best validation accuracy below which a run is called near chance (chance is 10 %). */
