@@ -18,7 +18,11 @@ describe("dashboard run summary", () => {
       metrics: {bestEpoch: number};
     };
     expect(bestEpoch(points)?.epoch).toBe(metadata.metrics.bestEpoch);
-    expect(runSummaryText(points)).toMatch(new RegExp(`^${lines} epochs; best validation loss 0\\.\\d{4} at epoch 8`));
+    expect(runSummaryText(points)).toMatch(
+      new RegExp(
+        `^${lines} epochs; checkpoint at epoch ${metadata.metrics.bestEpoch}: validation accuracy \\d+\\.\\d\\d%, loss 0\\.\\d{4}$`
+      )
+    );
   });
 
   it("keeps the last copy of a repeated epoch (a resumed run) and skips incomplete lines and NaN metrics", () => {
@@ -39,6 +43,18 @@ describe("dashboard run summary", () => {
       [2, 0.4]
     ]);
     expect(bestEpoch(points)?.epoch).toBe(2);
+  });
+
+  it("takes the last epoch the log marks as checkpoint, whatever its loss; the lowest loss without marks", () => {
+    const rest = {learning_rate: 0.001, seconds: 1, images_per_second: 100};
+    const logs = [
+      {epoch: 1, loss: 0.9, accuracy: 0.6, val_loss: 0.3, val_accuracy: 0.9, checkpoint: true, ...rest},
+      {epoch: 2, loss: 0.5, accuracy: 0.8, val_loss: 0.2, val_accuracy: 0.89, checkpoint: false, ...rest},
+      {epoch: 3, loss: 0.4, accuracy: 0.85, val_loss: 0.25, val_accuracy: 0.93, checkpoint: true, ...rest},
+      {epoch: 4, loss: 0.3, accuracy: 0.9, val_loss: 0.24, val_accuracy: 0.92, checkpoint: false, ...rest}
+    ];
+    expect(bestEpoch(epochPoints(logs))?.epoch).toBe(3);
+    expect(bestEpoch(epochPoints(logs.map((l) => ({...l, checkpoint: false}))))?.epoch).toBe(2);
   });
 
   it("says when there is no epoch yet", () => {
