@@ -66,25 +66,3 @@ export async function featuresOf(
   const r = await embedAll(model, {xs, ys: new Uint8Array(count), count}, {onBatch});
   return featureSet(head, count, r.embeddings, r.probabilities);
 }
-
-/** The rows of several feature sets, one after another. */
-export function concatFeatures(sets: FeatureSet[]): FeatureSet {
-  const cat = (pick: (s: FeatureSet) => Float32Array) => {
-    const out = new Float32Array(sets.reduce((n, s) => n + pick(s).length, 0));
-    let offset = 0;
-    for (const s of sets) {
-      out.set(pick(s), offset);
-      offset += pick(s).length;
-    }
-    return out;
-  };
-  const {dims, classes} = sets[0];
-  return {
-    count: sets.reduce((n, s) => n + s.count, 0),
-    dims,
-    classes,
-    embeddings: cat((s) => s.embeddings),
-    logits: cat((s) => s.logits),
-    probabilities: cat((s) => s.probabilities)
-  };
-}
