@@ -20,7 +20,7 @@ import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import {readMetadata, writeMetadata} from "../../node/model/metadataFile.js";
-import {writeOodStats} from "../../node/model/oodStatsFile.js";
+import {assertOodStatsWritable, writeOodStats} from "../../node/model/oodStatsFile.js";
 import {oodBenchmarkGroups, viewsOf} from "../../node/ood/benchmark.js";
 
 /** The score chosen by bench/ood.ts (docs/ood.md) and its neighbour count. */
@@ -63,6 +63,7 @@ export interface Calibration {
 export async function calibrateCommand(options: CalibrateOptions, effects: Effects): Promise<Calibration> {
   await selectBackend(options.backend);
   const path = options.model ?? DEFAULT_MODEL_DIR;
+  await assertOodStatsWritable(path); // before minutes of work, not after
   const {model, format} = await loadAnyModel(path); // a damaged metadata.json is refused before minutes of work
   const mirror = options.tta ?? true;
   try {

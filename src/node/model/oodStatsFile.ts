@@ -42,8 +42,8 @@ export async function readOodStats(modelPath: string): Promise<OodStats | undefi
   return parseOodStats(bytes, path);
 }
 
-/** Writes the statistics atomically; refuses to replace a file that is not one of ours. Returns the path. */
-export async function writeOodStats(modelPath: string, stats: OodStats): Promise<string> {
+/** Throws a {@link UserError} when the statistics file's place holds a file this tool did not write. */
+export async function assertOodStatsWritable(modelPath: string): Promise<string> {
   const path = await oodStatsPath(modelPath);
   const existing = await readRegularFile(path, MAX_OOD_STATS_BYTES, "statistics file").catch((error: unknown) => {
     if (isEnoent(error)) return undefined;
@@ -52,6 +52,12 @@ export async function writeOodStats(modelPath: string, stats: OodStats): Promise
   if (existing && !isOodStatsFile(existing)) {
     throw new UserError(`${path} exists and was not written by fmnist calibrate; move it away first`);
   }
+  return path;
+}
+
+/** Writes the statistics atomically; refuses to replace a file that is not one of ours. Returns the path. */
+export async function writeOodStats(modelPath: string, stats: OodStats): Promise<string> {
+  const path = await assertOodStatsWritable(modelPath);
   await writeFileAtomic(path, serialiseOodStats(stats));
   return path;
 }
