@@ -63,7 +63,9 @@ for (const k of values.k.split(",").map(Number)) {
 }
 
 const names = groups.map((g) => g.name);
-console.log(`model ${modelPath}; ${train.count} training images (kNN bank ${values.bank}); TTA ${mirror ? "on" : "off"}`);
+console.log(
+  `model ${modelPath}; ${train.count} training images (kNN bank ${values.bank}); TTA ${mirror ? "on" : "off"}`
+);
 console.log(`OOD benchmark (${groups.reduce((n, g) => n + g.count, 0)} inputs):`);
 for (const g of groups) console.log(`- ${g.name} (${g.count}): ${g.description}`);
 console.log("");

@@ -29,7 +29,8 @@ function oneErrorLine(stderr: string): string {
 }
 
 /** The seed's .h5 has no statistics file beside it: classify says so, and how to make one. */
-const NO_STATISTICS = /^warning: .*seed-model\.h5 has no out-of-distribution statistics, .*`fmnist calibrate --model .*seed-model\.h5`$/;
+const NO_STATISTICS =
+  /^warning: .*seed-model\.h5 has no out-of-distribution statistics, .*`fmnist calibrate --model .*seed-model\.h5`$/;
 
 let dir: string;
 beforeAll(() => {

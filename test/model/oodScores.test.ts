@@ -52,13 +52,16 @@ describe("out-of-distribution scores on real features", () => {
       const row = z.subarray(i * 10, i * 10 + 10);
       const m = Math.max(...row);
       const sum = row.reduce((s, v) => s + Math.exp(v - m), 0);
-      for (let c = 0; c < 10; c++) expect(Math.exp(row[c] - m) / sum).toBeCloseTo(test.given.probabilities[i * 10 + c], 5);
+      for (let c = 0; c < 10; c++)
+        expect(Math.exp(row[c] - m) / sum).toBeCloseTo(test.given.probabilities[i * 10 + c], 5);
     }
   });
 
   it("every score separates the test images from non-garments better than chance; kNN well", () => {
     const table = OOD_METHODS.map((method) => evaluateMethod(stats, method, test, ood));
-    console.log(table.map((r) => `${r.method}: AUROC ${r.auroc.toFixed(3)}, detection ${r.detection.toFixed(3)}`).join("\n"));
+    console.log(
+      table.map((r) => `${r.method}: AUROC ${r.auroc.toFixed(3)}, detection ${r.detection.toFixed(3)}`).join("\n")
+    );
     for (const r of table) {
       expect(r.auroc, r.method).toBeGreaterThan(0.6);
       expect(r.falseAlarmRate, r.method).toBeLessThan(0.12); // 5 % on the even half, measured on the odd half

@@ -67,7 +67,9 @@ describe("test-time augmentation on real test images", () => {
       if (given.predicted === test.ys[i]) raw++;
       if (judged.predicted === test.ys[i]) tta++;
     }
-    console.log(`accuracy on ${test.count} test images: raw ${raw / test.count}, with the mirror image ${tta / test.count}`);
+    console.log(
+      `accuracy on ${test.count} test images: raw ${raw / test.count}, with the mirror image ${tta / test.count}`
+    );
     expect(raw / test.count).toBeGreaterThan(0.8);
     expect(tta / test.count).toBeGreaterThan(0.8);
   });

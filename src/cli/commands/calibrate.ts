@@ -120,6 +120,11 @@ async function recordInMetadata(path: string, method: OodMethod, falseAlarmRate:
   if (!metadata) return;
   const rest: ModelMetadata = {...metadata};
   delete rest.ood;
-  const metrics = {...(metadata.metrics ?? {}), oodMethod: method, oodTestFalseAlarmRate: falseAlarmRate, oodAuroc: auroc};
+  const metrics = {
+    ...(metadata.metrics ?? {}),
+    oodMethod: method,
+    oodTestFalseAlarmRate: falseAlarmRate,
+    oodAuroc: auroc
+  };
   await writeMetadata(dir, {...rest, metrics});
 }

@@ -14,7 +14,7 @@ export function auroc(inScores: ArrayLike<number>, outScores: ArrayLike<number>)
     ...Array.from(outScores, (v) => ({v, out: true}))
   ].sort((a, b) => a.v - b.v);
   let rankSum = 0;
-  for (let i = 0; i < pooled.length; ) {
+  for (let i = 0; i < pooled.length;) {
     let j = i;
     while (j < pooled.length && pooled[j].v === pooled[i].v) j++;
     const rank = (i + j + 1) / 2; // mean of the 1-based ranks i+1 … j

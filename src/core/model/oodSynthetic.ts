@@ -43,7 +43,8 @@ export function noiseGroup(n: number, seed = 1): OodGroup {
         const [dy, dx] = [fy - y0, fx - x0];
         const at = (y: number, x: number) => g[Math.min(6, y) * 7 + Math.min(6, x)];
         return (
-          (1 - dy) * ((1 - dx) * at(y0, x0) + dx * at(y0, x0 + 1)) + dy * ((1 - dx) * at(y0 + 1, x0) + dx * at(y0 + 1, x0 + 1))
+          (1 - dy) * ((1 - dx) * at(y0, x0) + dx * at(y0, x0 + 1)) +
+          dy * ((1 - dx) * at(y0 + 1, x0) + dx * at(y0 + 1, x0 + 1))
         );
       })
     );
@@ -52,7 +53,9 @@ export function noiseGroup(n: number, seed = 1): OodGroup {
     images.push(Float32Array.from({length: IMAGE_PIXELS}, () => (random() < 0.1 ? (random() < 0.5 ? 1 : 0) : 0)));
   }
   for (let i = 0; i < n; i++) {
-    images.push(Float32Array.from({length: IMAGE_PIXELS}, () => Math.min(1, Math.max(0, 0.5 + 0.25 * gaussian(random)))));
+    images.push(
+      Float32Array.from({length: IMAGE_PIXELS}, () => Math.min(1, Math.max(0, 0.5 + 0.25 * gaussian(random))))
+    );
   }
   return group("noise", `${n} each of uniform, smooth (bilinear 7×7), salt-and-pepper and Gaussian noise`, images);
 }
@@ -93,13 +96,25 @@ export function transformedGroups(xs: Float32Array, n: number, seed = 2): OodGro
     });
   const shifts = Array.from({length: total}, () => [random() < 0.5 ? -10 : 10, random() < 0.5 ? -10 : 10]);
   return [
-    group("inverted", `${n} test images with inverted grey levels`, make((i, y, x) => 1 - pixel(xs, i, y, x))),
+    group(
+      "inverted",
+      `${n} test images with inverted grey levels`,
+      make((i, y, x) => 1 - pixel(xs, i, y, x))
+    ),
     group(
       "shifted",
       `${n} test images shifted 10 px diagonally (partly out of frame)`,
       make((i, y, x) => pixel(xs, i, y - shifts[i][0], x - shifts[i][1]))
     ),
-    group("rotated90", `${n} test images turned 90°`, make((i, y, x) => pixel(xs, i, x, S - 1 - y))),
-    group("upsideDown", `${n} test images turned 180°`, make((i, y, x) => pixel(xs, i, S - 1 - y, S - 1 - x)))
+    group(
+      "rotated90",
+      `${n} test images turned 90°`,
+      make((i, y, x) => pixel(xs, i, x, S - 1 - y))
+    ),
+    group(
+      "upsideDown",
+      `${n} test images turned 180°`,
+      make((i, y, x) => pixel(xs, i, S - 1 - y, S - 1 - x))
+    )
   ];
 }
