@@ -105,6 +105,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       clearTimeout(settle);
       stepsBox.replaceChildren(stepsStrip(prepared.steps));
       results.clear("The pad is empty: draw a garment.");
+      root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
       return;
     }
     const t0 = performance.now();

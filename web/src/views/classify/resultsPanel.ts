@@ -20,6 +20,7 @@ const NOT_A_GARMENT_SENTENCE = `${NOT_A_GARMENT.replace(/^t/, "T")}.`;
 
 /** `calibrated`: the model has out-of-distribution statistics (without them nothing is flagged, and the panel says so). */
 export function resultsPanel(calibrated: boolean): ResultsPanel {
+  const closest = h("p", {class: "muted small closest", hidden: true}, "Closest class:");
   const label = h("p", {class: "prediction", "data-testid": "prediction"}, "—");
   const confidence = h("p", {class: "confidence muted"}, "Choose an image, draw, or start the webcam.");
   const warning = h("p", {class: "ood-warning", "data-testid": "ood-warning", role: "status", hidden: true});
@@ -47,6 +48,7 @@ export function resultsPanel(calibrated: boolean): ResultsPanel {
     {class: "panel results", "aria-labelledby": "results-heading"},
     h("h2", {id: "results-heading"}, "Prediction"),
     warning,
+    closest,
     label,
     confidence,
     details,
@@ -59,7 +61,8 @@ export function resultsPanel(calibrated: boolean): ResultsPanel {
       const flagged = verdict?.ood === true;
       warning.hidden = !flagged;
       warning.textContent = flagged ? `⚠ ${NOT_A_GARMENT_SENTENCE}` : "";
-      label.textContent = flagged ? `Closest class: ${CLASS_NAMES[predicted]}` : CLASS_NAMES[predicted];
+      closest.hidden = !flagged;
+      label.textContent = CLASS_NAMES[predicted];
       confidence.textContent = `${percent(probabilities[predicted])} probability (mean of the image and its mirror image)`;
       details.hidden = !flagged;
       details.textContent = flagged && verdict ? `Details: ${verdict.details}` : "";
@@ -76,6 +79,7 @@ export function resultsPanel(calibrated: boolean): ResultsPanel {
     },
     clear(message) {
       warning.hidden = true;
+      closest.hidden = true;
       details.hidden = true;
       label.textContent = "—";
       confidence.textContent = message;
