@@ -24,7 +24,7 @@ export async function oodBenchmarkGroups(testXs: Float32Array, perKind = 100): P
   ];
 }
 
-/** Features of images as given and, with `mirror`, of their mirror images. */
+/** Features of images as given and, with `mirror`, of their mirror images (progress counts both). */
 export async function viewsOf(
   model: tf.LayersModel,
   head: DenseHead,
@@ -33,5 +33,7 @@ export async function viewsOf(
   onBatch?: (done: number, total: number) => void
 ): Promise<Views> {
   const given = await featuresOf(model, head, xs, onBatch);
-  return mirror ? {given, mirrored: await featuresOf(model, head, mirrorImages(xs), onBatch)} : {given};
+  if (!mirror) return {given};
+  const mirrored = await featuresOf(model, head, mirrorImages(xs), (done, total) => onBatch?.(total + done, 2 * total));
+  return {given, mirrored};
 }
