@@ -73,10 +73,13 @@ describe("out-of-distribution detection in the CLI", () => {
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/seed\.h5\.ood-stats\.bin; false alarms on the test set: [\d.]+ ?%/);
     expect(sha(model)).toBe(before);
-    const r = await runCli(["classify", "sample_images/not_fashion_chessboard.png", "--model", model], 120_000);
+    // Used: no warning about missing statistics, and the verdict's numbers come from the kNN rule.
+    const r = await runCli(["classify", "sample_images/sneaker.jpg", "--model", model, "--json"], 120_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/: this does not look like a Fashion-MNIST garment; closest: /);
+    const o = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect([o.label, o.oodChecked]).toEqual(["Sneaker", true]);
+    expect(o.oodReason).toMatch(/^kNN distance \d+\.\d+ (>|≤) \d+\.\d+ /);
   }, 900_000);
 
   it("calibrate refuses to overwrite a file it did not write where the statistics go (exit 1, file unchanged)", async () => {
