@@ -45,11 +45,11 @@ const VARIANTS: [string, string, string][] = [
     'field "classNames" is wrong: expected array, received string'
   ],
   ["class-names-empty", damaged((m) => (m.classNames = [])), 'field "classNames" is wrong: Too small'],
-  ["ood-7", damaged((m) => (m.ood = 7)), 'field "ood" is wrong: expected object, received number'],
+  ["metrics-7", damaged((m) => (m.metrics = 7)), 'field "metrics" is wrong: expected record, received number'],
   [
-    "centroids-null",
-    damaged((m) => ((m.ood as Record<string, unknown>).centroids = null)),
-    'field "ood.centroids" is wrong: expected array, received null'
+    "input-shape-null",
+    damaged((m) => ((m.input as Record<string, unknown>).shape = null)),
+    'field "input.shape" is wrong: expected array, received null'
   ]
 ];
 
@@ -76,8 +76,8 @@ describe("a damaged metadata.json", () => {
   const runs = (
     [
       ["classify", "truncated"],
-      ["classify", "centroids-null"],
-      ["evaluate", "ood-7"],
+      ["classify", "input-shape-null"],
+      ["evaluate", "metrics-7"],
       ["calibrate", "class-names-empty"],
       ["export", "class-names-string"]
     ] as const

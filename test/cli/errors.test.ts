@@ -161,9 +161,9 @@ describe("errors: exit 1", () => {
     );
   });
 
-  it.concurrent("calibrate on a Keras .h5 file", async () => {
+  it.concurrent("calibrate on a missing Keras .h5 file", async () => {
     const r = await runCli(["calibrate", "--model", join(root, "model.h5")]);
-    expectError(r, 1, "calibrate needs a TF.js model folder (it writes metadata.json)");
+    expectError(r, 1, `Model not found: ${join(root, "model.h5")}`);
   });
 
   it.concurrent("logs on a folder without event files", async () => {

@@ -162,7 +162,7 @@ describe("classify view", () => {
     await page.setInputFiles("#file-input", "sample_images/not_fashion_chessboard.png");
     await page.waitForSelector('[data-testid="ood-warning"]:not([hidden])');
     expect(await page.textContent('[data-testid="ood-warning"]')).toMatch(
-      /looks unlike Fashion-MNIST: (low confidence|embedding far from the class centroid)/
+      /^⚠ This does not look like a Fashion-MNIST garment\.$/
     );
     // Every tensor of a prediction, its CAM and its feature maps is freed: only the model's stay.
     await settled(page);
@@ -244,6 +244,9 @@ describe("classify view", () => {
     await press("Delete");
     await settled(page);
     expect((await canvasStats(page, '[data-testid="draw-pad"]')).spread).toBe(0);
+    // An empty pad is not classified: no class is shown.
+    expect(await page.textContent(PREDICTION)).toBe("—");
+    expect(await page.textContent(".results .confidence")).toBe("The pad is empty: draw a garment.");
     expect(app.errors).toEqual([]);
   });
 

@@ -129,9 +129,13 @@ describe("renderReport", () => {
     expect(html).not.toMatch(/src="(?!data:)/);
     expect(html).toContain("Prediction: <strong>Bag</strong> with probability 0.9100");
     expect(html).toContain("photos/bag &lt;1&gt;.jpg"); // the file name is escaped
-    expect(html).not.toContain("unlike Fashion-MNIST");
-    const ood = renderReport({...input, ood: true, oodReason: "low confidence (0.41 < 0.5)"}, files);
-    expect(ood).toContain("unlike Fashion-MNIST: low confidence (0.41 &lt; 0.5)");
+    expect(html).not.toContain("does not look like");
+    const ood = renderReport({...input, ood: true, oodReason: "kNN distance 0.912 > 0.402"}, files);
+    // Said plainly first; the class after it, the numbers on their own line.
+    expect(ood).toContain(
+      '<p class="verdict"><span class="ood">This does not look like a Fashion-MNIST garment.</span> The closest class is <strong>Bag</strong> (probability 0.9100).</p>'
+    );
+    expect(ood).toContain("<p>Details: kNN distance 0.912 &gt; 0.402</p>");
   });
 });
 

@@ -15,7 +15,6 @@ import {afterAll, describe, expect, it} from "vitest";
 import {FormatError} from "../../src/core/errors.js";
 import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
 import {readMetadata} from "../../src/node/model/metadataFile.js";
-import {detectOod} from "../../src/core/model/ood.js";
 
 const real = readFileSync(join(DEFAULT_MODEL_DIR, "metadata.json"), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "fmnist-metadata-fuzz-"));
@@ -46,13 +45,7 @@ function mutate(value: Json, path: Path, replacement: Json | undefined): Json {
 /** What classify does with the metadata; must not throw. */
 function useLikeClassify(metadata: Awaited<ReturnType<typeof readMetadata>>): void {
   if (!metadata) return;
-  const names = metadata.classNames;
-  const probabilities = new Float32Array(names.length).fill(0.05);
-  probabilities[1] = 0.9;
-  const dim = (metadata.ood as {centroids?: number[][]} | undefined)?.centroids?.[0]?.length ?? 64;
-  const flag = detectOod(probabilities, new Float32Array(dim).fill(0.5), 1, metadata.ood as never);
-  expect(typeof names[1]).toBe("string");
-  expect(typeof flag.ood).toBe("boolean");
+  expect(metadata.classNames.every((name) => typeof name === "string" && name.length > 0)).toBe(true);
 }
 
 describe("readMetadata on damaged copies of the shipped metadata.json", () => {
@@ -95,11 +88,11 @@ describe("readMetadata on damaged copies of the shipped metadata.json", () => {
 
   it("names the wrong field", async () => {
     const cases: [string, (m: Record<string, unknown>) => void, string][] = [
-      ["ood: 7", (m) => (m.ood = 7), 'field "ood" is wrong: expected object, received number'],
+      ["metrics: 7", (m) => (m.metrics = 7), 'field "metrics" is wrong: expected record, received number'],
       [
-        "centroids null",
-        (m) => ((m.ood as Record<string, unknown>).centroids = null),
-        'field "ood.centroids" is wrong: expected array, received null'
+        "input.shape null",
+        (m) => ((m.input as Record<string, unknown>).shape = null),
+        'field "input.shape" is wrong: expected array, received null'
       ],
       [
         "classNames a string",

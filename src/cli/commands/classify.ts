@@ -13,8 +13,9 @@ import {decodeImageFile} from "../../node/image/decode.js";
 import {preprocess, type PreprocessName} from "../../core/image/preprocess.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
-import {detectOod, type OodStats} from "../../core/model/ood.js";
 import {forward} from "../../core/model/forward.js";
+import {readOodStats} from "../../node/model/oodStatsFile.js";
+import {classifierOf, judgeInput} from "../../core/model/ttaPrediction.js";
 import {cam, gradCam} from "../../core/viz/cam.js";
 
 export interface ClassifyOptions {
@@ -32,6 +33,8 @@ export interface ClassifyOptions {
   camLayer?: string;
   /** Class explained by CAM / Grad-CAM (default: the predicted class). */
   camClass?: string;
+  /** Average the prediction with the mirror image's (default true). */
+  tta?: boolean;
   backend?: BackendName;
 }
 
@@ -41,8 +44,13 @@ export interface ClassifyResult {
   score: number;
   top: {label: string; score: number}[];
   probabilities: Record<string, number>;
+  /** Flagged as not like a Fashion-MNIST garment (false when the model has no statistics: see `oodChecked`). */
   ood: boolean;
+  oodChecked: boolean;
+  /** The numbers behind the flag, for a details line. */
   oodReason?: string;
+  /** Whether the probabilities are the mean of the image's and its mirror image's. */
+  tta: boolean;
   plotDir?: string;
 }
 
@@ -73,6 +81,7 @@ export async function classifyCommand(
   const files = await expand(options.images);
   await selectBackend(options.backend);
   const {model, metadata} = await loadAnyModel(options.model ?? DEFAULT_MODEL_DIR);
+  const classifier = classifierOf(model);
   const classNames = (metadata?.classNames as string[] | undefined) ?? [...CLASS_NAMES];
   let camClass: number | undefined;
   if (options.camClass !== undefined) {
@@ -86,7 +95,14 @@ export async function classifyCommand(
       `--cam-layer: no layer "${options.camLayer}"; layers: ${model.layers.map((l) => l.name).join(", ")}`
     );
   }
-  const ood = metadata?.ood as OodStats | undefined;
+  const modelPath = options.model ?? DEFAULT_MODEL_DIR;
+  const stats = await readOodStats(modelPath);
+  if (!stats) {
+    effects.log.warn(
+      `${modelPath} has no out-of-distribution statistics, so images unlike Fashion-MNIST are not flagged; make them with \`fmnist calibrate --model ${modelPath}\``
+    );
+  }
+  const tta = options.tta ?? true;
   const plotRoot = options.plotDir ?? "visualisations";
   const usedDirs = new Set<string>();
   let ok = 0;
@@ -95,19 +111,22 @@ export async function classifyCommand(
     try {
       const rgb = await decodeImageFile(file);
       const pre = preprocess(rgb, options.preprocess ?? "fashion");
-      const pass = forward(model, pre.input);
-      const probs = pass.probabilities;
+      const pass = forward(model, pre.input); // CAM and feature maps: the image as given
+      const judged = await judgeInput(classifier, pre.input, pass, {tta, stats: stats ?? undefined});
+      const probs = judged.probabilities;
       const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
       const predicted = order[0];
-      const flag = detectOod(probs, pass.embedding, predicted, ood);
+      const flag = judged.verdict;
       const result: ClassifyResult = {
         file,
         label: classNames[predicted],
         score: probs[predicted],
         top: order.slice(0, options.top ?? 1).map((i) => ({label: classNames[i], score: probs[i]})),
         probabilities: Object.fromEntries(classNames.map((c, i) => [c, probs[i]])),
-        ood: flag.ood,
-        ...(flag.reason ? {oodReason: flag.reason} : {})
+        ood: flag?.ood ?? false,
+        oodChecked: flag !== undefined,
+        ...(flag ? {oodReason: flag.details} : {}),
+        tta
       };
       if (options.savePlots) {
         let dir = plotRoot;
@@ -124,8 +143,8 @@ export async function classifyCommand(
           classNames,
           probabilities: probs,
           predicted,
-          ood: flag.ood,
-          oodReason: flag.reason,
+          ood: flag?.ood ?? false,
+          oodReason: flag?.details,
           steps: pre.steps,
           inputRaster: pre.inputRaster,
           layers: pass.layers,

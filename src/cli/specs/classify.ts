@@ -18,10 +18,11 @@ export const classify = command({
       PREPROCESS_NAMES,
       "fashion (default: trim, resize, sharpen, pad, negate, like Fashion-MNIST) or plain (grey + resize)"
     ),
-    json: flag.switch("print one JSON object per image per line: file, label, score, probabilities, ood"),
+    json: flag.switch("print one JSON object per image per line: file, label, score, probabilities, ood, oodReason"),
     top: flag.int("K", "print the K most likely classes (default 1)"),
     camLayer: flag.string("NAME", "convolution layer for Grad-CAM (default: the last one)"),
     camClass: flag.string("NAME", "class explained by CAM and Grad-CAM (default: the predicted one)"),
+    noTta: flag.switch("show the raw network: no averaging with the mirror image (test-time augmentation)"),
     ...backendFlags
   },
   async run(values, images, effects) {
@@ -37,6 +38,7 @@ export const classify = command({
         top: values.top ?? 1,
         camLayer: values.camLayer,
         camClass: values.camClass,
+        tta: values.noTta !== true,
         backend: values.backend
       },
       {

@@ -2,6 +2,7 @@
 import type {PreprocessStep} from "../../core/image/preprocess.js";
 import type {Raster} from "../../core/image/raster.js";
 import type {LayerActivation} from "../../core/model/forward.js";
+import {NOT_A_GARMENT} from "../../core/model/ood.js";
 import type {HeatMap} from "../../core/viz/cam.js";
 import {escapeXml} from "../../core/viz/svg.js";
 import {pngDataUri} from "../image/encode.js";
@@ -57,10 +58,10 @@ export function renderReport(p: ClassifyPlotInput, files: PlotFile[]): string {
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(label)}: how the network saw ${escapeXml(p.file)}</title>
 <style>${STYLE}</style></head><body>
 <h1>How the network saw <code>${escapeXml(p.file)}</code></h1>
-<p class="verdict">Prediction: <strong>${escapeXml(label)}</strong> with probability ${score.toFixed(4)}${
+<p class="verdict">${
     p.ood
-      ? ` <span class="ood">(unlike Fashion-MNIST: ${escapeXml(p.oodReason ?? "out of distribution")}; treat the prediction with caution)</span>`
-      : ""
+      ? `<span class="ood">${escapeXml(NOT_A_GARMENT.replace(/^t/, "T"))}.</span> The closest class is <strong>${escapeXml(label)}</strong> (probability ${score.toFixed(4)}).</p>\n<p>Details: ${escapeXml(p.oodReason ?? "")}`
+      : `Prediction: <strong>${escapeXml(label)}</strong> with probability ${score.toFixed(4)}`
   }</p>
 ${pick(["probabilities.png"]).map(figure).join("\n")}
 <h2>1. From photo to model input</h2>

@@ -4,20 +4,20 @@ import * as tf from "@tensorflow/tfjs";
 import {METADATA_FILE, parseMetadataJson, type ModelMetadata} from "../../../src/core/formats/metadata.js";
 import {FormatError} from "../../../src/core/errors.js";
 import {mountedUrl} from "../../../src/core/formats/mounts.js";
-import type {OodStats} from "../../../src/core/model/ood.js";
+import {OOD_STATS_FILE, parseOodStats, type OodStats} from "../../../src/core/formats/oodStats.js";
 import {initBackend} from "../backend.js";
 import {DataError, fetchText, once} from "./fetchData.js";
 
 export interface LoadedModel {
   model: tf.LayersModel;
   metadata: ModelMetadata;
-  /** Out-of-distribution statistics, when the model has been calibrated. */
+  /** Out-of-distribution statistics (ood-stats.bin), when the model has been calibrated. */
   ood?: OodStats;
 }
 
 async function load(): Promise<LoadedModel> {
   await initBackend();
-  const [model, metadata] = await Promise.all([
+  const [model, metadata, ood] = await Promise.all([
     tf.loadLayersModel(mountedUrl("model", "model.json")).catch((error: unknown) => {
       throw new DataError(
         `cannot load ${mountedUrl("model", "model.json")}: ${(error as Error).message}`,
@@ -32,9 +32,24 @@ async function load(): Promise<LoadedModel> {
       } catch (error) {
         throw error instanceof FormatError ? new DataError(error.message, hint) : error;
       }
-    })
+    }),
+    loadOodStats()
   ]);
-  return {model, metadata, ood: metadata.ood as OodStats | undefined};
+  return {model, metadata, ood};
+}
+
+/** The statistics file beside the model, read through its format's owner; undefined when there is none. */
+async function loadOodStats(): Promise<OodStats | undefined> {
+  const url = mountedUrl("model", OOD_STATS_FILE);
+  const hint = "Make the statistics with `fmnist calibrate --model DIR`, then reload.";
+  const response = await fetch(url).catch(() => undefined);
+  if (!response || response.status === 404) return undefined;
+  if (!response.ok) throw new DataError(`${url}: HTTP ${response.status}`, hint);
+  try {
+    return parseOodStats(new Uint8Array(await response.arrayBuffer()), url);
+  } catch (error) {
+    throw error instanceof FormatError ? new DataError(error.message, hint) : error;
+  }
 }
 
 /** The model, loaded once (a failed load is retried on the next call). */

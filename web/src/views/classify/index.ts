@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
 import {centreDrawing, preprocess} from "../../../../src/core/image/preprocess.js";
 import {forward} from "../../../../src/core/model/forward.js";
+import {classifierOf} from "../../../../src/core/model/ttaPrediction.js";
 import {loadExport, testImage} from "../../data/exportData.js";
 import {DataError} from "../../data/fetchData.js";
 import {loadModel} from "../../data/model.js";
@@ -38,6 +39,8 @@ interface Prepared {
   input: Float32Array;
   /** Explain only once the input has been still this long (while drawing: not mid-stroke). */
   settleMs?: number;
+  /** An empty drawing pad: nothing to classify, so no prediction is shown. */
+  empty?: boolean;
 }
 
 type SourceName = "file" | "draw" | "webcam";
@@ -45,8 +48,9 @@ type SourceName = "file" | "draw" | "webcam";
 export async function mount(root: HTMLElement, {params, signal}: ViewContext): Promise<Unmount> {
   const {model, ood} = await loadModel();
   if (signal.aborted) return () => {};
+  const classifier = classifierOf(model);
 
-  const results = resultsPanel();
+  const results = resultsPanel(ood !== undefined);
   const camView = camPanel(model);
   const features = featureMaps();
   const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
@@ -97,8 +101,15 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       showMessage(error instanceof Error ? error.message : String(error));
       return;
     }
+    if (prepared.empty) {
+      clearTimeout(settle);
+      stepsBox.replaceChildren(stepsStrip(prepared.steps));
+      results.clear("The pad is empty: draw a garment.");
+      root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
+      return;
+    }
     const t0 = performance.now();
-    const prediction = await predict(model, prepared.input, ood);
+    const prediction = await predict(classifier, prepared.input, ood);
     forwardMs = performance.now() - t0;
     if (signal.aborted) return;
     stepsBox.replaceChildren(stepsStrip(prepared.steps));
@@ -139,7 +150,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
           {id: "centred", title: "Cropped to the strokes, longest edge 28, centred", raster: input}
         ],
         input: Float32Array.from(input.data, (v) => v / 255),
-        settleMs: 250
+        settleMs: 250,
+        empty: input.data.every((v) => v === 0)
       };
     });
   });

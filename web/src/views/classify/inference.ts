@@ -1,14 +1,15 @@
-/** The quick forward pass for one input (../../../../src/core/model/forward.ts) with the OOD check. */
-import type * as tf from "@tensorflow/tfjs";
+/**
+ * The quick pass for one input: the forward pass (../../../../src/core/model/forward.ts), averaged
+ * with the mirror image's (test-time augmentation), and the out-of-distribution rule when the
+ * model has statistics (../../../../src/core/model/ttaPrediction.ts).
+ */
+import type {OodStats} from "../../../../src/core/formats/oodStats.js";
+import {predictOne} from "../../../../src/core/model/forward.js";
+import {judgeInput, type Classifier, type Verdict} from "../../../../src/core/model/ttaPrediction.js";
 
-import {predictOne, type Prediction as CorePrediction} from "../../../../src/core/model/forward.js";
-import {detectOod, type OodFlag, type OodStats} from "../../../../src/core/model/ood.js";
+export type Prediction = Verdict;
 
-export interface Prediction extends CorePrediction {
-  ood: OodFlag;
-}
-
-export async function predict(model: tf.LayersModel, input: Float32Array, ood?: OodStats): Promise<Prediction> {
-  const p = await predictOne(model, input);
-  return {...p, ood: detectOod(p.probabilities, p.embedding, p.predicted, ood)};
+export async function predict(classifier: Classifier, input: Float32Array, stats?: OodStats): Promise<Prediction> {
+  const given = await predictOne(classifier.model, input);
+  return judgeInput(classifier, input, given, {tta: true, stats});
 }
