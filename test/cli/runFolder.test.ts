@@ -94,6 +94,8 @@ describe("train --out on an existing run", () => {
   }, 900_000);
 
   it("is replaced with --force: one epoch in the metrics log, only the new event files", async () => {
+    // A finished run also holds the statistics its closing calibration wrote: --force must know them as the run's.
+    expect(Object.keys(first)).toContain("model/ood-stats.bin");
     const oldEvents = Object.keys(first).filter((f) => f.startsWith("logs/"));
     expect(oldEvents).toHaveLength(2);
     // Event files are named by the second they were opened: make sure the new ones differ.

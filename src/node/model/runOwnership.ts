@@ -17,6 +17,7 @@ import {TEMP_FILE} from "../fs/atomicFile.js";
 import {LOCK_FILE, lockFolder, type FolderLock} from "../fs/lock.js";
 import {makeDir} from "../fs/makeDir.js";
 import {listTree, MARKER_FILE, readMarker, removeEmptyFolders, rmdirIfEmpty, writeMarker} from "../fs/ownedDir.js";
+import {OOD_STATS_FILE} from "../../core/formats/oodStats.js";
 import {CONFIG_FILE, LAST_DIR, MODEL_DIR} from "./runDir.js";
 
 const LOG_DIR = "logs";
@@ -29,6 +30,8 @@ const RUN_FILES = [
   /^(confusion_matrix|curves|per_class_accuracy|model)\.png$/,
   /^model\.svg$/,
   new RegExp(`^${MODEL_DIR}/${WEIGHTS}$`),
+  // The out-of-distribution statistics that the run's closing `calibrate` writes beside its model.
+  new RegExp(`^${MODEL_DIR}/${OOD_STATS_FILE.replace(".", "\\.")}$`),
   new RegExp(`^${LAST_DIR}/(state\\.json|${WEIGHTS})$`),
   new RegExp(`^${LAST_DIR}/epoch-\\d{4,}/${WEIGHTS}$`),
   new RegExp(`^${LOG_DIR}/(train|validation)/events\\.out\\.tfevents\\.${NAME}$`)
