@@ -16,6 +16,8 @@ import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import {detectOod, type OodStats} from "../../core/model/ood.js";
 import {forward} from "../../core/model/forward.js";
 import {cam, gradCam} from "../../core/viz/cam.js";
+import type {ClassifyPlotInput} from "../../node/pictures/report.js";
+import {counterfactualTarget, explainImage} from "./classifyLab.js";
 
 export interface ClassifyOptions {
   /** Image files or glob patterns. */
@@ -32,6 +34,10 @@ export interface ClassifyOptions {
   camLayer?: string;
   /** Class explained by CAM / Grad-CAM (default: the predicted class). */
   camClass?: string;
+  /** Class a counterfactual should reach (writes counterfactual.png with the plots). */
+  counterfactual?: string;
+  /** L∞ budget of the counterfactual (default 0.1). */
+  epsilon?: number;
   backend?: BackendName;
 }
 
@@ -44,6 +50,8 @@ export interface ClassifyResult {
   ood: boolean;
   oodReason?: string;
   plotDir?: string;
+  /** With --counterfactual: the class the changed image is predicted as, and whether it is the target. */
+  counterfactual?: {target: string; label: string; score: number; reached: boolean};
 }
 
 /** The command's effects, and where each image's result or failure goes as soon as it is known. */
@@ -86,6 +94,8 @@ export async function classifyCommand(
       `--cam-layer: no layer "${options.camLayer}"; layers: ${model.layers.map((l) => l.name).join(", ")}`
     );
   }
+  const target =
+    options.counterfactual === undefined ? undefined : counterfactualTarget(classNames, options.counterfactual);
   const ood = metadata?.ood as OodStats | undefined;
   const plotRoot = options.plotDir ?? "visualisations";
   const usedDirs = new Set<string>();
@@ -119,7 +129,7 @@ export async function classifyCommand(
         } catch {
           camMap = undefined; // the model has no GAP + dense head; Grad-CAM still works
         }
-        await writeClassifyPlots(dir, {
+        const plotInput: ClassifyPlotInput = {
           file,
           classNames,
           probabilities: probs,
@@ -130,9 +140,25 @@ export async function classifyCommand(
           inputRaster: pre.inputRaster,
           layers: pass.layers,
           cam: camMap,
-          gradCam: gradCam(model, pass, explained, options.camLayer)
-        });
+          gradCam: gradCam(model, pass, explained, options.camLayer),
+          lab: explainImage(model, pass, pre.input, classNames, {
+            classIndex: explained,
+            layer: options.camLayer,
+            target,
+            epsilon: options.epsilon
+          })
+        };
+        await writeClassifyPlots(dir, plotInput);
         result.plotDir = dir;
+        const cf = plotInput.lab?.counterfactual?.result;
+        if (cf) {
+          result.counterfactual = {
+            target: classNames[cf.target],
+            label: classNames[cf.predicted],
+            score: cf.probabilities[cf.predicted],
+            reached: cf.reached
+          };
+        }
       }
       effects.onResult(result);
       ok++;
