@@ -17,6 +17,8 @@ import {forward} from "../../core/model/forward.js";
 import {readOodStats} from "../../node/model/oodStatsFile.js";
 import {classifierOf, judgeInput} from "../../core/model/ttaPrediction.js";
 import {cam, gradCam} from "../../core/viz/cam.js";
+import type {ClassifyPlotInput} from "../../node/pictures/report.js";
+import {counterfactualTarget, explainImage} from "./classifyLab.js";
 
 export interface ClassifyOptions {
   /** Image files or glob patterns. */
@@ -35,6 +37,10 @@ export interface ClassifyOptions {
   camClass?: string;
   /** Average the prediction with the mirror image's (default true). */
   tta?: boolean;
+  /** Class a counterfactual should reach (writes counterfactual.png with the plots). */
+  counterfactual?: string;
+  /** L∞ budget of the counterfactual (default 0.1). */
+  epsilon?: number;
   backend?: BackendName;
 }
 
@@ -52,6 +58,8 @@ export interface ClassifyResult {
   /** Whether the probabilities are the mean of the image's and its mirror image's. */
   tta: boolean;
   plotDir?: string;
+  /** With --counterfactual: the class the changed image is predicted as, and whether it is the target. */
+  counterfactual?: {target: string; label: string; score: number; reached: boolean};
 }
 
 /** The command's effects, and where each image's result or failure goes as soon as it is known. */
@@ -103,6 +111,8 @@ export async function classifyCommand(
     );
   }
   const tta = options.tta ?? true;
+  const target =
+    options.counterfactual === undefined ? undefined : counterfactualTarget(classNames, options.counterfactual);
   const plotRoot = options.plotDir ?? "visualisations";
   const usedDirs = new Set<string>();
   let ok = 0;
@@ -138,7 +148,7 @@ export async function classifyCommand(
         } catch {
           camMap = undefined; // the model has no GAP + dense head; Grad-CAM still works
         }
-        await writeClassifyPlots(dir, {
+        const plotInput: ClassifyPlotInput = {
           file,
           classNames,
           probabilities: probs,
@@ -149,9 +159,25 @@ export async function classifyCommand(
           inputRaster: pre.inputRaster,
           layers: pass.layers,
           cam: camMap,
-          gradCam: gradCam(model, pass, explained, options.camLayer)
-        });
+          gradCam: gradCam(model, pass, explained, options.camLayer),
+          lab: explainImage(model, pass, pre.input, classNames, {
+            classIndex: explained,
+            layer: options.camLayer,
+            target,
+            epsilon: options.epsilon
+          })
+        };
+        await writeClassifyPlots(dir, plotInput);
         result.plotDir = dir;
+        const cf = plotInput.lab?.counterfactual?.result;
+        if (cf) {
+          result.counterfactual = {
+            target: classNames[cf.target],
+            label: classNames[cf.predicted],
+            score: cf.probabilities[cf.predicted],
+            reached: cf.reached
+          };
+        }
       }
       effects.onResult(result);
       ok++;

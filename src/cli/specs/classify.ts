@@ -5,11 +5,13 @@ import {flag} from "../flags.js";
 import {formatClassifyError, formatClassifyResult} from "../format/classify.js";
 
 export const classify = command({
-  summary: "classify photos; with --save-plots, show every layer's activations, CAM and Grad-CAM",
+  summary: "classify photos; with --save-plots, show every layer's activations, CAM, Grad-CAM and the attribution lab",
   positionals: "IMAGE...",
   flags: {
     ...anyModelFlag,
-    savePlots: flag.switch("write the pictures and report.html (input steps, feature maps, CAM, Grad-CAM)"),
+    savePlots: flag.switch(
+      "write the pictures and report.html (input steps, feature maps, CAM, Grad-CAM, attribution lab with faithfulness curves)"
+    ),
     plotDir: flag.string(
       "DIR",
       "folder for the pictures (default visualisations/; one sub-folder per image when several)"
@@ -21,8 +23,16 @@ export const classify = command({
     json: flag.switch("print one JSON object per image per line: file, label, score, probabilities, ood, oodReason"),
     top: flag.int("K", "print the K most likely classes (default 1)"),
     camLayer: flag.string("NAME", "convolution layer for Grad-CAM (default: the last one)"),
-    camClass: flag.string("NAME", "class explained by CAM and Grad-CAM (default: the predicted one)"),
+    camClass: flag.string(
+      "NAME",
+      "class explained by CAM, Grad-CAM and the attribution lab (default: the predicted one)"
+    ),
     noTta: flag.switch("show the raw network: no averaging with the mirror image (test-time augmentation)"),
+    counterfactual: flag.string(
+      "CLASS",
+      'with the plots, also find a small change that makes the network say CLASS ("what would make this a Bag?"): counterfactual.png'
+    ),
+    epsilon: flag.positive("E", "largest change of any pixel for --counterfactual, brightness 0-1 (default 0.1)", 1),
     ...backendFlags
   },
   async run(values, images, effects) {
@@ -32,13 +42,15 @@ export const classify = command({
       {
         images,
         model: values.model,
-        savePlots: values.savePlots === true,
+        savePlots: values.savePlots === true || values.counterfactual !== undefined,
         plotDir: values.plotDir,
         preprocess: values.preprocess,
         top: values.top ?? 1,
         camLayer: values.camLayer,
         camClass: values.camClass,
         tta: values.noTta !== true,
+        counterfactual: values.counterfactual,
+        epsilon: values.epsilon,
         backend: values.backend
       },
       {

@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import {UserError} from "../errors.js";
 import {findLayerIndex, type ForwardPass, type LayerActivation} from "../model/forward.js";
+import {classScore, logitsFrom} from "../model/logits.js";
 import {maxOf, minOf} from "./colormap.js";
 
 export interface HeatMap {
@@ -28,6 +29,8 @@ export interface HeatMap {
   layer: string;
   /** Class index the map explains. */
   classIndex: number;
+  /** For a contrastive map: the class it is contrasted with. */
+  against?: number;
 }
 
 function normalise01(values: Float32Array): Float32Array {
@@ -37,18 +40,8 @@ function normalise01(values: Float32Array): Float32Array {
   return values.map((v) => (range > 0 ? (v - min) / range : 0));
 }
 
-/** Runs layers [from, to) of `model` on `x` in inference mode. */
-function applyLayers(model: tf.LayersModel, x: tf.Tensor, from: number, to: number): tf.Tensor {
-  let y = x;
-  for (let i = from; i < to; i++) {
-    if (model.layers[i].getClassName() === "InputLayer") continue;
-    y = model.layers[i].apply(y, {training: false}) as tf.Tensor;
-  }
-  return y;
-}
-
 /** The stored output of the layer at `index` in `model.layers`. */
-function activationOf(model: tf.LayersModel, pass: ForwardPass, index: number): LayerActivation {
+export function activationOf(model: tf.LayersModel, pass: ForwardPass, index: number): LayerActivation {
   const name = model.layers[index].name;
   const found = pass.layers.find((l) => l.name === name);
   if (!found) throw new UserError(`the forward pass has no output for layer ${name}`);
@@ -99,8 +92,16 @@ export function convLayerNames(model: tf.LayersModel): string[] {
 /**
  * Grad-CAM of `classIndex` at layer `layerName` (default: the last Conv2D layer), starting from
  * that layer's output in the forward pass: only the layers after it run again, for the gradient.
+ * With `against`, the contrastive map of a confusion pair: Grad-CAM of logit(classIndex) -
+ * logit(against), where the image looks more like one class than the other.
  */
-export function gradCam(model: tf.LayersModel, pass: ForwardPass, classIndex: number, layerName?: string): HeatMap {
+export function gradCam(
+  model: tf.LayersModel,
+  pass: ForwardPass,
+  classIndex: number,
+  layerName?: string,
+  against?: number
+): HeatMap {
   const index = layerName ? model.layers.findIndex((l) => l.name === layerName) : findLayerIndex(model, ["Conv2D"]);
   if (index < 0) {
     throw new UserError(
@@ -114,24 +115,14 @@ export function gradCam(model: tf.LayersModel, pass: ForwardPass, classIndex: nu
   if (stored.shape.length !== 3) {
     throw new UserError(`Grad-CAM: layer ${layer.name} has output shape [1,${stored.shape}], expected a feature map`);
   }
-  const last = model.layers.length - 1;
-  const finalLayer = model.layers[last];
-  const finalIsSoftmaxDense =
-    finalLayer.getClassName() === "Dense" && (finalLayer.getConfig() as {activation?: string}).activation === "softmax";
   const [h, w] = stored.shape;
   const values = tf.tidy(() => {
     const features = tf.tensor4d(stored.values, [1, ...(stored.shape as [number, number, number])]);
-    const score = (a: tf.Tensor): tf.Scalar => {
-      let y = applyLayers(model, a, index + 1, finalIsSoftmaxDense ? last : last + 1);
-      if (finalIsSoftmaxDense) {
-        const [kernel, bias] = finalLayer.getWeights();
-        y = tf.add(tf.matMul(y as tf.Tensor2D, kernel as tf.Tensor2D), bias);
-      }
-      return tf.squeeze(tf.slice(y, [0, classIndex], [1, 1])) as tf.Scalar;
-    };
+    const score = (a: tf.Tensor): tf.Scalar => classScore(logitsFrom(model, a, index + 1), classIndex, against);
     const grads = tf.grad(score)(features) as tf.Tensor4D; // [1, h, w, k]
     const alpha = tf.mean(grads, [0, 1, 2]); // [k]
     return tf.relu(tf.sum(tf.mul(features, alpha), -1)).dataSync() as Float32Array; // [1, h, w]
   });
-  return {height: h, width: w, values: normalise01(values), layer: layer.name, classIndex};
+  const map = {height: h, width: w, values: normalise01(values), layer: layer.name, classIndex};
+  return against === undefined ? map : {...map, against};
 }

@@ -13,6 +13,7 @@ import {upscaleNearest, type Raster} from "../../core/image/raster.js";
 import {featureFigureSvg, probabilityBarsSvg, stripSvg} from "../../core/viz/classifyCharts.js";
 import {featureGrid} from "../../core/viz/featureGrid.js";
 import {heatOverlay} from "../../core/viz/heatOverlay.js";
+import {renderLabPlots} from "./labPlots.js";
 import {MODEL_INPUT_FILE, renderReport, type ClassifyPlotInput, type PlotFile} from "./report.js";
 
 /** Side of the CAM overlays and the upscaled model input, in pixels (28 x 10). */
@@ -118,6 +119,7 @@ export async function renderClassifyPlots(p: ClassifyPlotInput): Promise<PlotFil
     description: "The network's confidence for each class.",
     png: await svgToPng(probabilityBarsSvg(p.classNames, p.probabilities, p.predicted))
   });
+  if (p.lab) files.push(...(await renderLabPlots(p.lab)));
   return files;
 }
 

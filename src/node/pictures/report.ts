@@ -6,6 +6,7 @@ import {NOT_A_GARMENT} from "../../core/model/ood.js";
 import type {HeatMap} from "../../core/viz/cam.js";
 import {escapeXml} from "../../core/viz/svg.js";
 import {pngDataUri} from "../image/encode.js";
+import {COUNTERFACTUAL_FILE, FAITHFULNESS_FILE, LAB_FILE, labReportSection, type LabPlotInput} from "./labPlots.js";
 
 /** The picture of the model's 28x28 input, after the preprocessing steps. */
 export const MODEL_INPUT_FILE = "rescaled_model_input.png";
@@ -23,6 +24,8 @@ export interface ClassifyPlotInput {
   layers: LayerActivation[];
   cam?: HeatMap;
   gradCam: HeatMap;
+  /** The attribution lab (and the counterfactual), when computed. */
+  lab?: LabPlotInput;
 }
 
 /** A picture that went into the report. */
@@ -39,7 +42,11 @@ h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;bor
 .verdict{font-size:1.3rem;margin:.5rem 0 1rem} .ood{color:#b35900;font-weight:bold}
 figure{margin:1rem 0} figure img{max-width:100%;image-rendering:pixelated;border:1px solid #eee}
 figcaption{color:#444;font-size:.92rem;max-width:800px} .row{display:flex;flex-wrap:wrap;gap:1rem}
-.row figure{flex:0 0 auto;max-width:300px}`;
+.row figure{flex:0 0 auto;max-width:300px}
+.methods{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.92rem;max-width:900px}
+.methods dt{font-weight:bold} .methods dd{margin:0}`;
+
+const LAB_NAMES = [LAB_FILE, FAITHFULNESS_FILE, COUNTERFACTUAL_FILE];
 
 function figure(f: PlotFile): string {
   return `<figure><img src="${pngDataUri(f.png)}" alt="${escapeXml(f.title)}"><figcaption><strong>${escapeXml(f.title)}.</strong> ${escapeXml(f.description)}</figcaption></figure>`;
@@ -49,11 +56,13 @@ export function renderReport(p: ClassifyPlotInput, files: PlotFile[]): string {
   const byName = new Map(files.map((f) => [f.name, f]));
   const stepNames = [...p.steps.map((s) => `${s.id}.png`), MODEL_INPUT_FILE].filter((n, i, a) => a.indexOf(n) === i);
   const layerFiles = files.filter(
-    (f) => !stepNames.includes(f.name) && !["cam.png", "gradcam.png", "probabilities.png"].includes(f.name)
+    (f) =>
+      !stepNames.includes(f.name) && ![...LAB_NAMES, "cam.png", "gradcam.png", "probabilities.png"].includes(f.name)
   );
   const label = p.classNames[p.predicted];
   const score = p.probabilities[p.predicted];
   const pick = (names: string[]) => names.map((n) => byName.get(n)).filter((f): f is PlotFile => f !== undefined);
+  const labFiles = pick(LAB_NAMES);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(label)}: how the network saw ${escapeXml(p.file)}</title>
 <style>${STYLE}</style></head><body>
@@ -69,6 +78,7 @@ ${pick(["probabilities.png"]).map(figure).join("\n")}
 <div class="row">${pick(stepNames).map(figure).join("\n")}</div>
 <h2>2. Where the network looked</h2>
 <div class="row">${pick(["cam.png", "gradcam.png"]).map(figure).join("\n")}</div>
+${labFiles.length > 0 ? labReportSection(labFiles, "Why: the attribution lab") : ""}
 <h2>3. Inside the network, layer by layer</h2>
 <p>Each picture shows one layer's output for this image. Colours go from dark purple (no response) to yellow (strongest response in that layer).</p>
 ${layerFiles.map(figure).join("\n")}
