@@ -29,6 +29,7 @@ import {
   tensorTsv
 } from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
+import {parallelKnn} from "../../node/embed/knnPool.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
@@ -146,6 +147,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
       perplexity: Math.min(30, (count - 1) / 3),
       umapNeighbors: Math.min(15, count - 1),
       tsneIterations: options.tsneIterations,
+      knn: parallelKnn,
       progress,
       signal
     });

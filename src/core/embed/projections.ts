@@ -4,7 +4,7 @@
  * from one seed per projection and dimension, so asking for fewer projections does not change the
  * others. Used by `fmnist export` and by the web app's recompute worker. Isomorphic.
  */
-import {exactKnn, type Neighbors} from "./knn.js";
+import {exactKnn, type KnnOptions, type Neighbors} from "./knn.js";
 import {pca, type PcaResult} from "./pca.js";
 import {firstColumns, type Points} from "./points.js";
 import {knnAccuracy, trustworthiness} from "./quality.js";
@@ -39,6 +39,11 @@ export interface ProjectionOptions {
   progress?: Progress;
   /** Called after each t-SNE iteration with a reader of the layout so far (for live views). */
   onTsneIteration?: (dim: 2 | 3, iteration: number, layout: () => Points) => void;
+  /**
+   * The exact kNN to use (default {@link exactKnn} on this thread); `fmnist export` passes the
+   * worker-thread pool of src/node/embed/knnPool.ts, which gives the same bytes.
+   */
+  knn?: (x: Points, k: number, options: KnnOptions & {signal?: AbortSignal}) => Promise<Neighbors> | Neighbors;
   /** Checked between steps and iterations; once aborted, the work stops with an {@link InterruptedError}. */
   signal?: AbortSignal;
 }
@@ -126,11 +131,17 @@ export async function computeProjections(
     Math.max(wants("tsne") ? Math.floor(3 * perplexity) : 0, wants("umap") ? umapNeighbors - 1 : 0)
   );
   if (k > 0) {
-    neighbors = await timed("kNN", () => {
+    const knn = options.knn ?? exactKnn;
+    neighbors = await timed("kNN", async () => {
       progress.start("nearest neighbours", x.count);
-      const nb = exactKnn(x, k, {onProgress: (done) => progress.update(done)});
-      progress.stop();
-      return nb;
+      try {
+        return await knn(x, k, {onProgress: (done) => progress.update(done), signal: options.signal});
+      } catch (error) {
+        checkStop();
+        throw error;
+      } finally {
+        progress.stop();
+      }
     });
   }
 
