@@ -31,6 +31,7 @@ import {
 } from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {parallelKnn} from "../../node/embed/knnPool.js";
+import {createTsneThreads} from "../../node/embed/tsneThreads.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
@@ -160,6 +161,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
       umapNeighbors: Math.min(15, count - 1),
       tsneIterations: options.tsneIterations,
       knn: parallelKnn,
+      tsneThreads: createTsneThreads,
       progress,
       signal
     });

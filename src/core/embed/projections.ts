@@ -4,6 +4,7 @@
  * from one seed per projection and dimension, so asking for fewer projections does not change the
  * others. Used by `fmnist export` and by the web app's recompute worker. Isomorphic.
  */
+import type {RepulsionRunner} from "./bhRepulsion.js";
 import {exactKnn, type KnnOptions, type Neighbors} from "./knn.js";
 import {pca, type PcaResult} from "./pca.js";
 import {firstColumns, type Points} from "./points.js";
@@ -44,6 +45,11 @@ export interface ProjectionOptions {
    * worker-thread pool of src/node/embed/knnPool.ts, which gives the same bytes.
    */
   knn?: (x: Points, k: number, options: KnnOptions & {signal?: AbortSignal}) => Promise<Neighbors> | Neighbors;
+  /**
+   * Threads for t-SNE's repulsion (default none: this thread); `fmnist export` passes
+   * src/node/embed/tsneThreads.ts, which gives the same bytes. Closed after each layout.
+   */
+  tsneThreads?: (count: number, dim: 2 | 3) => {runner: RepulsionRunner; close(): void};
   /** Checked between steps and iterations; once aborted, the work stops with an {@link InterruptedError}. */
   signal?: AbortSignal;
 }
@@ -163,22 +169,28 @@ export async function computeProjections(
     let learningRate = 0;
     for (const d of dims) {
       layouts[d] = await timed(`t-SNE ${d}-D`, async () => {
+        const threads = options.tsneThreads?.(x.count, d);
         const tsne = new Tsne({
           dim: d,
           perplexity,
           iterations: tsneIterations,
-          random: createRandom(derivedSeed(options.seed, `tsne${d}`))
+          random: createRandom(derivedSeed(options.seed, `tsne${d}`)),
+          repulsion: threads?.runner
         });
         if (neighbors) tsne.setPrecomputedKnn(neighbors);
         progress.start(`t-SNE ${d}-D`, tsneIterations);
-        const layout = await tsne.fitAsync(x, (iteration) => {
-          if (iteration % 10 === 0) progress.update(iteration);
-          options.onTsneIteration?.(d, iteration, () => tsne.getEmbedding());
-          return !options.signal?.aborted;
-        });
-        progress.stop();
-        learningRate = tsne.getLearningRate() ?? 0;
-        return layout;
+        try {
+          const layout = await tsne.fitAsync(x, (iteration) => {
+            if (iteration % 10 === 0) progress.update(iteration);
+            options.onTsneIteration?.(d, iteration, () => tsne.getEmbedding());
+            return !options.signal?.aborted;
+          });
+          progress.stop();
+          learningRate = tsne.getLearningRate() ?? 0;
+          return layout;
+        } finally {
+          threads?.close();
+        }
       });
     }
     checkStop();
