@@ -9,7 +9,7 @@ import type {Neighbors} from "../src/core/embed/knn.js";
 import type {Points} from "../src/core/embed/points.js";
 import {knnAccuracy, trustworthiness} from "../src/core/embed/quality.js";
 import {Tsne} from "../src/core/embed/tsne.js";
-import {umapLayout} from "../src/core/embed/umap.js";
+import {defaultEpochs, umapLayout} from "../src/core/embed/umap.js";
 import {embedAll} from "../src/core/model/embedding.js";
 import {createRandom} from "../src/core/random.js";
 import {selectBackend} from "../src/node/backend/selectBackend.js";
@@ -33,10 +33,8 @@ export interface EmbedInput {
   labels: Uint8Array;
 }
 
-/** UMAP epochs as umap-js picks them for `n` points (given to uwot too, so both do the same work). */
-export function umapEpochs(n: number): number {
-  return n <= 2500 ? 500 : n <= 5000 ? 400 : n <= 7500 ? 300 : 200;
-}
+/** UMAP epochs as ours (and umap-js) pick them for `n` points, given to uwot too so both do the same work. */
+export const umapEpochs = defaultEpochs;
 
 /** Embeds the first `count` images of the test split, then the training split, with the shipped model. */
 export async function loadEmbedInput(count: number): Promise<EmbedInput> {
