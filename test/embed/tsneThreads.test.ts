@@ -31,10 +31,13 @@ let neighbors: Neighbors;
 async function layout(dim: 2 | 3, threads: number): Promise<{layout: Points; workerRuns: number}> {
   const pool = threads > 1 ? createTsneThreads(COUNT, dim, threads) : undefined;
   try {
-    await pool?.ready();
     const tsne = new Tsne({dim, iterations: 150, random: createRandom(4), repulsion: pool?.runner});
     tsne.setPrecomputedKnn(neighbors);
-    return {layout: tsne.fit(x), workerRuns: pool?.workerRuns() ?? 0};
+    const total = tsne.initialize(x);
+    // The workers start once P is known; wait for them so that they surely take part.
+    await pool?.ready();
+    for (let i = 0; i < total; i++) tsne.step();
+    return {layout: tsne.getEmbedding(), workerRuns: pool?.workerRuns() ?? 0};
   } finally {
     pool?.close();
   }

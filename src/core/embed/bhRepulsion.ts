@@ -6,6 +6,13 @@
  * whichever thread computes which run. Isomorphic.
  */
 
+/** Sparse rows (CSR) of P: row i's columns are cols[rowStart[i] .. rowStart[i + 1]). */
+export interface CsrRows {
+  rowStart: Int32Array;
+  cols: Int32Array;
+  values: Float64Array;
+}
+
 /** What a traversal reads from a built tree. */
 export interface TreeView {
   dim: 2 | 3;
@@ -145,19 +152,69 @@ export function repulsion3(
 }
 
 /**
- * Runs the repulsion of every run, possibly on other threads: fills `force` ([n, dim]) and
- * `chunkSums` ([REPULSION_CHUNKS]). Returns false when it cannot (then the caller runs them here).
+ * The attraction of the points of run `chunk`: attract[i] = sum_j p_ij q_ij (y_i - y_j) over row i
+ * of the sparse P, in the row's order.
+ */
+export function attractionChunk(
+  p: CsrRows,
+  y: Float64Array,
+  order: Int32Array,
+  n: number,
+  dim: 2 | 3,
+  chunk: number,
+  attract: Float64Array
+): void {
+  const {rowStart, cols, values} = p;
+  const [from, to] = chunkRange(chunk, n);
+  for (let m = from; m < to; m++) {
+    const i = order[m];
+    const oi = i * dim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+      const oj = cols[e] * dim;
+      const d0 = y[oi] - y[oj];
+      const d1 = y[oi + 1] - y[oj + 1];
+      const d2 = dim === 3 ? y[oi + 2] - y[oj + 2] : 0;
+      const pq = values[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+      a0 += pq * d0;
+      a1 += pq * d1;
+      a2 += pq * d2;
+    }
+    attract[oi] = a0;
+    attract[oi + 1] = a1;
+    if (dim === 3) attract[oi + 2] = a2;
+  }
+}
+
+/** What one iteration's forces are computed from and into ([n, dim] each; sums per run). */
+export interface ForceJob {
+  tree: TreeView;
+  y: Float64Array;
+  order: Int32Array;
+  n: number;
+  theta: number;
+  repulsion: Float64Array;
+  attraction: Float64Array;
+  chunkSums: Float64Array;
+}
+
+/**
+ * Computes the repulsion and attraction of every run, possibly on other threads. `prepare` gets
+ * P once per fit; `run` returns false when it cannot (then the caller runs the runs itself).
  */
 export interface RepulsionRunner {
-  run(
-    tree: TreeView,
-    y: Float64Array,
-    order: Int32Array,
-    n: number,
-    theta: number,
-    force: Float64Array,
-    chunkSums: Float64Array
-  ): boolean;
+  prepare(p: CsrRows): void;
+  run(job: ForceJob): boolean;
+}
+
+/** Computes every run on this thread. */
+export function runAllChunks(job: ForceJob, p: CsrRows, dim: 2 | 3, stack: Int32Array): void {
+  for (let c = 0; c < REPULSION_CHUNKS; c++) {
+    job.chunkSums[c] = repulsionChunk(job.tree, job.y, job.order, job.n, job.theta, c, job.repulsion, stack);
+    attractionChunk(p, job.y, job.order, job.n, dim, c, job.attraction);
+  }
 }
 
 /** The total sum of q: the runs' sums in run order. */

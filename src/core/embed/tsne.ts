@@ -18,11 +18,11 @@
  */
 import {UserError} from "../errors.js";
 import {createRandom, type Random} from "../random.js";
-import {REPULSION_CHUNKS, repulsionChunk, totalQ, type RepulsionRunner} from "./bhRepulsion.js";
+import {REPULSION_CHUNKS, runAllChunks, totalQ, type ForceJob, type RepulsionRunner} from "./bhRepulsion.js";
 import {exactKnn, truncateNeighbors, type Neighbors} from "./knn.js";
 import type {Points} from "./points.js";
 import {SpTree} from "./spTree.js";
-import {initialLayout, symmetricP} from "./tsneAffinities.js";
+import {initialLayout, symmetricP, type SparseP} from "./tsneAffinities.js";
 
 export {gaussian} from "./tsneAffinities.js";
 
@@ -72,14 +72,13 @@ export class Tsne {
   private n = 0;
   private iteration = 0;
   /** Symmetric P in CSR form. */
-  private rowStart = new Int32Array(0);
-  private cols = new Int32Array(0);
-  private values = new Float64Array(0);
+  private p: SparseP = {rowStart: new Int32Array(1), cols: new Int32Array(0), values: new Float64Array(0)};
   private y = new Float64Array(0);
   private update = new Float64Array(0);
   private gains = new Float64Array(0);
   private grad = new Float64Array(0);
   private repulsive = new Float64Array(0);
+  private attractive = new Float64Array(0);
   /** Points in the tree's depth-first order from the last iteration (see SpTree.pointOrder). */
   private order = new Int32Array(0);
   private lastSumQ = 1;
@@ -134,13 +133,15 @@ export class Tsne {
     this.n = n;
     this.iteration = 0;
     this.learningRate = this.learningRateOption ?? Math.max(n / this.earlyExaggeration / 4, 50);
-    ({rowStart: this.rowStart, cols: this.cols, values: this.values} = symmetricP(neighbors, this.perplexity));
+    this.p = symmetricP(neighbors, this.perplexity);
+    this.runner?.prepare(this.p);
     const dim = this.dim;
     this.y = initialLayout(x, dim, this.init, this.random);
     this.update = new Float64Array(n * dim);
     this.gains = new Float64Array(n * dim).fill(1);
     this.grad = new Float64Array(n * dim);
     this.repulsive = new Float64Array(n * dim);
+    this.attractive = new Float64Array(n * dim);
     this.order = Int32Array.from({length: n}, (_, i) => i);
     return this.iterations;
   }
@@ -216,7 +217,8 @@ export class Tsne {
    * up to the Barnes-Hut approximation of Z). Costs one pass over the sparse P.
    */
   klDivergence(): number {
-    const {rowStart, cols, values, y, dim} = this;
+    const {y, dim} = this;
+    const {rowStart, cols, values} = this.p;
     let kl = 0;
     for (let i = 0; i < this.n; i++) {
       for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
@@ -236,38 +238,23 @@ export class Tsne {
 
   /** grad = 4 (exaggeration * F_attr - F_rep / Z). */
   private gradient(exaggeration: number): void {
-    const {n, dim, y, grad, repulsive, rowStart, cols, values, tree, theta, order} = this;
+    const {n, dim, y, grad, repulsive, attractive, tree, theta, order} = this;
     tree.build(y, n, order);
     tree.pointOrder(order);
-    const view = tree.view();
-    const {chunkSums} = this;
-    if (!this.runner?.run(view, y, order, n, theta, repulsive, chunkSums)) {
-      const stack = tree.traversalStack();
-      for (let c = 0; c < REPULSION_CHUNKS; c++) {
-        chunkSums[c] = repulsionChunk(view, y, order, n, theta, c, repulsive, stack);
-      }
-    }
-    const sumQ = totalQ(chunkSums);
+    const job: ForceJob = {
+      tree: tree.view(),
+      y,
+      order,
+      n,
+      theta,
+      repulsion: repulsive,
+      attraction: attractive,
+      chunkSums: this.chunkSums
+    };
+    if (!this.runner?.run(job)) runAllChunks(job, this.p, dim, tree.traversalStack());
+    const sumQ = totalQ(this.chunkSums);
     this.lastSumQ = sumQ;
-    for (let i = 0; i < n; i++) {
-      const oi = i * dim;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
-        const oj = cols[e] * dim;
-        const d0 = y[oi] - y[oj];
-        const d1 = y[oi + 1] - y[oj + 1];
-        const d2 = dim === 3 ? y[oi + 2] - y[oj + 2] : 0;
-        const pq = values[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
-        a0 += pq * d0;
-        a1 += pq * d1;
-        a2 += pq * d2;
-      }
-      grad[oi] = 4 * (exaggeration * a0 - repulsive[oi] / sumQ);
-      grad[oi + 1] = 4 * (exaggeration * a1 - repulsive[oi + 1] / sumQ);
-      if (dim === 3) grad[oi + 2] = 4 * (exaggeration * a2 - repulsive[oi + 2] / sumQ);
-    }
+    for (let t = 0; t < n * dim; t++) grad[t] = 4 * (exaggeration * attractive[t] - repulsive[t] / sumQ);
   }
 
   private center(): void {

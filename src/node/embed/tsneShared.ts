@@ -3,7 +3,7 @@
  * layout and the results, sized once for `n` points, and a control block of Int32 slots for
  * Atomics. Node only.
  */
-import {REPULSION_CHUNKS} from "../../core/embed/bhRepulsion.js";
+import {REPULSION_CHUNKS, type CsrRows} from "../../core/embed/bhRepulsion.js";
 
 /** Slots of the control block. */
 export const GEN = 0;
@@ -26,7 +26,14 @@ export interface TsneShared {
   packed: Float64Array<SharedArrayBuffer>;
   firstChild: Int32Array<SharedArrayBuffer>;
   force: Float64Array<SharedArrayBuffer>;
+  attract: Float64Array<SharedArrayBuffer>;
   chunkSums: Float64Array<SharedArrayBuffer>;
+  /** The fit's symmetric P (set before the workers start). */
+  p: {
+    rowStart: Int32Array<SharedArrayBuffer>;
+    cols: Int32Array<SharedArrayBuffer>;
+    values: Float64Array<SharedArrayBuffer>;
+  };
 }
 
 const f64 = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
@@ -48,6 +55,19 @@ export function createShared(n: number, dim: 2 | 3): TsneShared {
     packed: f64(capacity * (dim + 2)),
     firstChild: i32(capacity),
     force: f64(n * dim),
-    chunkSums: f64(REPULSION_CHUNKS)
+    attract: f64(n * dim),
+    chunkSums: f64(REPULSION_CHUNKS),
+    p: {rowStart: i32(n + 1), cols: i32(0), values: f64(0)}
   };
+}
+
+/** Shared copies of P's arrays. */
+export function sharedP(p: CsrRows): TsneShared["p"] {
+  const rowStart = i32(p.rowStart.length);
+  const cols = i32(p.cols.length);
+  const values = f64(p.values.length);
+  rowStart.set(p.rowStart);
+  cols.set(p.cols);
+  values.set(p.values);
+  return {rowStart, cols, values};
 }

@@ -9,50 +9,76 @@
 import {availableParallelism} from "node:os";
 import type {Worker} from "node:worker_threads";
 
-import {REPULSION_CHUNKS, repulsionChunk, type RepulsionRunner, type TreeView} from "../../core/embed/bhRepulsion.js";
-import {COMPLETED, createShared, GEN, NEXT, NODES, STOP} from "./tsneShared.js";
+import {
+  attractionChunk,
+  REPULSION_CHUNKS,
+  repulsionChunk,
+  type CsrRows,
+  type ForceJob,
+  type RepulsionRunner,
+  type TreeView
+} from "../../core/embed/bhRepulsion.js";
+import {COMPLETED, createShared, GEN, NEXT, NODES, sharedP, STOP} from "./tsneShared.js";
 import {siblingWorker} from "./workerUrl.js";
 
 /** A {@link RepulsionRunner} over worker threads, to pass to `new Tsne({repulsion})`; close it after the fit. */
 export interface TsneThreads {
   runner: RepulsionRunner;
-  /** Resolves once every worker waits for work (rejects if one failed to start). */
+  /** Resolves once every worker started by the fit's `prepare` waits for work (rejects if one failed to start). */
   ready(): Promise<void>;
   /** Runs of points computed by the workers so far (the rest ran on the calling thread). */
   workerRuns(): number;
   close(): void;
 }
 
-/** Threads for t-SNE of `n` points in `dim` dimensions (default: one per core, this one included). */
+/**
+ * Threads for one t-SNE fit of `n` points in `dim` dimensions (default: one per core, this one
+ * included). The workers start when the fit has computed P (`prepare`); until they are up, and for
+ * any later fit with the same threads, the runs are computed on the calling thread.
+ */
 export function createTsneThreads(n: number, dim: 2 | 3, threads = availableParallelism()): TsneThreads {
   const s = createShared(n, dim);
   const stack = new Int32Array(s.capacity);
   const workers: Worker[] = [];
   let workerRuns = 0;
-  const started: Promise<void>[] = [];
-  for (let w = 1; w < threads; w++) {
-    const worker = siblingWorker(import.meta.url, "tsneWorker", {workerData: s});
-    // A worker that fails to start only leaves more runs to this thread.
-    started.push(
-      new Promise((resolve, reject) => {
-        worker.once("message", () => resolve());
-        worker.once("error", reject);
-      })
-    );
-    worker.unref();
-    workers.push(worker);
-  }
-  const ready = Promise.all(started).then(() => undefined);
-  ready.catch(() => undefined);
+  let prepared = false;
+  let usable = false;
+  let ready: Promise<void> = Promise.resolve();
+  const start = () => {
+    const started: Promise<void>[] = [];
+    for (let w = 1; w < threads; w++) {
+      const worker = siblingWorker(import.meta.url, "tsneWorker", {workerData: s});
+      // A worker that fails to start only leaves more runs to this thread.
+      started.push(
+        new Promise((resolve, reject) => {
+          worker.once("message", () => resolve());
+          worker.once("error", reject);
+        })
+      );
+      worker.unref();
+      workers.push(worker);
+    }
+    ready = Promise.all(started).then(() => undefined);
+    ready.catch(() => undefined);
+  };
   const runner: RepulsionRunner = {
-    run(tree: TreeView, y, order, count, theta, force, chunkSums) {
-      if (count !== n || tree.dim !== dim || tree.nodes > s.capacity) return false;
+    prepare(p: CsrRows) {
+      usable = !prepared && p.rowStart.length === n + 1;
+      if (usable) {
+        s.p = sharedP(p);
+        start();
+      }
+      prepared = true;
+    },
+    run(job: ForceJob) {
+      const {tree} = job;
+      if (!usable || job.n !== n || tree.dim !== dim || tree.nodes > s.capacity) return false;
       const stride = dim + 2;
-      s.y.set(y.subarray(0, n * dim));
-      s.order.set(order.subarray(0, n));
+      s.y.set(job.y.subarray(0, n * dim));
+      s.order.set(job.order.subarray(0, n));
       s.packed.set(tree.packed.subarray(0, tree.nodes * stride));
       s.firstChild.set(tree.firstChild.subarray(0, tree.nodes));
-      s.params[0] = theta;
+      s.params[0] = job.theta;
       Atomics.store(s.control, NODES, tree.nodes);
       // COMPLETED before NEXT: a late claim of the new iteration must count.
       Atomics.store(s.control, COMPLETED, 0);
@@ -64,7 +90,8 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
       for (; ; here++) {
         const chunk = Atomics.add(s.control, NEXT, 1);
         if (chunk >= REPULSION_CHUNKS) break;
-        s.chunkSums[chunk] = repulsionChunk(view, s.y, s.order, n, theta, chunk, s.force, stack);
+        s.chunkSums[chunk] = repulsionChunk(view, s.y, s.order, n, job.theta, chunk, s.force, stack);
+        attractionChunk(s.p, s.y, s.order, n, dim, chunk, s.attract);
         Atomics.add(s.control, COMPLETED, 1);
       }
       for (let done = Atomics.load(s.control, COMPLETED); done < REPULSION_CHUNKS;) {
@@ -72,8 +99,9 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
         done = Atomics.load(s.control, COMPLETED);
       }
       workerRuns += REPULSION_CHUNKS - here;
-      force.set(s.force.subarray(0, n * dim));
-      chunkSums.set(s.chunkSums);
+      job.repulsion.set(s.force.subarray(0, n * dim));
+      job.attraction.set(s.attract.subarray(0, n * dim));
+      job.chunkSums.set(s.chunkSums);
       return true;
     }
   };
