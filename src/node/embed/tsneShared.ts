@@ -11,6 +11,8 @@ export const NEXT = 1;
 export const COMPLETED = 2;
 export const STOP = 3;
 export const NODES = 4;
+/** Set by a worker that failed: the caller finishes the runs not marked done and goes on alone. */
+export const FAILED = 5;
 
 /** Everything the threads share; the worker gets the same object through workerData. */
 export interface TsneShared {
@@ -28,6 +30,8 @@ export interface TsneShared {
   force: Float64Array<SharedArrayBuffer>;
   attract: Float64Array<SharedArrayBuffer>;
   chunkSums: Float64Array<SharedArrayBuffer>;
+  /** 1 for each run finished in the current iteration. */
+  chunkDone: Int32Array<SharedArrayBuffer>;
   /** The fit's symmetric P (set before the workers start). */
   p: {
     rowStart: Int32Array<SharedArrayBuffer>;
@@ -57,6 +61,7 @@ export function createShared(n: number, dim: 2 | 3): TsneShared {
     force: f64(n * dim),
     attract: f64(n * dim),
     chunkSums: f64(REPULSION_CHUNKS),
+    chunkDone: i32(REPULSION_CHUNKS),
     p: {rowStart: i32(n + 1), cols: i32(0), values: f64(0)}
   };
 }

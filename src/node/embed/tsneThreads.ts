@@ -18,7 +18,7 @@ import {
   type RepulsionRunner,
   type TreeView
 } from "../../core/embed/bhRepulsion.js";
-import {COMPLETED, createShared, GEN, NEXT, NODES, sharedP, STOP} from "./tsneShared.js";
+import {COMPLETED, createShared, FAILED, GEN, NEXT, NODES, sharedP, STOP} from "./tsneShared.js";
 import {siblingWorker} from "./workerUrl.js";
 
 /** A {@link RepulsionRunner} over worker threads, to pass to `new Tsne({repulsion})`; close it after the fit. */
@@ -81,6 +81,7 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
       s.params[0] = job.theta;
       Atomics.store(s.control, NODES, tree.nodes);
       // COMPLETED before NEXT: a late claim of the new iteration must count.
+      s.chunkDone.fill(0);
       Atomics.store(s.control, COMPLETED, 0);
       Atomics.store(s.control, NEXT, 0);
       Atomics.add(s.control, GEN, 1);
@@ -92,9 +93,21 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
         if (chunk >= REPULSION_CHUNKS) break;
         s.chunkSums[chunk] = repulsionChunk(view, s.y, s.order, n, job.theta, chunk, s.force, stack);
         attractionChunk(s.p, s.y, s.order, n, dim, chunk, s.attract);
+        Atomics.store(s.chunkDone, chunk, 1);
         Atomics.add(s.control, COMPLETED, 1);
       }
       for (let done = Atomics.load(s.control, COMPLETED); done < REPULSION_CHUNKS;) {
+        if (Atomics.load(s.control, FAILED) !== 0) {
+          // A worker died: finish what is not done here (a run being finished by a live worker
+          // meanwhile gets the same numbers), and go on without workers.
+          usable = false;
+          for (let c = 0; c < REPULSION_CHUNKS; c++) {
+            if (Atomics.load(s.chunkDone, c) !== 0) continue;
+            s.chunkSums[c] = repulsionChunk(view, s.y, s.order, n, job.theta, c, s.force, stack);
+            attractionChunk(s.p, s.y, s.order, n, dim, c, s.attract);
+          }
+          break;
+        }
         Atomics.wait(s.control, COMPLETED, done, 1000);
         done = Atomics.load(s.control, COMPLETED);
       }
