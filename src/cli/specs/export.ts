@@ -3,7 +3,8 @@ import {anyModelFlag, jobFlags, jobOptions} from "../commonFlags.js";
 import {flag} from "../flags.js";
 
 export const exportSpec = command({
-  summary: "embeddings of the test images (or --split train|all) for the TensorBoard Projector, with PCA, t-SNE, UMAP and pictures",
+  summary:
+    "embeddings of the test images (or --split train|all) for the TensorBoard Projector, with PCA, t-SNE, UMAP and pictures",
   stopMessage: "stopping; nothing will be written (Ctrl-C again to abort now)…",
   flags: {
     ...anyModelFlag,
