@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --steps N] [-- --cold N] [-- --json] [-- --no-peer]`: times the CNN on our
+ * `npm run bench [-- --steps N] [-- --cold N] [-- --json] [-- --no-peer]`, or `-- --embed` for
+ * the embedding benchmark (embedBench.ts): times the CNN on our
  * TF.js backend against the same model in PyTorch (see args.ts for the flags). The peer runs
  * first, then ours, then the cold `classify` processes, never two at once. Progress goes to stderr; stdout holds the table, or one JSON object.
  */
@@ -9,6 +10,8 @@ import {UserError} from "../src/core/errors.js";
 import {exitCodeOf} from "../src/cli/exitCodes.js";
 import {USAGE, parseBenchArgs} from "./args.js";
 import {measureColdClassify} from "./coldClassify.js";
+import {embedBench} from "./embedBench.js";
+import {formatEmbedReport} from "./embedReport.js";
 import {measureOurs} from "./ours.js";
 import {runPeer} from "./peer.js";
 import {formatSoak, soak} from "./soak.js";
@@ -25,6 +28,10 @@ async function main(argv: readonly string[]): Promise<string> {
   if (args.json) {
     // Nothing but the result may reach stdout.
     console.log = console.info = console.debug = (...data: unknown[]) => console.error(...data);
+  }
+  if (args.embed) {
+    const report = await embedBench({iterations: args.iterations, peers: args.peer, full: args.embed70k}, log);
+    return args.json ? `${JSON.stringify(report)}\n` : `${formatEmbedReport(report)}\n`;
   }
   const loadStart = os.loadavg()[0];
   const peer = args.peer ? await runPeer(args.steps, os.availableParallelism(), log) : null;

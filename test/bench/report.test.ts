@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import {DEFAULT_COLD_RUNS, DEFAULT_STEPS, parseBenchArgs} from "../../bench/args.js";
+import {DEFAULT_COLD_RUNS, DEFAULT_STEPS, DEFAULT_TSNE_ITERATIONS, parseBenchArgs} from "../../bench/args.js";
 import {PEER_RUNS, combinePeerRuns, parsePeerOutput, type PeerRun} from "../../bench/peer.js";
 import {
   coldStart,
@@ -177,6 +177,9 @@ describe("parseBenchArgs()", () => {
       soak: false,
       json: false,
       peer: true,
+      embed: false,
+      embed70k: false,
+      iterations: DEFAULT_TSNE_ITERATIONS,
       help: false
     });
     expect(parseBenchArgs(["--steps", "4", "--cold", "0", "--soak", "--json", "--no-peer"])).toEqual({
@@ -185,6 +188,9 @@ describe("parseBenchArgs()", () => {
       soak: true,
       json: true,
       peer: false,
+      embed: false,
+      embed70k: false,
+      iterations: DEFAULT_TSNE_ITERATIONS,
       help: false
     });
   });

@@ -14,14 +14,15 @@ describe("Tsne.fit(points)", () => {
     const layout = new Tsne(small).fit(points);
     expect(layout.count).toBe(120);
     expect(layout.dim).toBe(2);
-    const golden = [19.11145, 4.672917, -0.720899, -16.780578, -18.345379, 4.407913];
+    // Since issue 18 the sum of q adds 32 fixed runs of points (so threads give the same bytes).
+    const golden = [13.25652, 8.935977, 2.920741, -21.501007, -16.235433, 8.460888];
     golden.forEach((v, t) => expect(layout.data[t]).toBeCloseTo(v, 4));
   });
 
   it("reproduces the seeded golden layout (random initialisation, 3-D)", () => {
     const layout = new Tsne({...small, dim: 3, init: "random", random: createRandom(9)}).fit(points);
     expect(layout.dim).toBe(3);
-    const golden = [-1.033204, -27.645512, -0.732333, -12.830759, 11.412563, -19.669039];
+    const golden = [-2.978076, -25.620548, 3.31323, -10.425338, 14.300819, -17.600556];
     golden.forEach((v, t) => expect(layout.data[t]).toBeCloseTo(v, 4));
   });
 

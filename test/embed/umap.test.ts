@@ -26,7 +26,7 @@ describe("umapLayout(points, {random})", () => {
     expect(nearestNeighbourAgreement(three, labels)).toBe(1);
   });
 
-  it("uses precomputed exact neighbours (self added as umap-js expects)", () => {
+  it("uses precomputed exact neighbours (more than it needs: the first nNeighbors - 1)", () => {
     const layout = umapLayout(points, {...options, neighbors: exactKnn(points, 20), random: createRandom(1)});
     expect(nearestNeighbourAgreement(layout, labels)).toBe(1);
   });

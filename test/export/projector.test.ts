@@ -78,6 +78,22 @@ describe("projectorConfig(options) and parseBaseUrl(raw)", () => {
     expect(pixels.tensorShape).toEqual([100, 784]);
     expect(pixels.metadataPath).toBe("http://localhost:8000/metadata.tsv");
   });
+  it("keeps all 70,000 rows in one sprite and the first 10,000 in the pixel tensor, with their own metadata", () => {
+    expect(spriteLayout(70_000)).toEqual({cells: 265, side: 7420});
+    const [embedding, pixels] = projectorConfig({
+      count: 70_000,
+      dim: 64,
+      layerName: "gap",
+      baseUrl: "http://localhost:8000",
+      bookmarks: false
+    }).embeddings;
+    expect(embedding.tensorShape).toEqual([70_000, 64]);
+    expect(embedding.metadataPath).toBe("http://localhost:8000/metadata.tsv");
+    expect(pixels.tensorShape).toEqual([10_000, 784]);
+    expect(pixels.metadataPath).toBe("http://localhost:8000/metadata_pixels.tsv");
+    expect(pixels.sprite).toEqual(embedding.sprite);
+  });
+
   it("accepts http(s) URLs and drops trailing slashes", () => {
     expect(parseBaseUrl("https://example.org/fmnist/")).toBe("https://example.org/fmnist");
     expect(() => parseBaseUrl("localhost:8000")).toThrow(/http or https|absolute URL/);

@@ -6,10 +6,10 @@
  */
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
-import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
-import {loadFashionMnist} from "../../node/data/loadFashionMnist.js";
+import {CLASS_NAMES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
+import {loadExportRows, splitRows, type ExportSplit} from "../../node/data/exportRows.js";
 import {points} from "../../core/embed/points.js";
-import {InterruptedError, UsageError} from "../../core/errors.js";
+import {InterruptedError, UsageError, UserError} from "../../core/errors.js";
 import {describe, scatterPng, spritePng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
 import {ClaimedDir, type DirSpec} from "../../node/fs/atomicDir.js";
 import {
@@ -23,12 +23,15 @@ import {
   FILES,
   metadataTsv,
   parseBaseUrl,
+  pixelRows,
   projectorConfig,
   spriteLayout,
   tensorBytes,
   tensorTsv
 } from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
+import {parallelKnn} from "../../node/embed/knnPool.js";
+import {createTsneThreads} from "../../node/embed/tsneThreads.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
@@ -47,8 +50,12 @@ export interface ExportOptions {
   model?: string;
   /** Output folder (default "projector"). */
   out?: string;
-  /** Number of test images, from the first (default 10,000: all). */
+  /** Which images: the test split (default), the training split or all 70,000 (test first). */
+  split?: ExportSplit;
+  /** Number of images, from the first (default: all of the split). */
   count?: number;
+  /** Most rows of the pixel tensor (default PIXEL_ROWS_MAX; smaller in tests of the subset). */
+  maxPixelRows?: number;
   /** Projections to compute (default all: pca, tsne, umap). */
   projections?: readonly ProjectionName[];
   /** Output dimensions of the projections (default [2, 3]). */
@@ -91,7 +98,8 @@ export function parseDims(raw: string): (2 | 3)[] {
 
 export async function exportCommand(options: ExportOptions, effects: Effects): Promise<ExportSummary> {
   const {progress, signal} = effects;
-  const maxCount = DATASET_FILES.test.count;
+  const splitName = options.split ?? "test";
+  const maxCount = splitRows(splitName);
   const count = options.count ?? maxCount;
   if (!Number.isInteger(count) || count < MIN_COUNT || count > maxCount) {
     throw new UsageError(`--count must be an integer from ${MIN_COUNT} to ${maxCount}; got ${count}`);
@@ -123,8 +131,14 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     await selectBackend(options.backend);
     const modelPath = options.model ?? DEFAULT_MODEL_DIR;
     const {model} = await loadAnyModel(modelPath);
-    const split = await loadFashionMnist("test", {dataDir: options.dataDir, limit: count, verify: options.verify});
+    const split = await loadExportRows(splitName, count, {dataDir: options.dataDir, verify: options.verify});
+    if (split.count < count) {
+      throw new UserError(`--count ${count}: the ${splitName} data has only ${split.count} images`);
+    }
     const test = normalise(split);
+    // A test export keeps its four metadata columns; the others say which split each row is from.
+    const splitColumn = splitName === "test" ? undefined : split.splits;
+    const pixels = Math.min(pixelRows(count), options.maxPixelRows ?? count);
     const embedded = await time("forward pass", async () => {
       progress.start("forward pass", test.count);
       try {
@@ -146,6 +160,8 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
       perplexity: Math.min(30, (count - 1) / 3),
       umapNeighbors: Math.min(15, count - 1),
       tsneIterations: options.tsneIterations,
+      knn: parallelKnn,
+      tsneThreads: createTsneThreads,
       progress,
       signal
     });
@@ -160,9 +176,19 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
         };
         await put(FILES.embeddingTsv, tensorTsv(embedded.embeddings, embedded.dim));
         await put(FILES.embeddingBytes, tensorBytes(embedded.embeddings));
-        await put(FILES.rawTsv, tensorTsv(test.xs, IMAGE_PIXELS));
-        await put(FILES.rawBytes, tensorBytes(test.xs));
-        await put(FILES.metadata, metadataTsv(test.ys, embedded.predicted, embedded.probabilities, CLASS_NAMES));
+        const pixelXs = test.xs.subarray(0, pixels * IMAGE_PIXELS);
+        await put(FILES.rawTsv, tensorTsv(pixelXs, IMAGE_PIXELS));
+        await put(FILES.rawBytes, tensorBytes(pixelXs));
+        const metadata = (rows: number) =>
+          metadataTsv(
+            test.ys.subarray(0, rows),
+            embedded.predicted.subarray(0, rows),
+            embedded.probabilities,
+            CLASS_NAMES,
+            splitColumn?.subarray(0, rows)
+          );
+        await put(FILES.metadata, metadata(count));
+        if (pixels < count) await put(FILES.pixelMetadata, metadata(pixels));
         await put(FILES.sprite, await spritePng(split.images, count));
         const bookmarkLayouts = bookmarksOf(projected.results);
         await put(
@@ -173,7 +199,8 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
               dim: embedded.dim,
               layerName: embedded.layerName,
               baseUrl,
-              bookmarks: bookmarkLayouts.length > 0
+              bookmarks: bookmarkLayouts.length > 0,
+              pixelRows: pixels
             }),
             null,
             2
@@ -200,6 +227,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     const summary: ExportSummary = {
       out,
       count,
+      split: splitName,
       files,
       timings,
       quality,

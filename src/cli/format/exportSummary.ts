@@ -7,6 +7,8 @@ import {formatDuration, formatPercent} from "../tty.js";
 export interface ExportSummary {
   out: string;
   count: number;
+  /** Which images (see `--split`). */
+  split: "test" | "train" | "all";
   files: string[];
   /** Seconds per step. */
   timings: Record<string, number>;
@@ -15,10 +17,12 @@ export interface ExportSummary {
   accuracy: number;
 }
 
+const SPLIT_WORDS = {test: "test", train: "training", all: "test and training"} as const;
+
 /** The closing note: where the files are, how to view them, each step's time and the quality numbers. */
 export function formatExportSummary(s: ExportSummary, baseUrl: string): string {
   const lines = [
-    `wrote ${s.files.length} files for ${s.count} test images to ${s.out}/ (model accuracy on them ${formatPercent(s.accuracy)})`
+    `wrote ${s.files.length} files for ${s.count} ${SPLIT_WORDS[s.split]} images to ${s.out}/ (model accuracy on them ${formatPercent(s.accuracy)})`
   ];
   for (const [name, q] of Object.entries(s.quality)) {
     lines.push(

@@ -3,12 +3,17 @@ import {anyModelFlag, jobFlags, jobOptions} from "../commonFlags.js";
 import {flag} from "../flags.js";
 
 export const exportSpec = command({
-  summary: "embeddings of the test images for the TensorBoard Projector, with PCA, t-SNE and UMAP and pictures",
+  summary:
+    "embeddings of the test images (or --split train|all) for the TensorBoard Projector, with PCA, t-SNE, UMAP and pictures",
   stopMessage: "stopping; nothing will be written (Ctrl-C again to abort now)…",
   flags: {
     ...anyModelFlag,
     out: flag.string("DIR", "folder to write; replaced as a whole at the end (default projector)"),
-    count: flag.int("N", "use the first N test images (default 10000)", {min: 16}),
+    split: flag.choice(
+      ["test", "train", "all"] as const,
+      "which images: test (default, 10000), train (60000) or all (70000, test first; metadata.tsv says which)"
+    ),
+    count: flag.int("N", "use the first N images of the split (default all of them)", {min: 16}),
     projections: flag.string("LIST", "comma-separated list of pca, tsne, umap (default all three)"),
     dims: flag.string("LIST", "output dimensions of the projections: 2, 3 or 2,3 (default 2,3)"),
     seed: flag.int("N", "seed of t-SNE, UMAP and the quality samples (default 42); same seed, same bytes", {min: 0}),
@@ -25,6 +30,7 @@ export const exportSpec = command({
       {
         model: values.model,
         out: values.out,
+        split: values.split,
         count: values.count,
         projections: values.projections === undefined ? undefined : parseProjections(values.projections),
         dims: values.dims === undefined ? undefined : parseDims(values.dims),

@@ -1,11 +1,15 @@
 /**
- * Exact k-nearest neighbours by brute force (Euclidean). On 10,000 points of 64 dimensions this
- * takes a few seconds, less than building and searching a vantage-point tree would save at this
- * dimension, and it is exact, so t-SNE's input similarities and UMAP's graph do not depend on an
- * approximation. Each pair is measured once and offered to both points' bounded max-heaps.
- * Isomorphic.
+ * Exact k-nearest neighbours (Euclidean) of every point against all others, by blocked brute force
+ * (knnBlocks.ts): at 64 dimensions this beats a vantage-point or k-d tree, and it is exact, so
+ * t-SNE's input similarities and UMAP's graph do not depend on an approximation. The kernel keeps
+ * {@link KNN_EXTRA} more candidates per row than asked for by the fast dot-product form, then this
+ * file reranks them by the exact difference form (ties: lower index first). The work splits into
+ * column blocks: here they run in order on one thread (the browser's path); src/node/embed/knnPool.ts
+ * hands the same blocks to worker threads and merges their heaps with {@link finishKnn}, so both
+ * paths give the same bytes. Isomorphic.
  */
 import {UserError} from "../errors.js";
+import {accumulateBlock, blockCount, blockPairs, createHeaps, squaredNorms, type KnnHeaps} from "./knnBlocks.js";
 import type {Points} from "./points.js";
 
 /** The `k` nearest other points of every point, nearest first. */
@@ -20,100 +24,103 @@ export interface Neighbors {
 
 /** Options for {@link exactKnn}. */
 export interface KnnOptions {
-  /** Called after each block of rows with (rows done, total rows). */
+  /** Called after each block of work with (rows' worth done, total rows). */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Exact kNN of every point against all others. Throws if `k` is not below the number of points. */
-export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighbors {
-  const n = p.count;
+/** Candidates kept beyond `k` for the exact rerank (the dot-product form is off by a few ulps). */
+export const KNN_EXTRA = 2;
+
+/** Checks `k` against the number of points (throws a {@link UserError}). */
+export function checkK(n: number, k: number): void {
   if (!Number.isInteger(k) || k < 1 || k >= n) {
     throw new UserError(`kNN: need 1 ≤ k < number of points; got k = ${k} for ${n} points`);
   }
-  const dim = p.dim;
-  // Float64 copy: faster to read than Float32 in V8 and exact for the sums below.
-  const x = p.data instanceof Float64Array ? p.data : Float64Array.from(p.data);
-  // Per-row max-heaps of squared distances (root = farthest kept neighbour).
-  const heapD = new Float64Array(n * k);
-  const heapI = new Int32Array(n * k);
-  const size = new Int32Array(n);
-  const offer = (row: number, d: number, j: number) => {
-    const base = row * k;
-    const s = size[row];
-    if (s < k) {
-      // Sift up.
-      let c = s;
-      size[row] = s + 1;
-      while (c > 0) {
-        const parent = (c - 1) >> 1;
-        if (heapD[base + parent] >= d) break;
-        heapD[base + c] = heapD[base + parent];
-        heapI[base + c] = heapI[base + parent];
-        c = parent;
-      }
-      heapD[base + c] = d;
-      heapI[base + c] = j;
-      return;
-    }
-    if (d >= heapD[base]) return;
-    // Replace the root and sift down.
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= k) break;
-      const r = l + 1;
-      const m = r < k && heapD[base + r] > heapD[base + l] ? r : l;
-      if (heapD[base + m] <= d) break;
-      heapD[base + c] = heapD[base + m];
-      heapI[base + c] = heapI[base + m];
-      c = m;
-    }
-    heapD[base + c] = d;
-    heapI[base + c] = j;
-  };
-  const block = Math.max(1, Math.floor(n / 50));
-  const dim4 = dim - (dim % 4);
-  for (let i = 0; i < n; i++) {
-    const oi = i * dim;
-    for (let j = i + 1; j < n; j++) {
-      const oj = j * dim;
-      // Four independent sums let the CPU overlap the additions.
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let d = 0; d < dim4; d += 4) {
-        const a = x[oi + d] - x[oj + d];
-        const b = x[oi + d + 1] - x[oj + d + 1];
-        const c = x[oi + d + 2] - x[oj + d + 2];
-        const e = x[oi + d + 3] - x[oj + d + 3];
-        s0 += a * a;
-        s1 += b * b;
-        s2 += c * c;
-        s3 += e * e;
-      }
-      for (let d = dim4; d < dim; d++) {
-        const a = x[oi + d] - x[oj + d];
-        s0 += a * a;
-      }
-      const s = s0 + s1 + s2 + s3;
-      offer(i, s, j);
-      offer(j, s, i);
-    }
-    if (options.onProgress && ((i + 1) % block === 0 || i === n - 1)) options.onProgress(i + 1, n);
+}
+
+/** The coordinates as Float64 (faster to read than Float32 in V8, and exact for the sums). */
+export function asFloat64(p: Points): Float64Array {
+  return p.data instanceof Float64Array ? p.data : Float64Array.from(p.data);
+}
+
+/** Exact kNN on this thread. Throws if `k` is not below the number of points. */
+export function exactKnn(p: Points, k: number, options: KnnOptions = {}): Neighbors {
+  const n = p.count;
+  checkK(n, k);
+  const x = asFloat64(p);
+  const norms = squaredNorms(x, n, p.dim);
+  const heaps = createHeaps(n, Math.min(n - 1, k + KNN_EXTRA));
+  const blocks = blockCount(n);
+  const total = (n * (n - 1)) / 2;
+  let done = 0;
+  for (let b = 0; b < blocks; b++) {
+    accumulateBlock(heaps, x, norms, p.dim, b);
+    done += blockPairs(n, b);
+    options.onProgress?.(b === blocks - 1 ? n : Math.floor((n * done) / total), n);
   }
-  // Sort each heap ascending by (distance, index) and take square roots.
+  return finishKnn(x, p.dim, k, [heaps]);
+}
+
+/** Exact squared distance by the difference form (four sums, as the reference loop always did). */
+function exactSquared(x: Float64Array, dim: number, i: number, j: number): number {
+  const oi = i * dim;
+  const oj = j * dim;
+  const dim4 = dim - (dim % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let d = 0; d < dim4; d += 4) {
+    const a = x[oi + d] - x[oj + d];
+    const b = x[oi + d + 1] - x[oj + d + 1];
+    const c = x[oi + d + 2] - x[oj + d + 2];
+    const e = x[oi + d + 3] - x[oj + d + 3];
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += e * e;
+  }
+  for (let d = dim4; d < dim; d++) {
+    const a = x[oi + d] - x[oj + d];
+    s0 += a * a;
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Merges candidate heaps that together saw every pair once (one per thread), keeps each row's
+ * best `kk` by the fast distances (ties: lower index), reranks them by the exact distance and
+ * returns the first `k`.
+ */
+export function finishKnn(x: Float64Array, dim: number, k: number, parts: readonly KnnHeaps[]): Neighbors {
+  const n = parts[0].n;
+  const kk = parts[0].kk;
   const indices = new Int32Array(n * k);
   const distances = new Float64Array(n * k);
-  const order = Array.from({length: k}, (_, t) => t);
+  const candD: number[] = [];
+  const candI: number[] = [];
+  const order: number[] = [];
   for (let i = 0; i < n; i++) {
-    const base = i * k;
-    order.sort((a, b) => heapD[base + a] - heapD[base + b] || heapI[base + a] - heapI[base + b]);
-    for (let t = 0; t < k; t++) {
-      indices[base + t] = heapI[base + order[t]];
-      distances[base + t] = Math.sqrt(heapD[base + order[t]]);
+    candD.length = 0;
+    candI.length = 0;
+    for (const h of parts) {
+      for (let t = 0; t < h.size[i]; t++) {
+        candD.push(h.heapD[i * kk + t]);
+        candI.push(h.heapI[i * kk + t]);
+      }
     }
-    for (let t = 0; t < k; t++) order[t] = t;
+    order.length = 0;
+    for (let t = 0; t < candD.length; t++) order.push(t);
+    if (parts.length > 1) {
+      order.sort((a, b) => candD[a] - candD[b] || candI[a] - candI[b]);
+      order.length = Math.min(order.length, kk);
+    }
+    const exact = order.map((t) => ({j: candI[t], d: exactSquared(x, dim, i, candI[t])}));
+    exact.sort((a, b) => a.d - b.d || a.j - b.j);
+    for (let t = 0; t < k; t++) {
+      indices[i * k + t] = exact[t].j;
+      distances[i * k + t] = Math.sqrt(exact[t].d);
+    }
   }
   return {count: n, k, indices, distances};
 }

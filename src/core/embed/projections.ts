@@ -4,7 +4,8 @@
  * from one seed per projection and dimension, so asking for fewer projections does not change the
  * others. Used by `fmnist export` and by the web app's recompute worker. Isomorphic.
  */
-import {exactKnn, type Neighbors} from "./knn.js";
+import type {RepulsionRunner} from "./bhRepulsion.js";
+import {exactKnn, type KnnOptions, type Neighbors} from "./knn.js";
 import {pca, type PcaResult} from "./pca.js";
 import {firstColumns, type Points} from "./points.js";
 import {knnAccuracy, trustworthiness} from "./quality.js";
@@ -39,6 +40,16 @@ export interface ProjectionOptions {
   progress?: Progress;
   /** Called after each t-SNE iteration with a reader of the layout so far (for live views). */
   onTsneIteration?: (dim: 2 | 3, iteration: number, layout: () => Points) => void;
+  /**
+   * The exact kNN to use (default {@link exactKnn} on this thread); `fmnist export` passes the
+   * worker-thread pool of src/node/embed/knnPool.ts, which gives the same bytes.
+   */
+  knn?: (x: Points, k: number, options: KnnOptions & {signal?: AbortSignal}) => Promise<Neighbors> | Neighbors;
+  /**
+   * Threads for t-SNE's repulsion (default none: this thread); `fmnist export` passes
+   * src/node/embed/tsneThreads.ts, which gives the same bytes. Closed after each layout.
+   */
+  tsneThreads?: (count: number, dim: 2 | 3) => {runner: RepulsionRunner; close(): void};
   /** Checked between steps and iterations; once aborted, the work stops with an {@link InterruptedError}. */
   signal?: AbortSignal;
 }
@@ -126,11 +137,17 @@ export async function computeProjections(
     Math.max(wants("tsne") ? Math.floor(3 * perplexity) : 0, wants("umap") ? umapNeighbors - 1 : 0)
   );
   if (k > 0) {
-    neighbors = await timed("kNN", () => {
+    const knn = options.knn ?? exactKnn;
+    neighbors = await timed("kNN", async () => {
       progress.start("nearest neighbours", x.count);
-      const nb = exactKnn(x, k, {onProgress: (done) => progress.update(done)});
-      progress.stop();
-      return nb;
+      try {
+        return await knn(x, k, {onProgress: (done) => progress.update(done), signal: options.signal});
+      } catch (error) {
+        checkStop();
+        throw error;
+      } finally {
+        progress.stop();
+      }
     });
   }
 
@@ -152,22 +169,28 @@ export async function computeProjections(
     let learningRate = 0;
     for (const d of dims) {
       layouts[d] = await timed(`t-SNE ${d}-D`, async () => {
+        const threads = options.tsneThreads?.(x.count, d);
         const tsne = new Tsne({
           dim: d,
           perplexity,
           iterations: tsneIterations,
-          random: createRandom(derivedSeed(options.seed, `tsne${d}`))
+          random: createRandom(derivedSeed(options.seed, `tsne${d}`)),
+          repulsion: threads?.runner
         });
         if (neighbors) tsne.setPrecomputedKnn(neighbors);
         progress.start(`t-SNE ${d}-D`, tsneIterations);
-        const layout = await tsne.fitAsync(x, (iteration) => {
-          if (iteration % 10 === 0) progress.update(iteration);
-          options.onTsneIteration?.(d, iteration, () => tsne.getEmbedding());
-          return !options.signal?.aborted;
-        });
-        progress.stop();
-        learningRate = tsne.getLearningRate() ?? 0;
-        return layout;
+        try {
+          const layout = await tsne.fitAsync(x, (iteration) => {
+            if (iteration % 10 === 0) progress.update(iteration);
+            options.onTsneIteration?.(d, iteration, () => tsne.getEmbedding());
+            return !options.signal?.aborted;
+          });
+          progress.stop();
+          learningRate = tsne.getLearningRate() ?? 0;
+          return layout;
+        } finally {
+          threads?.close();
+        }
       });
     }
     checkStop();

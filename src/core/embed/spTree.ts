@@ -6,6 +6,8 @@
  * Isomorphic.
  */
 
+import {repulsion2, repulsion3, type TreeView} from "./bhRepulsion.js";
+
 const MAX_DEPTH = 48;
 
 /** A quadtree (dim 2) or octree (dim 3) over a set of points, rebuilt in place by {@link SpTree.build}. */
@@ -189,92 +191,25 @@ export class SpTree {
     return out;
   }
 
+  /** The arrays a traversal reads (valid until the next build). */
+  view(): TreeView {
+    return {dim: this.dim, nodes: this.nodes, packed: this.packed, firstChild: this.firstChild};
+  }
+
+  /** A stack with a slot per node, for traversals on this thread. */
+  traversalStack(): Int32Array {
+    return this.stack;
+  }
+
   /**
-   * Barnes-Hut repulsion on point `i`: adds sum_j q_ij^2 (y_i - y_j) (unnormalised, q = 1/(1+d^2))
-   * to `force[offset..]` and returns sum_j q_ij, treating a cell as one point when its side is
-   * below `theta` times its distance to y_i. A leaf is always summarised by its centre of mass
-   * (exact for one point or identical points); the leaf holding y_i itself counts without point i.
+   * Barnes-Hut repulsion on point `i` (see bhRepulsion.ts): adds sum_j q_ij^2 (y_i - y_j)
+   * (unnormalised, q = 1/(1+d^2)) to `force[offset..]` and returns sum_j q_ij.
    */
   repulsion(i: number, theta: number, force: Float64Array, offset: number): number {
-    return this.dim === 2
-      ? this.repulsion2(i, theta * theta, force, offset)
-      : this.repulsion3(i, theta * theta, force, offset);
-  }
-
-  private repulsion2(i: number, theta2: number, force: Float64Array, offset: number): number {
-    const {y, packed, firstChild, stack} = this;
-    const yi0 = y[2 * i];
-    const yi1 = y[2 * i + 1];
-    let sumQ = 0;
-    let f0 = 0;
-    let f1 = 0;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const node = stack[--top];
-      const o = node * 4;
-      const d0 = yi0 - packed[o];
-      const d1 = yi1 - packed[o + 1];
-      const dist2 = d0 * d0 + d1 * d1;
-      const child = firstChild[node];
-      if (child === -1) {
-        // A leaf: one point, or points at one position; at distance 0 it is point i's own leaf.
-        const c = dist2 === 0 ? packed[o + 2] - 1 : packed[o + 2];
-        const q = 1 / (1 + dist2);
-        sumQ += c * q;
-        const cqq = c * q * q;
-        f0 += cqq * d0;
-        f1 += cqq * d1;
-      } else if (packed[o + 3] < theta2 * dist2) {
-        const c = packed[o + 2];
-        const q = 1 / (1 + dist2);
-        sumQ += c * q;
-        const cqq = c * q * q;
-        f0 += cqq * d0;
-        f1 += cqq * d1;
-      } else {
-        for (let k = child; k < child + 4; k++) if (packed[k * 4 + 2] > 0) stack[top++] = k;
-      }
-    }
-    force[offset] += f0;
-    force[offset + 1] += f1;
-    return sumQ;
-  }
-
-  private repulsion3(i: number, theta2: number, force: Float64Array, offset: number): number {
-    const {y, packed, firstChild, stack} = this;
-    const yi0 = y[3 * i];
-    const yi1 = y[3 * i + 1];
-    const yi2 = y[3 * i + 2];
-    let sumQ = 0;
-    let f0 = 0;
-    let f1 = 0;
-    let f2 = 0;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const node = stack[--top];
-      const o = node * 5;
-      const d0 = yi0 - packed[o];
-      const d1 = yi1 - packed[o + 1];
-      const d2 = yi2 - packed[o + 2];
-      const dist2 = d0 * d0 + d1 * d1 + d2 * d2;
-      const child = firstChild[node];
-      if (child === -1 || packed[o + 4] < theta2 * dist2) {
-        const c = child === -1 && dist2 === 0 ? packed[o + 3] - 1 : packed[o + 3];
-        const q = 1 / (1 + dist2);
-        sumQ += c * q;
-        const cqq = c * q * q;
-        f0 += cqq * d0;
-        f1 += cqq * d1;
-        f2 += cqq * d2;
-      } else {
-        for (let k = child; k < child + 8; k++) if (packed[k * 5 + 3] > 0) stack[top++] = k;
-      }
-    }
-    force[offset] += f0;
-    force[offset + 1] += f1;
-    force[offset + 2] += f2;
+    const f = new Float64Array(this.dim);
+    const traverse = this.dim === 2 ? repulsion2 : repulsion3;
+    const sumQ = traverse(this.view(), this.y, i, theta * theta, f, 0, this.stack);
+    for (let d = 0; d < this.dim; d++) force[offset + d] += f[d];
     return sumQ;
   }
 }

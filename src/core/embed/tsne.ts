@@ -18,10 +18,13 @@
  */
 import {UserError} from "../errors.js";
 import {createRandom, type Random} from "../random.js";
+import {REPULSION_CHUNKS, runAllChunks, totalQ, type ForceJob, type RepulsionRunner} from "./bhRepulsion.js";
 import {exactKnn, truncateNeighbors, type Neighbors} from "./knn.js";
-import {pca} from "./pca.js";
 import type {Points} from "./points.js";
 import {SpTree} from "./spTree.js";
+import {initialLayout, symmetricP, type SparseP} from "./tsneAffinities.js";
+
+export {gaussian} from "./tsneAffinities.js";
 
 /** Options of {@link Tsne}; every field has a default. */
 export interface TsneOptions {
@@ -43,6 +46,11 @@ export interface TsneOptions {
   init?: "pca" | "random";
   /** Source of randomness in [0, 1) for random initialisation (default: seeded with 42). */
   random?: Random;
+  /**
+   * Runs the repulsion on other threads (src/node/embed/tsneThreads.ts); the layout is the same
+   * bytes as without it (default: this thread).
+   */
+  repulsion?: RepulsionRunner;
 }
 
 /** Called after each iteration with its number (1-based); returning false stops the run. */
@@ -64,18 +72,19 @@ export class Tsne {
   private n = 0;
   private iteration = 0;
   /** Symmetric P in CSR form. */
-  private rowStart = new Int32Array(0);
-  private cols = new Int32Array(0);
-  private values = new Float64Array(0);
+  private p: SparseP = {rowStart: new Int32Array(1), cols: new Int32Array(0), values: new Float64Array(0)};
   private y = new Float64Array(0);
   private update = new Float64Array(0);
   private gains = new Float64Array(0);
   private grad = new Float64Array(0);
   private repulsive = new Float64Array(0);
+  private attractive = new Float64Array(0);
   /** Points in the tree's depth-first order from the last iteration (see SpTree.pointOrder). */
   private order = new Int32Array(0);
   private lastSumQ = 1;
   private tree: SpTree;
+  private readonly runner: RepulsionRunner | undefined;
+  private readonly chunkSums = new Float64Array(REPULSION_CHUNKS);
 
   constructor(options: TsneOptions = {}) {
     this.dim = options.dim ?? 2;
@@ -87,6 +96,7 @@ export class Tsne {
     this.learningRateOption = options.learningRate;
     this.init = options.init ?? "pca";
     this.random = options.random ?? createRandom(42);
+    this.runner = options.repulsion;
     if (this.dim !== 2 && this.dim !== 3) throw new UserError(`t-SNE: dim must be 2 or 3; got ${String(this.dim)}`);
     if (!(this.perplexity > 0)) throw new UserError(`t-SNE: perplexity must be positive; got ${this.perplexity}`);
     if (!(this.theta >= 0)) throw new UserError(`t-SNE: theta must be ≥ 0; got ${this.theta}`);
@@ -123,13 +133,15 @@ export class Tsne {
     this.n = n;
     this.iteration = 0;
     this.learningRate = this.learningRateOption ?? Math.max(n / this.earlyExaggeration / 4, 50);
-    this.computeP(neighbors);
+    this.p = symmetricP(neighbors, this.perplexity);
+    this.runner?.prepare(this.p);
     const dim = this.dim;
-    this.y = this.initialLayout(x);
+    this.y = initialLayout(x, dim, this.init, this.random);
     this.update = new Float64Array(n * dim);
     this.gains = new Float64Array(n * dim).fill(1);
     this.grad = new Float64Array(n * dim);
     this.repulsive = new Float64Array(n * dim);
+    this.attractive = new Float64Array(n * dim);
     this.order = Int32Array.from({length: n}, (_, i) => i);
     return this.iterations;
   }
@@ -205,7 +217,8 @@ export class Tsne {
    * up to the Barnes-Hut approximation of Z). Costs one pass over the sparse P.
    */
   klDivergence(): number {
-    const {rowStart, cols, values, y, dim} = this;
+    const {y, dim} = this;
+    const {rowStart, cols, values} = this.p;
     let kl = 0;
     for (let i = 0; i < this.n; i++) {
       for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
@@ -223,143 +236,25 @@ export class Tsne {
     return kl;
   }
 
-  /** Conditional similarities from the kNN (binary search on the Gaussian precision), symmetrised. */
-  private computeP(neighbors: Neighbors): void {
-    const n = this.n;
-    const k = neighbors.k;
-    const conditional = new Float64Array(n * k);
-    const target = Math.log(this.perplexity);
-    const row = new Float64Array(k);
-    for (let i = 0; i < n; i++) {
-      const base = i * k;
-      const d0 = neighbors.distances[base] ** 2;
-      let beta = 1;
-      let lo = -Infinity;
-      let hi = Infinity;
-      for (let iter = 0; iter < 200; iter++) {
-        let sum = 0;
-        let weighted = 0;
-        for (let t = 0; t < k; t++) {
-          const d2 = neighbors.distances[base + t] ** 2 - d0;
-          const v = Math.exp(-beta * d2);
-          row[t] = v;
-          sum += v;
-          weighted += d2 * v;
-        }
-        // Entropy of the row (shifted distances: the shift cancels in the normalisation).
-        const entropy = Math.log(sum) + (beta * weighted) / sum;
-        const diff = entropy - target;
-        if (Math.abs(diff) < 1e-5) break;
-        if (diff > 0) {
-          lo = beta;
-          beta = hi === Infinity ? beta * 2 : (beta + hi) / 2;
-        } else {
-          hi = beta;
-          beta = lo === -Infinity ? beta / 2 : (beta + lo) / 2;
-        }
-      }
-      let sum = 0;
-      for (let t = 0; t < k; t++) sum += row[t];
-      for (let t = 0; t < k; t++) conditional[base + t] = row[t] / sum;
-    }
-    // Symmetrise: P = (P_cond + P_cond^T) / 2n, merged per row in column order.
-    const rowCount = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      for (let t = 0; t < k; t++) {
-        rowCount[i]++;
-        rowCount[neighbors.indices[i * k + t]]++;
-      }
-    }
-    const start = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) start[i + 1] = start[i] + rowCount[i];
-    const fill = start.slice(0, n);
-    const rawCols = new Int32Array(start[n]);
-    const rawVals = new Float64Array(start[n]);
-    for (let i = 0; i < n; i++) {
-      for (let t = 0; t < k; t++) {
-        const j = neighbors.indices[i * k + t];
-        const v = conditional[i * k + t];
-        rawCols[fill[i]] = j;
-        rawVals[fill[i]++] = v;
-        rawCols[fill[j]] = i;
-        rawVals[fill[j]++] = v;
-      }
-    }
-    const rowStart = new Int32Array(n + 1);
-    const cols = new Int32Array(start[n]);
-    const values = new Float64Array(start[n]);
-    let out = 0;
-    const order: number[] = [];
-    for (let i = 0; i < n; i++) {
-      rowStart[i] = out;
-      order.length = 0;
-      for (let e = start[i]; e < start[i + 1]; e++) order.push(e);
-      order.sort((a, b) => rawCols[a] - rawCols[b]);
-      for (const e of order) {
-        if (out > rowStart[i] && cols[out - 1] === rawCols[e]) values[out - 1] += rawVals[e];
-        else {
-          cols[out] = rawCols[e];
-          values[out++] = rawVals[e];
-        }
-      }
-    }
-    rowStart[n] = out;
-    for (let e = 0; e < out; e++) values[e] /= 2 * n;
-    this.rowStart = rowStart;
-    this.cols = cols.slice(0, out);
-    this.values = values.slice(0, out);
-  }
-
-  private initialLayout(x: Points): Float64Array<ArrayBuffer> {
-    const n = x.count;
-    const dim = this.dim;
-    const y = new Float64Array(n * dim);
-    if (this.init === "random" || x.dim < dim) {
-      for (let t = 0; t < y.length; t++) y[t] = 1e-4 * gaussian(this.random);
-      return y;
-    }
-    const projected = pca(x, {components: dim}).projected.data;
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += projected[i * dim];
-    mean /= n;
-    let variance = 0;
-    for (let i = 0; i < n; i++) variance += (projected[i * dim] - mean) ** 2;
-    const std = Math.sqrt(variance / n) || 1;
-    for (let t = 0; t < y.length; t++) y[t] = (projected[t] / std) * 1e-4;
-    return y;
-  }
-
   /** grad = 4 (exaggeration * F_attr - F_rep / Z). */
   private gradient(exaggeration: number): void {
-    const {n, dim, y, grad, repulsive, rowStart, cols, values, tree, theta, order} = this;
+    const {n, dim, y, grad, repulsive, attractive, tree, theta, order} = this;
     tree.build(y, n, order);
     tree.pointOrder(order);
-    repulsive.fill(0);
-    let sumQ = 0;
-    for (let m = 0; m < n; m++) {
-      const i = order[m];
-      sumQ += tree.repulsion(i, theta, repulsive, i * dim);
-    }
+    const job: ForceJob = {
+      tree: tree.view(),
+      y,
+      order,
+      n,
+      theta,
+      repulsion: repulsive,
+      attraction: attractive,
+      chunkSums: this.chunkSums
+    };
+    if (!this.runner?.run(job)) runAllChunks(job, this.p, dim, tree.traversalStack());
+    const sumQ = totalQ(this.chunkSums);
     this.lastSumQ = sumQ;
-    for (let i = 0; i < n; i++) {
-      const oi = i * dim;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
-        const oj = cols[e] * dim;
-        const d0 = y[oi] - y[oj];
-        const d1 = y[oi + 1] - y[oj + 1];
-        const d2 = dim === 3 ? y[oi + 2] - y[oj + 2] : 0;
-        const pq = values[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
-        a0 += pq * d0;
-        a1 += pq * d1;
-        a2 += pq * d2;
-      }
-      grad[oi] = 4 * (exaggeration * a0 - repulsive[oi] / sumQ);
-      grad[oi + 1] = 4 * (exaggeration * a1 - repulsive[oi + 1] / sumQ);
-      if (dim === 3) grad[oi + 2] = 4 * (exaggeration * a2 - repulsive[oi + 2] / sumQ);
-    }
+    for (let t = 0; t < n * dim; t++) grad[t] = 4 * (exaggeration * attractive[t] - repulsive[t] / sumQ);
   }
 
   private center(): void {
@@ -371,11 +266,4 @@ export class Tsne {
       for (let i = 0; i < n; i++) y[i * dim + d] -= mean;
     }
   }
-}
-
-/** A standard normal deviate (Box-Muller) from a uniform source. */
-export function gaussian(random: Random): number {
-  let u = 0;
-  while (u === 0) u = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

@@ -24,10 +24,21 @@ export const FILES = {
   sprite: "sprite.png",
   config: "config.json",
   bookmarks: "bookmarks.json",
-  projections: "projections.json"
+  projections: "projections.json",
+  /** Metadata of the pixel tensor's rows, when it holds fewer rows than the embedding. */
+  pixelMetadata: "metadata_pixels.tsv"
 } as const;
 
 export const METADATA_HEADER = ["Label", "Predicted", "Score", "Correct"] as const;
+
+/** Values of metadata.tsv's Split column (exports of `--split train|all`): index = split code. */
+export const SPLIT_NAMES = ["test", "train"] as const;
+
+/**
+ * The pixel tensor (784-d) holds at most this many rows, the first: 70,000 rows would make a
+ * 220 MB `.bytes` file (and a TSV twice that) that the Projector loads into the page at once.
+ */
+export const PIXEL_ROWS_MAX = 10_000;
 
 /** Shortest decimal that reads back as the same float32 (the TSV twin of the `.bytes` file). */
 export function formatFloat32(v: number): string {
@@ -81,18 +92,23 @@ export function tensorBytes(data: Float32Array): Uint8Array {
   return out;
 }
 
-/** `metadata.tsv`: a header `Label Predicted Score Correct`, then one row per image. */
+/**
+ * `metadata.tsv`: a header `Label Predicted Score Correct`, then one row per image; with `splits`
+ * (codes into {@link SPLIT_NAMES}) a fifth column `Split` says which split each row is from.
+ */
 export function metadataTsv(
   labels: ArrayLike<number>,
   predicted: ArrayLike<number>,
   probabilities: Float32Array,
-  classNames: readonly string[]
+  classNames: readonly string[],
+  splits?: ArrayLike<number>
 ): string {
-  const lines = [METADATA_HEADER.join("\t")];
+  const lines = [[...METADATA_HEADER, ...(splits ? ["Split"] : [])].join("\t")];
   for (let i = 0; i < labels.length; i++) {
     const score = probabilities[i * NUM_CLASSES + predicted[i]];
     const correct = labels[i] === predicted[i] ? "yes" : "no";
-    lines.push(`${classNames[labels[i]]}\t${classNames[predicted[i]]}\t${score.toFixed(4)}\t${correct}`);
+    const split = splits ? `\t${SPLIT_NAMES[splits[i]]}` : "";
+    lines.push(`${classNames[labels[i]]}\t${classNames[predicted[i]]}\t${score.toFixed(4)}\t${correct}${split}`);
   }
   return lines.join("\n") + "\n";
 }
@@ -106,6 +122,8 @@ export interface MetadataColumns {
   predicted: Uint8Array;
   /** Probability of the predicted class. */
   scores: Float32Array;
+  /** Split code per image ({@link SPLIT_NAMES}), when the file has a Split column. */
+  splits?: Uint8Array;
 }
 
 /** Parses `metadata.tsv` (a header naming Label, Predicted and Score, then one row per image). */
@@ -121,17 +139,24 @@ export function parseMetadataTsv(text: string, classNames: readonly string[]): M
     if (i < 0) throw new FormatError(`${FILES.metadata} line ${line}: unknown class "${name}"`);
     return i;
   };
+  const iSplit = header.indexOf("Split");
   const count = lines.length;
   const labels = new Uint8Array(count);
   const predicted = new Uint8Array(count);
   const scores = new Float32Array(count);
+  const splits = iSplit < 0 ? undefined : new Uint8Array(count);
   lines.forEach((line, i) => {
     const cells = line.split("\t");
     labels[i] = classIndex(cells[iLabel], i + 2);
     predicted[i] = classIndex(cells[iPred], i + 2);
     scores[i] = Number(cells[iScore]);
+    if (splits) {
+      const code = (SPLIT_NAMES as readonly string[]).indexOf(cells[iSplit]);
+      if (code < 0) throw new FormatError(`${FILES.metadata} line ${i + 2}: unknown split "${cells[iSplit]}"`);
+      splits[i] = code;
+    }
   });
-  return {labels, predicted, scores, count};
+  return {labels, predicted, scores, count, ...(splits ? {splits} : {})};
 }
 
 /** Geometry of the sprite: a square grid of `cells` x `cells` thumbnails of 28 px. */
@@ -191,19 +216,29 @@ export interface EmbeddingInfo {
   sprite: {imagePath: string; singleImageDim: [number, number]};
 }
 
-/** `config.json`: the embedding (with bookmarks) and the raw pixels, both with metadata and sprite. */
+/** Rows of the pixel tensor for an export of `count` images. */
+export function pixelRows(count: number): number {
+  return Math.min(count, PIXEL_ROWS_MAX);
+}
+
+/**
+ * `config.json`: the embedding (with bookmarks) and the raw pixels, both with metadata and sprite.
+ * Past {@link PIXEL_ROWS_MAX} images the pixel tensor holds the first rows only, with their own
+ * metadata file; both share the one sprite (its first cells are those rows).
+ */
 export function projectorConfig(options: {
   count: number;
   dim: number;
   layerName: string;
   baseUrl: string;
   bookmarks: boolean;
+  /** Rows of the pixel tensor (default {@link pixelRows} of count). */
+  pixelRows?: number;
 }): {embeddings: EmbeddingInfo[]} {
   const url = (file: string) => fileUrl(options.baseUrl, file);
-  const common = {
-    metadataPath: url(FILES.metadata),
-    sprite: {imagePath: url(FILES.sprite), singleImageDim: [IMAGE_SIZE, IMAGE_SIZE] as [number, number]}
-  };
+  const sprite = {imagePath: url(FILES.sprite), singleImageDim: [IMAGE_SIZE, IMAGE_SIZE] as [number, number]};
+  const common = {metadataPath: url(FILES.metadata), sprite};
+  const pixels = options.pixelRows ?? pixelRows(options.count);
   return {
     embeddings: [
       {
@@ -214,10 +249,11 @@ export function projectorConfig(options: {
         ...(options.bookmarks ? {bookmarksPath: url(FILES.bookmarks)} : {})
       },
       {
-        tensorName: `Fashion-MNIST pixels (${IMAGE_PIXELS}-d)`,
-        tensorShape: [options.count, IMAGE_PIXELS],
+        tensorName: `Fashion-MNIST pixels (${IMAGE_PIXELS}-d${pixels < options.count ? `, first ${pixels} rows` : ""})`,
+        tensorShape: [pixels, IMAGE_PIXELS],
         tensorPath: url(FILES.rawBytes),
-        ...common
+        metadataPath: url(pixels < options.count ? FILES.pixelMetadata : FILES.metadata),
+        sprite
       }
     ]
   };

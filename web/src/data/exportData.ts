@@ -53,7 +53,7 @@ async function load(): Promise<ExportData> {
   }
   const cells = Math.floor(sprite.width / IMAGE_SIZE);
   if (sprite.width !== sprite.height || cells * cells < meta.count) {
-    throw new DataError("sprite.png does not hold every test image", REEXPORT);
+    throw new DataError("sprite.png does not hold every image", REEXPORT);
   }
   return {
     ...meta,
@@ -67,6 +67,24 @@ async function load(): Promise<ExportData> {
 
 /** The export, fetched once (a failed load is retried on the next call). */
 export const loadExport = once(load);
+
+/**
+ * How the app names row `index`: "test image 7", or in an export of `--split train|all` by its own
+ * split and its index there ("training image 12" is row 10,012 of an `all` export).
+ */
+export function imageName(data: ExportData, index: number): string {
+  if (!data.splits || data.splits[index] === 0) return `test image ${index}`;
+  const first = data.splits.indexOf(1);
+  return `training image ${index - first}`;
+}
+
+/** How the app names the rows together: "test images", "training images" or "images". */
+export function imagesName(data: ExportData): string {
+  if (!data.splits) return "test images";
+  const hasTest = data.splits.includes(0);
+  const hasTrain = data.splits.includes(1);
+  return hasTest && hasTrain ? "images" : hasTrain ? "training images" : "test images";
+}
 
 /** Test image `index` as the model's input: 784 floats in [0, 1], exactly the dataset's pixels. */
 export function testImage(data: ExportData, index: number): Float32Array {

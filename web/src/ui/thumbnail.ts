@@ -1,6 +1,6 @@
 /** A test image from the export's sprite as a small canvas (nearest-neighbour, so pixels stay crisp). */
 import {IMAGE_SIZE} from "../../../src/core/data/fashionMnist.js";
-import {testImage, type ExportData} from "../data/exportData.js";
+import {imageName, testImage, type ExportData} from "../data/exportData.js";
 
 /** Draws 784 values in [0, 1] as a grey image onto a 28×28 canvas, shown `scale` times larger by CSS. */
 export function greyCanvas(pixels: Float32Array, scale = 2, label?: string): HTMLCanvasElement {
@@ -26,5 +26,5 @@ export function greyCanvas(pixels: Float32Array, scale = 2, label?: string): HTM
 
 /** Test image `index` as a canvas, labelled for screen readers. */
 export function testThumbnail(data: ExportData, index: number, scale = 2, label?: string): HTMLCanvasElement {
-  return greyCanvas(testImage(data, index), scale, label ?? `test image ${index}`);
+  return greyCanvas(testImage(data, index), scale, label ?? imageName(data, index));
 }

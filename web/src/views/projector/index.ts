@@ -7,7 +7,7 @@
 import "./projector.css";
 
 import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
-import {loadExport, type ExportData} from "../../data/exportData.js";
+import {imageName, loadExport, type ExportData} from "../../data/exportData.js";
 import {navigate} from "../../router.js";
 import {h} from "../../ui/dom.js";
 import type {Unmount, ViewContext} from "../view.js";
@@ -42,7 +42,7 @@ function methodAvailable(data: ExportData, method: Method, dim: Dim, customReady
 }
 
 export async function mount(root: HTMLElement, context: ViewContext): Promise<Unmount> {
-  root.append(h("h1", {}, title), h("p", {class: "loading"}, "Loading 10,000 test images…"));
+  root.append(h("h1", {}, title), h("p", {class: "loading"}, "Loading the images…"));
   const data = await loadExport();
   if (context.signal.aborted) return () => {};
   root.replaceChildren();
@@ -132,7 +132,7 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
       next.length === 0
         ? "Selection cleared."
         : next.length === 1
-          ? `Selected test image ${next[0]}: ${describePoint(data, next[0], CLASS_NAMES)}.`
+          ? `Selected ${imageName(data, next[0])}: ${describePoint(data, next[0], CLASS_NAMES)}.`
           : `Selected ${next.length} images.`;
   };
 

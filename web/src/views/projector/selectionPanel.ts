@@ -1,5 +1,5 @@
 /** The side panel: the selected image(s) with labels and score, and their nearest neighbours in the embedding. */
-import type {ExportData} from "../../data/exportData.js";
+import {imageName, type ExportData} from "../../data/exportData.js";
 import {routeHash} from "../../router.js";
 import {h} from "../../ui/dom.js";
 import {testThumbnail} from "../../ui/thumbnail.js";
@@ -100,7 +100,7 @@ export function renderSelection(
       h(
         "div",
         {class: "selected-one"},
-        testThumbnail(data, i, 4, `test image ${i}`),
+        testThumbnail(data, i, 4, imageName(data, i)),
         h(
           "dl",
           {},

@@ -1,5 +1,5 @@
 /** The projector's text alternative: what is shown, how faithful the layout is, and how many points per class. */
-import type {ExportData} from "../../data/exportData.js";
+import {imagesName, type ExportData} from "../../data/exportData.js";
 import {METHOD_NAMES, type Dim, type Method} from "./layouts.js";
 
 export interface SummaryInput {
@@ -14,7 +14,7 @@ export interface SummaryInput {
 export function projectorSummary(data: ExportData, input: SummaryInput, classNames: readonly string[]): string {
   const file = data.projections;
   const parts = [
-    `Scatter plot of the ${data.count.toLocaleString("en")} test images in ${input.dim}-D, ${METHOD_NAMES[input.method]} of the ${file.source.dim}-D embedding (layer ${file.source.layer}).`
+    `Scatter plot of the ${data.count.toLocaleString("en")} ${imagesName(data)} in ${input.dim}-D, ${METHOD_NAMES[input.method]} of the ${file.source.dim}-D embedding (layer ${file.source.layer}).`
   ];
   if (input.method === "custom") parts.push(input.customAxes ?? "");
   else if (input.recomputed) parts.push("Layout recomputed in this browser; quality not measured.");
