@@ -28,8 +28,18 @@ describe("recomputeBatchNormStatistics(model, examples, count)", () => {
   it("sets every batch-norm layer to the mean and variance of its input over the sample, in order", () => {
     const model = createCnn({filters: 8, seed: 3});
     const count = 500; // two chunks of 256 and a partial one
+    const weightsBefore = model.weights.map((w) => ({name: w.originalName, values: w.read().dataSync().slice()}));
     const before = tf.memory().numTensors;
     recomputeBatchNormStatistics(model, data, count);
+    // Only the moving statistics change: every other weight is bit for bit the same.
+    for (const [i, w] of model.weights.entries()) {
+      const moving = /moving_(mean|variance)$/.test(w.originalName);
+      const same = w
+        .read()
+        .dataSync()
+        .every((v, j) => v === weightsBefore[i].values[j]);
+      expect(same, w.originalName).toBe(!moving);
+    }
     expect(tf.memory().numTensors).toBe(before);
     const bnIndices = model.layers.flatMap((l, i) => (l.getClassName() === "BatchNormalization" ? [i] : []));
     expect(bnIndices).toHaveLength(3);
