@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import type {Examples} from "../data/dataset.js";
+import {applyLayers} from "./logits.js";
 import {batchTensor} from "./metrics.js";
 
 /** Images per forward chunk: bounds memory whatever the sample size. */
@@ -27,15 +28,13 @@ export function recomputeBatchNormStatistics(model: tf.LayersModel, examples: Ex
   if (n < 2) return;
   model.layers.forEach((layer, index) => {
     if (!isBatchNorm(layer)) return;
-    const upstream = model.layers.slice(0, index);
     let sum: Float64Array | undefined;
     let sumSquares: Float64Array | undefined;
     let values = 0;
     for (let start = 0; start < n; start += CHUNK) {
       const size = Math.min(CHUNK, n - start);
       const [s, ss, perChannel] = tf.tidy(() => {
-        let x: tf.Tensor = batchTensor(examples, start, size);
-        for (const l of upstream) x = l.apply(x, {training: false}) as tf.Tensor;
+        const x = applyLayers(model, batchTensor(examples, start, size), 0, index);
         const axes = x.shape.slice(0, -1).map((_, i) => i);
         return [tf.sum(x, axes), tf.sum(tf.square(x), axes), x.size / (x.shape.at(-1) ?? 1)] as const;
       });
