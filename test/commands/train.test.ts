@@ -2,16 +2,16 @@
  * `fmnist train` end to end on a tiny synthetic data set (one short epoch, then a resumed second
  * one): the TensorBoard event files, the pictures and the printed model summary.
  */
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {trainCommand} from "../../src/cli/commands/train.js";
-import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {listEventFiles, readEventFile, scalarSeries, tagCounts} from "../../src/node/tensorboard/reader.js";
 import {makeSplitFiles} from "../data/makeIdx.js";
+import {writeSplitFiles} from "../helpers/dataSlice.js";
 import {recordingEffects} from "../helpers/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-train-cmd-"));
@@ -24,10 +24,7 @@ function writeDataDir(dir: string): void {
     ["train", 200],
     ["test", 40]
   ] as const) {
-    const files = makeSplitFiles(count);
-    const spec = DATASET_FILES[split];
-    writeFileSync(join(dir, spec.images.file.replace(/\.gz$/, "")), files.images);
-    writeFileSync(join(dir, spec.labels.file.replace(/\.gz$/, "")), files.labels);
+    writeSplitFiles(dir, split, makeSplitFiles(count));
   }
 }
 

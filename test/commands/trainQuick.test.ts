@@ -3,15 +3,15 @@
  * model with the default recipe (it ended at 14.65 % before precise batch-norm statistics: issue 16),
  * and a run whose validation accuracy stays near chance says so.
  */
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {trainCommand} from "../../src/cli/commands/train.js";
-import {DATASET_FILES} from "../../src/core/data/fashionMnist.js";
 import {makeIdx} from "../data/makeIdx.js";
+import {writeSplitFiles} from "../helpers/dataSlice.js";
 import {recordingEffects} from "../helpers/effects.js";
 
 const root = mkdtempSync(join(tmpdir(), "fmnist-train-quick-"));
@@ -55,11 +55,8 @@ function writeBlankDataDir(dir: string): void {
   for (const [split, files] of [
     ["train", blankSplit(200)],
     ["test", blankSplit(40)]
-  ] as const) {
-    const spec = DATASET_FILES[split];
-    writeFileSync(join(dir, spec.images.file.replace(/\.gz$/, "")), files.images);
-    writeFileSync(join(dir, spec.labels.file.replace(/\.gz$/, "")), files.labels);
-  }
+  ] as const)
+    writeSplitFiles(dir, split, files);
 }
 
 describe("a run that stays at chance", () => {
