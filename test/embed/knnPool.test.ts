@@ -3,27 +3,19 @@
  * shipped model. On one thread and over worker threads it must give the same bytes, and the
  * neighbours of a plain sort of all distances (difference form, ties: lower index first).
  */
-import {existsSync} from "node:fs";
-import {join} from "node:path";
 
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {normalise} from "../../src/core/data/dataset.js";
+import {haveRealModel, realEmbeddings} from "./realPoints.js";
+
 import {exactKnn} from "../../src/core/embed/knn.js";
 import type {Points} from "../../src/core/embed/points.js";
 import {InterruptedError} from "../../src/core/errors.js";
-import {embedAll} from "../../src/core/model/embedding.js";
-import {selectBackend} from "../../src/node/backend/selectBackend.js";
-import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {parallelKnn} from "../../src/node/embed/knnPool.js";
-import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
-import {loadModel} from "../../src/node/model/io.js";
 
 const COUNT = 2000;
 const K = 90;
-const modelDir = process.env.FMNIST_TEST_MODEL ?? DEFAULT_MODEL_DIR;
-const haveModel = existsSync(join(modelDir, "model.json"));
-if (!haveModel) console.warn(`knnPool.test.ts: no model at ${modelDir}; skipped (set FMNIST_TEST_MODEL)`);
+const haveModel = haveRealModel("knnPool.test.ts");
 
 let x: Points;
 
@@ -41,12 +33,7 @@ function naive(i: number, k: number): {j: number; d: number}[] {
 
 describe.skipIf(!haveModel)(`exact kNN of ${COUNT} real embeddings`, () => {
   beforeAll(async () => {
-    await selectBackend("wasm");
-    const model = await loadModel(modelDir);
-    const test = normalise(await loadFashionMnist("test", {limit: COUNT}));
-    const embedded = await embedAll(model, test);
-    model.dispose();
-    x = {data: embedded.embeddings, count: COUNT, dim: embedded.dim};
+    ({points: x} = await realEmbeddings(COUNT));
   }, 120_000);
 
   it("finds the neighbours of a plain sort of all distances, on one thread and on two", async () => {

@@ -3,29 +3,21 @@
  * the shipped model (or the model in $FMNIST_TEST_MODEL). t-SNE and UMAP must keep neighbourhoods
  * (trustworthiness) and classes (kNN accuracy close to the 64-d one), and beat PCA at both.
  */
-import {existsSync} from "node:fs";
-import {join} from "node:path";
 
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {selectBackend} from "../../src/node/backend/selectBackend.js";
-import {normalise} from "../../src/core/data/dataset.js";
-import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
+import {haveRealModel, realEmbeddings} from "./realPoints.js";
+
 import {exactKnn, type Neighbors} from "../../src/core/embed/knn.js";
 import {pca} from "../../src/core/embed/pca.js";
 import type {Points} from "../../src/core/embed/points.js";
 import {knnAccuracy, trustworthiness} from "../../src/core/embed/quality.js";
 import {Tsne} from "../../src/core/embed/tsne.js";
 import {umapLayout} from "../../src/core/embed/umap.js";
-import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
-import {embedAll} from "../../src/core/model/embedding.js";
-import {loadModel} from "../../src/node/model/io.js";
 import {createRandom} from "../../src/core/random.js";
 
 const COUNT = 2000;
-const modelDir = process.env.FMNIST_TEST_MODEL ?? DEFAULT_MODEL_DIR;
-const haveModel = existsSync(join(modelDir, "model.json"));
-if (!haveModel) console.warn(`realEmbeddings.test.ts: no model at ${modelDir}; skipped (set FMNIST_TEST_MODEL)`);
+const haveModel = haveRealModel("realEmbeddings.test.ts");
 
 let x: Points;
 let labels: Uint8Array;
@@ -39,13 +31,7 @@ const measure = (layout: Points) => ({
 
 describe.skipIf(!haveModel)(`projections of ${COUNT} real embeddings`, () => {
   beforeAll(async () => {
-    await selectBackend("wasm");
-    const model = await loadModel(modelDir);
-    const test = normalise(await loadFashionMnist("test", {limit: COUNT}));
-    const embedded = await embedAll(model, test);
-    model.dispose();
-    x = {data: embedded.embeddings, count: COUNT, dim: embedded.dim};
-    labels = test.ys;
+    ({points: x, labels} = await realEmbeddings(COUNT));
     neighbors = exactKnn(x, 90);
     reference = knnAccuracy(x, labels, {k: 10, sample: COUNT});
   }, 120_000);

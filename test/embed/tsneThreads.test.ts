@@ -2,27 +2,19 @@
  * t-SNE with its repulsion on two threads gives the same bytes as on one, on real data: the 64-d
  * embeddings of the first 1,000 test images from the shipped model, in 2-D and 3-D.
  */
-import {existsSync} from "node:fs";
-import {join} from "node:path";
 
 import {beforeAll, describe, expect, it} from "vitest";
 
-import {normalise} from "../../src/core/data/dataset.js";
+import {haveRealModel, realEmbeddings} from "./realPoints.js";
+
 import {exactKnn, type Neighbors} from "../../src/core/embed/knn.js";
 import type {Points} from "../../src/core/embed/points.js";
 import {Tsne} from "../../src/core/embed/tsne.js";
-import {embedAll} from "../../src/core/model/embedding.js";
 import {createRandom} from "../../src/core/random.js";
-import {selectBackend} from "../../src/node/backend/selectBackend.js";
-import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import {createTsneThreads} from "../../src/node/embed/tsneThreads.js";
-import {DEFAULT_MODEL_DIR} from "../../src/node/model/defaultModel.js";
-import {loadModel} from "../../src/node/model/io.js";
 
 const COUNT = 1000;
-const modelDir = process.env.FMNIST_TEST_MODEL ?? DEFAULT_MODEL_DIR;
-const haveModel = existsSync(join(modelDir, "model.json"));
-if (!haveModel) console.warn(`tsneThreads.test.ts: no model at ${modelDir}; skipped (set FMNIST_TEST_MODEL)`);
+const haveModel = haveRealModel("tsneThreads.test.ts");
 
 let x: Points;
 let neighbors: Neighbors;
@@ -45,12 +37,7 @@ async function layout(dim: 2 | 3, threads: number): Promise<{layout: Points; wor
 
 describe.skipIf(!haveModel)(`t-SNE of ${COUNT} real embeddings on two threads`, () => {
   beforeAll(async () => {
-    await selectBackend("wasm");
-    const model = await loadModel(modelDir);
-    const test = normalise(await loadFashionMnist("test", {limit: COUNT}));
-    const embedded = await embedAll(model, test);
-    model.dispose();
-    x = {data: embedded.embeddings, count: COUNT, dim: embedded.dim};
+    ({points: x} = await realEmbeddings(COUNT));
     neighbors = exactKnn(x, 90);
   }, 120_000);
 
