@@ -25,6 +25,7 @@ import {featureMaps} from "./featureMaps.js";
 import {canvasGrey, decodeFile, toRgbRaster} from "./imageInput.js";
 import {predict} from "./inference.js";
 import {resultsPanel} from "./resultsPanel.js";
+import {nearestPanel} from "./nearestPanel.js";
 import {latestRunner} from "./scheduler.js";
 import {drawSource} from "./sources/drawSource.js";
 import {fileSource} from "./sources/fileSource.js";
@@ -53,6 +54,9 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   const results = resultsPanel(ood !== undefined);
   const camView = camPanel(model);
   const features = featureMaps();
+  const nearest = nearestPanel();
+  /** The true label when the input is a test image. */
+  let truth: number | undefined;
   const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
   const message = h("p", {class: "error input-message", role: "alert", hidden: true});
   const testLabel = h("p", {class: "test-image-label", "data-testid": "test-image-label", hidden: true});
@@ -79,6 +83,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const t0 = performance.now();
       const pass = forward(model, input);
       camView.update(input, pass, predicted);
+      void nearest.update(pass.embedding, predicted, truth);
       const t1 = performance.now();
       features.update(pass.layers);
       const t2 = performance.now();
@@ -105,6 +110,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       clearTimeout(settle);
       stepsBox.replaceChildren(stepsStrip(prepared.steps));
       results.clear("The pad is empty: draw a garment.");
+      nearest.clear();
       root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
       return;
     }
@@ -121,6 +127,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   });
   const photo = (raster: Parameters<typeof preprocess>[0]) => () => preprocess(raster, "fashion");
   const leaveTestImage = () => {
+    truth = undefined;
     testLabel.hidden = true;
     testNav.hidden = true;
   };
@@ -206,6 +213,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       h("h2", {id: "steps-heading"}, "Preprocessing"),
       stepsBox
     ),
+    nearest.element,
     features.element
   );
 
@@ -216,8 +224,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const index = Number(test);
       const pixels = testImage(data, index);
       if (signal.aborted) return () => {};
-      const truth = CLASS_NAMES[data.labels[index]];
-      testLabel.textContent = `Test image ${index} · true label: ${truth}`;
+      truth = data.labels[index];
+      testLabel.textContent = `Test image ${index} · true label: ${CLASS_NAMES[truth]}`;
       testLabel.hidden = false;
       const link = (i: number, text: string) =>
         i >= 0 && i < data.count ? h("a", {href: routeHash("classify", {test: i})}, text) : null;
