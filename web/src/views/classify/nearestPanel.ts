@@ -56,7 +56,7 @@ export function nearestPanel(): NearestPanel {
     h(
       "p",
       {class: "muted small"},
-      "The training images the network sees as most alike: nearest by the direction of the 64 pooled features it classifies from (cosine distance d)."
+      "The training images the network sees as most alike: nearest by the direction of the 64 pooled features it classifies from (cosine distance d). A red frame marks a class other than the prediction."
     ),
     body
   );
@@ -105,6 +105,7 @@ export function nearestPanel(): NearestPanel {
         );
       }
       body.replaceChildren(...rows);
+      element.dataset.predicted = String(predicted);
       element.dataset.shown = String(call);
     },
     clear() {
