@@ -15,7 +15,9 @@ const ISOMORPHIC_PACKAGES = [
   "ml-matrix",
   "umap-js",
   "three",
-  "zod"
+  "zod",
+  // h5wasm's browser build (its Node build, h5wasm/node, is Node-only): the web app reads dropped .h5 files.
+  "h5wasm/dist/esm"
 ];
 const isomorphic = `^node_modules/(${ISOMORPHIC_PACKAGES.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})($|/)`;
 

@@ -10,9 +10,12 @@ import {DataError, fetchText, once} from "./fetchData.js";
 
 export interface LoadedModel {
   model: tf.LayersModel;
-  metadata: ModelMetadata;
+  /** The served model's metadata.json (a model the user brought has none). */
+  metadata?: ModelMetadata;
   /** Out-of-distribution statistics (ood-stats.bin), when the model has been calibrated. */
   ood?: OodStats;
+  /** Set for a model the user brought (./userModel.ts): the file it came from. */
+  userFile?: string;
 }
 
 async function load(): Promise<LoadedModel> {
@@ -52,5 +55,26 @@ async function loadOodStats(): Promise<OodStats | undefined> {
   }
 }
 
-/** The model, loaded once (a failed load is retried on the next call). */
-export const loadModel = once(load);
+/** The served model, loaded once (a failed load is retried on the next call). */
+const loadServedModel = once(load);
+
+let userModel: LoadedModel | undefined;
+
+/** The model every view uses: the user's, when they brought one, else the served one. */
+export async function loadModel(): Promise<LoadedModel> {
+  return userModel ?? loadServedModel();
+}
+
+/** Makes `model` (from `file`) the one every view uses, until {@link useServedModel}; frees the previous one. */
+export function useUserModel(model: tf.LayersModel, file: string): void {
+  userModel?.model.dispose();
+  userModel = {model, userFile: file};
+  document.body.dataset.userModel = file;
+}
+
+/** Back to the served model. */
+export function useServedModel(): void {
+  userModel?.model.dispose();
+  userModel = undefined;
+  delete document.body.dataset.userModel;
+}

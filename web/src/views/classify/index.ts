@@ -47,14 +47,14 @@ interface Prepared {
 type SourceName = "file" | "draw" | "webcam";
 
 export async function mount(root: HTMLElement, {params, signal}: ViewContext): Promise<Unmount> {
-  const {model, ood} = await loadModel();
+  const {model, ood, userFile} = await loadModel();
   if (signal.aborted) return () => {};
   const classifier = classifierOf(model);
 
   const results = resultsPanel(ood !== undefined);
   const camView = camPanel(model);
   const features = featureMaps();
-  const nearest = nearestPanel();
+  const nearest = nearestPanel(userFile === undefined ? undefined : model);
   /** The true label when the input is a test image. */
   let truth: number | undefined;
   const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
@@ -191,6 +191,14 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
 
   root.append(
     h("h1", {}, title),
+    userFile === undefined
+      ? null
+      : h(
+          "p",
+          {class: "muted user-model-note", "data-testid": "user-model-note"},
+          `Running your model, ${userFile}. `,
+          h("a", {href: "#/model"}, "Change it in the Model view.")
+        ),
     h(
       "div",
       {class: "classify-layout"},

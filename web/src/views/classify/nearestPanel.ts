@@ -4,8 +4,16 @@
  * input resembles. For a misclassified test image it adds the training images of the wrong class
  * nearest to it (they pull it toward that class) beside those of its true class.
  */
+import type * as tf from "@tensorflow/tfjs";
+
 import {CLASS_NAMES, IMAGE_PIXELS} from "../../../../src/core/data/fashionMnist.js";
-import {nearestExamples, type ExampleBank, type NearExample} from "../../../../src/core/embed/nearestExamples.js";
+import {
+  exampleBank,
+  nearestExamples,
+  type ExampleBank,
+  type NearExample
+} from "../../../../src/core/embed/nearestExamples.js";
+import {embedAll} from "../../../../src/core/model/embedding.js";
 import {loadTrainingExamples} from "../../data/trainingExamples.js";
 import {DataError} from "../../data/fetchData.js";
 import {h} from "../../ui/dom.js";
@@ -47,7 +55,28 @@ function row(bank: ExampleBank, heading: string, found: NearExample[], mark: num
   );
 }
 
-export function nearestPanel(): NearestPanel {
+/** The shipped training examples with their embeddings recomputed by `model` (a model the user brought). */
+const rebanked = new WeakMap<tf.LayersModel, Promise<ExampleBank>>();
+function bankFor(model: tf.LayersModel): Promise<ExampleBank> {
+  let bank = rebanked.get(model);
+  if (!bank) {
+    bank = loadTrainingExamples().then(async ({examples}) => {
+      const xs = Float32Array.from(examples.pixels, (v) => v / 255);
+      const embedded = await embedAll(model, {xs, ys: examples.labels, count: examples.count}, {batchSize: 250});
+      return exampleBank({
+        ...examples,
+        embeddings: embedded.embeddings,
+        dims: embedded.dim,
+        layerName: embedded.layerName
+      });
+    });
+    rebanked.set(model, bank);
+  }
+  return bank;
+}
+
+/** `ownModel`: a model the user brought, whose embeddings of the training examples are computed here. */
+export function nearestPanel(ownModel?: tf.LayersModel): NearestPanel {
   const body = h("div", {class: "near-body"}, h("p", {class: "muted"}, "No input yet."));
   const element = h(
     "section",
@@ -71,7 +100,9 @@ export function nearestPanel(): NearestPanel {
       }
       let bank: ExampleBank;
       try {
-        bank = await loadTrainingExamples();
+        if (ownModel && !rebanked.has(ownModel))
+          body.replaceChildren(h("p", {class: "muted"}, "Embedding the training images with your model…"));
+        bank = await (ownModel ? bankFor(ownModel) : loadTrainingExamples());
       } catch (error) {
         const hint = error instanceof DataError ? error.hint : "";
         body.replaceChildren(h("p", {class: "muted"}, `${(error as Error).message}. ${hint}`));

@@ -1,4 +1,7 @@
-/** Model view: the layer diagram with shapes and parameter counts; a layer's button shows its weights. */
+/**
+ * Model view: the layer diagram with shapes and parameter counts; a layer's button shows its weights.
+ * Below, the user can bring their own model for every view.
+ */
 import "./model.css";
 
 import {formatCount, modelSummary} from "../../../../src/core/model/layerSummary.js";
@@ -6,12 +9,13 @@ import {loadModel} from "../../data/model.js";
 import {h} from "../../ui/dom.js";
 import type {Unmount, ViewContext} from "../view.js";
 import {layerDiagram} from "./layerDiagram.js";
+import {userModelPanel} from "./userModelPanel.js";
 import {weightPanel} from "./weightPanel.js";
 
 export const title = "Model";
 
 export async function mount(root: HTMLElement, {signal}: ViewContext): Promise<Unmount> {
-  const {model} = await loadModel();
+  const {model, userFile} = await loadModel();
   if (signal.aborted) return () => {};
   const summary = modelSummary(model);
   const details = h("section", {class: "panel model-weights", "aria-live": "polite", "aria-label": "Layer weights"});
@@ -29,7 +33,9 @@ export async function mount(root: HTMLElement, {signal}: ViewContext): Promise<U
       `${summary.name}: ${summary.layers.length} layers, ${formatCount(summary.totalParams)} parameters ` +
         `(${formatCount(summary.trainableParams)} trainable). Choose a layer to see its weights.`
     ),
-    h("div", {class: "model-layout"}, diagram.element, details)
+    h("div", {class: "model-layout"}, diagram.element, details),
+    // Re-mounts the current view (main.ts renders on hashchange), which then loads the new model.
+    userModelPanel(userFile, () => window.dispatchEvent(new HashChangeEvent("hashchange")))
   );
   const firstConv = summary.layers.find((l) => l.className === "Conv2D");
   if (firstConv) diagram.select(firstConv.name);
