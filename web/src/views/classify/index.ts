@@ -189,16 +189,20 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     showMessage(undefined);
   };
 
+  const userModelNote =
+    userFile === undefined
+      ? []
+      : [
+          h(
+            "p",
+            {class: "muted user-model-note", "data-testid": "user-model-note"},
+            `Running your model, ${userFile}. `,
+            h("a", {href: "#/model"}, "Change it in the Model view.")
+          )
+        ];
   root.append(
     h("h1", {}, title),
-    userFile === undefined
-      ? null
-      : h(
-          "p",
-          {class: "muted user-model-note", "data-testid": "user-model-note"},
-          `Running your model, ${userFile}. `,
-          h("a", {href: "#/model"}, "Change it in the Model view.")
-        ),
+    ...userModelNote,
     h(
       "div",
       {class: "classify-layout"},
