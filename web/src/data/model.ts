@@ -66,9 +66,9 @@ export async function loadModel(): Promise<LoadedModel> {
 }
 
 /** Makes `model` (from `file`) the one every view uses, until {@link useServedModel}; frees the previous one. */
-export function useUserModel(model: tf.LayersModel, file: string): void {
+export function useUserModel(model: tf.LayersModel, file: string, ood?: OodStats): void {
   userModel?.model.dispose();
-  userModel = {model, userFile: file};
+  userModel = {model, userFile: file, ...(ood ? {ood} : {})};
   document.body.dataset.userModel = file;
 }
 

@@ -2,11 +2,14 @@
  * A model the user brings into the web app: a TF.js `model.json` with its weight files, or a Keras
  * `.h5` file, read in the browser with the same importer the CLI uses
  * (../../../src/core/model/kerasImport.ts, on h5wasm's browser build, loaded only when needed:
- * it is 4 MB), then checked to be a 28×28×1 image classifier into the ten classes.
+ * it is 4 MB), then checked to be a 28×28×1 image classifier into the ten classes. Out-of-distribution
+ * statistics dropped with it (`ood-stats.bin`, or `NAME.h5.ood-stats.bin` beside a Keras file) come along.
  */
 import * as tf from "@tensorflow/tfjs";
 
 import {UserError} from "../../../src/core/errors.js";
+import {METADATA_FILE} from "../../../src/core/formats/metadata.js";
+import {OOD_STATS_FILE, OOD_STATS_SUFFIX, parseOodStats, type OodStats} from "../../../src/core/formats/oodStats.js";
 import {checkImageClassifier} from "../../../src/core/model/imageClassifier.js";
 import {hasHdf5Signature, modelFromKerasH5} from "../../../src/core/model/kerasImport.js";
 
@@ -42,9 +45,27 @@ async function fromKerasFile(file: File): Promise<tf.LayersModel> {
   }
 }
 
-async function fromTfjsFiles(json: File, others: File[]): Promise<tf.LayersModel> {
+/** The weight files model.json names (a dropped folder may hold others: metadata.json, ood-stats.bin). */
+async function weightFiles(json: File, others: File[]): Promise<File[]> {
+  let paths: string[];
   try {
-    return await tf.loadLayersModel(tf.io.browserFiles([json, ...others]));
+    const manifest = (JSON.parse(await json.text()) as {weightsManifest?: {paths?: unknown}[]}).weightsManifest;
+    paths = (manifest ?? []).flatMap((group) => (Array.isArray(group.paths) ? group.paths.map(String) : []));
+  } catch {
+    throw new UserError(`${json.name}: not a TF.js model.json (not valid JSON)`);
+  }
+  return paths.map((path) => {
+    const name = path.split("/").pop() ?? path;
+    const file = others.find((f) => f.name === name);
+    if (!file) throw new UserError(`${json.name} names the weight file ${name}: drop it together with model.json`);
+    return file;
+  });
+}
+
+async function fromTfjsFiles(json: File, others: File[]): Promise<tf.LayersModel> {
+  const weights = await weightFiles(json, others);
+  try {
+    return await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     throw new UserError(
@@ -54,12 +75,15 @@ async function fromTfjsFiles(json: File, others: File[]): Promise<tf.LayersModel
 }
 
 /** The model in the dropped or chosen `files`; throws a {@link UserError} that says what to drop. */
-export async function modelFromFiles(files: readonly File[]): Promise<{model: tf.LayersModel; name: string}> {
+export async function modelFromFiles(
+  files: readonly File[]
+): Promise<{model: tf.LayersModel; name: string; ood?: OodStats}> {
   const keras = files.find((f) => KERAS_FILE.test(f.name));
-  const json = files.find((f) => /\.json$/i.test(f.name));
+  const json = files.find((f) => /\.json$/i.test(f.name) && f.name !== METADATA_FILE);
   let model: tf.LayersModel;
   let name: string;
-  if (keras && files.length === 1) {
+  const statsOnly = (f: File) => f === keras || f.name.endsWith(OOD_STATS_SUFFIX);
+  if (keras && files.every(statsOnly)) {
     model = await fromKerasFile(keras);
     name = keras.name;
   } else if (json) {
@@ -75,9 +99,11 @@ export async function modelFromFiles(files: readonly File[]): Promise<{model: tf
   }
   try {
     checkImageClassifier(model, name);
+    const statsFile = files.find((f) => f.name === OOD_STATS_FILE || f.name.endsWith(OOD_STATS_SUFFIX));
+    const ood = statsFile ? parseOodStats(new Uint8Array(await statsFile.arrayBuffer()), statsFile.name) : undefined;
+    return {model, name, ...(ood ? {ood} : {})};
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return {model, name};
 }

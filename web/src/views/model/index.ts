@@ -33,9 +33,9 @@ export async function mount(root: HTMLElement, {signal}: ViewContext): Promise<U
       `${summary.name}: ${summary.layers.length} layers, ${formatCount(summary.totalParams)} parameters ` +
         `(${formatCount(summary.trainableParams)} trainable). Choose a layer to see its weights.`
     ),
-    h("div", {class: "model-layout"}, diagram.element, details),
     // Re-mounts the current view (main.ts renders on hashchange), which then loads the new model.
-    userModelPanel(userFile, () => window.dispatchEvent(new HashChangeEvent("hashchange")))
+    userModelPanel(userFile, () => window.dispatchEvent(new HashChangeEvent("hashchange"))),
+    h("div", {class: "model-layout"}, diagram.element, details)
   );
   const firstConv = summary.layers.find((l) => l.className === "Conv2D");
   if (firstConv) diagram.select(firstConv.name);

@@ -37,8 +37,8 @@ export function userModelPanel(current: string | undefined, changed: () => void)
       error.hidden = true;
       status.textContent = `Reading ${files.map((f) => f.name).join(", ")}…`;
       modelFromFiles(files)
-        .then(({model, name}) => {
-          useUserModel(model, name);
+        .then(({model, name, ood}) => {
+          useUserModel(model, name, ood);
           changed();
         })
         .catch((reason: unknown) => {
