@@ -24,6 +24,9 @@ import {camPanel} from "./camPanel.js";
 import {featureMaps} from "./featureMaps.js";
 import {canvasGrey, decodeFile, toRgbRaster} from "./imageInput.js";
 import {predict} from "./inference.js";
+import {contrastPanel, pairFromParams} from "./lab/contrastPanel.js";
+import {counterfactualPanel} from "./lab/counterfactualPanel.js";
+import {labPanel} from "./lab/labPanel.js";
 import {resultsPanel} from "./resultsPanel.js";
 import {latestRunner} from "./scheduler.js";
 import {drawSource} from "./sources/drawSource.js";
@@ -53,6 +56,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   const results = resultsPanel(ood !== undefined);
   const camView = camPanel(model);
   const features = featureMaps();
+  const lab = labPanel(model, signal);
+  const whatIf = counterfactualPanel(model, signal);
   const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
   const message = h("p", {class: "error input-message", role: "alert", hidden: true});
   const testLabel = h("p", {class: "test-image-label", "data-testid": "test-image-label", hidden: true});
@@ -79,6 +84,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const t0 = performance.now();
       const pass = forward(model, input);
       camView.update(input, pass, predicted);
+      lab.update({input, pass, predicted}); // both wait until asked, then run between frames
+      whatIf.update({input, pass, predicted});
       const t1 = performance.now();
       features.update(pass.layers);
       const t2 = performance.now();
@@ -105,6 +112,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       clearTimeout(settle);
       stepsBox.replaceChildren(stepsStrip(prepared.steps));
       results.clear("The pad is empty: draw a garment.");
+      lab.clear();
+      whatIf.clear();
       root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
       return;
     }
@@ -200,6 +209,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       h("div", {class: "results-column"}, results.element, timing),
       camView.element
     ),
+    lab.element,
+    whatIf.element,
     h(
       "section",
       {class: "panel steps-panel", "aria-labelledby": "steps-heading"},
@@ -209,7 +220,20 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     features.element
   );
 
-  const test = params.get("test");
+  // A confusion pair from the dashboard: its contrastive maps on top, its first image as the input.
+  const pair = pairFromParams(params);
+  let test = params.get("test");
+  if (pair) {
+    try {
+      const data = await loadExport();
+      if (signal.aborted) return () => {};
+      const view = contrastPanel(model, data, pair, test === null ? undefined : Number(test), signal);
+      root.querySelector("h1")?.after(view.element);
+      if (test === null && view.indices.length > 0) test = String(view.indices[0]);
+    } catch (error) {
+      showMessage(error instanceof Error ? error.message : String(error));
+    }
+  }
   if (test !== null) {
     try {
       const data = await loadExport();
