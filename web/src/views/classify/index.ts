@@ -25,6 +25,7 @@ import {featureMaps} from "./featureMaps.js";
 import {canvasGrey, decodeFile, toRgbRaster} from "./imageInput.js";
 import {predict} from "./inference.js";
 import {contrastPanel, pairFromParams} from "./lab/contrastPanel.js";
+import {labClient} from "./lab/labClient.js";
 import {counterfactualPanel} from "./lab/counterfactualPanel.js";
 import {labPanel} from "./lab/labPanel.js";
 import {resultsPanel} from "./resultsPanel.js";
@@ -56,8 +57,9 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   const results = resultsPanel(ood !== undefined);
   const camView = camPanel(model);
   const features = featureMaps();
-  const lab = labPanel(model, signal);
-  const whatIf = counterfactualPanel(model, signal);
+  const explainer = labClient(signal); // its worker starts with the first lab or counterfactual asked for
+  const lab = labPanel(explainer, signal);
+  const whatIf = counterfactualPanel(explainer, signal);
   const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
   const message = h("p", {class: "error input-message", role: "alert", hidden: true});
   const testLabel = h("p", {class: "test-image-label", "data-testid": "test-image-label", hidden: true});
@@ -84,7 +86,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const t0 = performance.now();
       const pass = forward(model, input);
       camView.update(input, pass, predicted);
-      lab.update({input, pass, predicted}); // both wait until asked, then run between frames
+      lab.update({input, pass, predicted}); // both wait until asked, then run in a worker
       whatIf.update({input, pass, predicted});
       const t1 = performance.now();
       features.update(pass.layers);

@@ -4,18 +4,15 @@
  * than ε that the network reads as the target. Shows the changed image, the difference, the new
  * prediction, and the target's CAM before and after. Runs when asked, then follows new inputs.
  */
-import type * as tf from "@tensorflow/tfjs";
-
 import {CLASS_NAMES} from "../../../../../src/core/data/fashionMnist.js";
-import {forward} from "../../../../../src/core/model/forward.js";
-import {counterfactual, type Counterfactual} from "../../../../../src/core/viz/attribution/counterfactual.js";
+import type {Counterfactual} from "../../../../../src/core/viz/attribution/counterfactual.js";
 import {heatMapAttribution} from "../../../../../src/core/viz/attribution/types.js";
-import {classMap, type HeatMap} from "../../../../../src/core/viz/cam.js";
+import type {HeatMap} from "../../../../../src/core/viz/cam.js";
 import {inputRaster} from "../../../../../src/core/viz/heatOverlay.js";
 import {importanceRaster, signedRaster} from "../../../../../src/core/viz/labCharts.js";
 import {h} from "../../../ui/dom.js";
+import type {LabClient} from "./labClient.js";
 import type {ExplainInput} from "./labPanel.js";
-import {nextTask} from "./labRunner.js";
 import {mapTile} from "./mapTile.js";
 
 export interface CounterfactualPanel {
@@ -39,7 +36,7 @@ function largestChange(difference: Float32Array): number {
   return max;
 }
 
-export function counterfactualPanel(model: tf.LayersModel, signal: AbortSignal): CounterfactualPanel {
+export function counterfactualPanel(client: LabClient, signal: AbortSignal): CounterfactualPanel {
   const heading = h("h2", {id: "cf-heading"}, "Counterfactual: what would make this another class?");
   const target = h("select", {id: "cf-target"}, ...CLASS_NAMES.map((n, i) => h("option", {value: String(i)}, n)));
   const epsilon = h("input", {type: "range", id: "cf-epsilon", min: 0.01, max: 0.3, step: 0.01, value: 0.1});
@@ -125,18 +122,11 @@ export function counterfactualPanel(model: tf.LayersModel, signal: AbortSignal):
     const goal = Number(target.value);
     element.dataset.state = "running";
     verdict.textContent = `Looking for a change towards ${CLASS_NAMES[goal]}…`;
-    await nextTask();
-    if (mine !== token || signal.aborted) return;
-    const t0 = performance.now();
-    const result = counterfactual(model, job.input, goal, {epsilon: Number(epsilon.value)});
-    const ms = performance.now() - t0;
-    await nextTask();
-    if (mine !== token || signal.aborted) return;
-    const maps: [HeatMap, HeatMap] = [
-      classMap(model, job.pass, goal),
-      classMap(model, forward(model, result.image), goal)
-    ];
-    show(job, result, ms, maps);
+    const reply = await client.counterfactual(job.input, goal, Number(epsilon.value));
+    if (!reply || mine !== token) return; // a newer input, target or budget took over
+    const {result, ms, before, after} = reply.counterfactual;
+    show(job, result, ms, [before, after]);
+    element.dataset.tensors = String(reply.facts.tensors);
   };
   const schedule = () => {
     if (!started || !latest || signal.aborted) return;

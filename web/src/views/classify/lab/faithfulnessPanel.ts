@@ -16,6 +16,21 @@ export interface FaithfulnessPanel {
 
 const area = (v: number) => v.toFixed(3);
 
+/** "CAM and Grad-CAM …" when maps give identical curves (one line hides the other), else "". */
+function coincide(series: CurveSeries[]): string {
+  const same = (a: CurveSeries, b: CurveSeries) =>
+    (["deletion", "insertion"] as const).every((k) => a[k].probabilities.every((p, i) => p === b[k].probabilities[i]));
+  const pairs = series.flatMap((a, i) =>
+    series
+      .slice(i + 1)
+      .filter((b) => same(a, b))
+      .map((b) => `${a.name} and ${b.name}`)
+  );
+  return pairs.length > 0
+    ? `${pairs.join("; ")} order the pixels alike here, so their lines lie on top of each other.`
+    : "";
+}
+
 function areaTable(series: CurveSeries[], random: CurveSeries): HTMLTableElement {
   const rows = seriesColours(series).map(({s, colour}) => {
     const better = {
@@ -90,7 +105,7 @@ export function faithfulnessPanel(): FaithfulnessPanel {
       body.replaceChildren(
         svgFigure(curveChartSvg("deletion", all), alt("deletion")),
         svgFigure(curveChartSvg("insertion", all), alt("insertion")),
-        areaTable(all, random)
+        h("div", {}, areaTable(all, random), h("p", {class: "muted small faithfulness-note"}, coincide(series)))
       );
       element.hidden = false;
     },

@@ -7,8 +7,6 @@
  */
 import "./lab.css";
 
-import * as tf from "@tensorflow/tfjs";
-
 import {CLASS_NAMES} from "../../../../../src/core/data/fashionMnist.js";
 import type {ForwardPass} from "../../../../../src/core/model/forward.js";
 import {METHOD_INFO} from "../../../../../src/core/viz/attribution/explanations.js";
@@ -20,7 +18,7 @@ import {importanceRaster} from "../../../../../src/core/viz/labCharts.js";
 import {colourLegend} from "../../../ui/colourLegend.js";
 import {h} from "../../../ui/dom.js";
 import {faithfulnessPanel} from "./faithfulnessPanel.js";
-import {runLab} from "./labRunner.js";
+import type {LabClient} from "./labClient.js";
 import {mapTile} from "./mapTile.js";
 
 const METHODS: AttributionMethod[] = [
@@ -56,7 +54,7 @@ function completenessText(c: Completeness): string {
   );
 }
 
-export function labPanel(model: tf.LayersModel, signal: AbortSignal): LabPanel {
+export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
   const classPick = h(
     "select",
     {id: "lab-class"},
@@ -103,23 +101,22 @@ export function labPanel(model: tf.LayersModel, signal: AbortSignal): LabPanel {
     completeness.hidden = true;
     faithfulness.clear();
     status.textContent = `Computing the maps for ${name}…`;
-    const result = await runLab(model, job.pass, job.input, classIndex, {
-      isStale: () => mine !== token || signal.aborted,
-      onEntry(entry, index, total) {
-        const method = entry.attribution.method;
-        const ms = `${entry.ms.toFixed(0)} ms`;
-        tiles
-          .get(method)
-          ?.show(
-            importanceRaster(entry.attribution.importance, job.input),
-            `${METHOD_INFO[method].title} map for ${name}, computed in ${ms}`,
-            ms
-          );
-        tiles.get(method)?.element.setAttribute("data-ms", entry.ms.toFixed(1));
-        status.textContent = `Computing the maps for ${name}: ${index + 1} of ${total} done…`;
-      }
+    const reply = await client.lab(job.input, classIndex, (entry, index, total) => {
+      if (mine !== token) return;
+      const method = entry.attribution.method;
+      const ms = `${entry.ms.toFixed(0)} ms`;
+      tiles
+        .get(method)
+        ?.show(
+          importanceRaster(entry.attribution.importance, job.input),
+          `${METHOD_INFO[method].title} map for ${name}, computed in ${ms}`,
+          ms
+        );
+      tiles.get(method)?.element.setAttribute("data-ms", entry.ms.toFixed(1));
+      status.textContent = `Computing the maps for ${name}: ${index + 1} of ${total} done…`;
     });
-    if (!result) return; // a newer input or class took over
+    if (!reply || mine !== token) return; // a newer input or class took over
+    const result = reply.run;
     for (const m of METHODS) {
       if (!result.entries.some((e) => e.attribution.method === m)) tiles.get(m)?.reset("not for this model");
     }
@@ -132,10 +129,10 @@ export function labPanel(model: tf.LayersModel, signal: AbortSignal): LabPanel {
     const mapsMs = result.entries.reduce((s, e) => s + e.ms, 0);
     status.textContent =
       `${name}: ${result.entries.length} maps in ${mapsMs.toFixed(0)} ms, with their curves ` +
-      `${result.totalMs.toFixed(0)} ms in all (TF.js ${tf.getBackend()}).`;
+      `${result.totalMs.toFixed(0)} ms in all (TF.js ${reply.facts.backend}, in a worker: the page stays free).`;
     element.dataset.state = "done";
     element.dataset.classIndex = String(classIndex);
-    element.dataset.tensors = String(tf.memory().numTensors);
+    element.dataset.tensors = String(reply.facts.tensors);
     element.dataset.runs = String(Number(element.dataset.runs ?? 0) + 1);
   };
   const schedule = () => {
