@@ -47,8 +47,13 @@ async function labRun(page: Page, runs: number): Promise<DOMStringMap> {
   return page.$eval(LAB, (el) => ({...(el as HTMLElement).dataset}));
 }
 
-/** Each method's time from the tiles, in ms. */
-function tileTimes(page: Page): Promise<Record<string, number>> {
+/** Each method's time from the tiles, in ms, and the gradients Integrated Gradients took. */
+async function tileTimes(page: Page): Promise<Record<string, number>> {
+  const steps = Number(await page.getAttribute('[data-testid="ig-completeness"]', "data-steps"));
+  return {...(await methodTimes(page)), "IG gradients": steps};
+}
+
+function methodTimes(page: Page): Promise<Record<string, number>> {
   return page.$$eval(`${LAB} .map-tile[data-ms]`, (tiles) =>
     Object.fromEntries(
       tiles.map((t) => [t.querySelector("strong")?.textContent ?? "", Number(t.getAttribute("data-ms"))])
@@ -115,7 +120,7 @@ describe("attribution lab", () => {
       `lab: CAM redrawn ${camMs.toFixed(0)} ms after the click while the lab ran; longest frame ${longest.toFixed(0)} ms\n`
     );
     expect(CLASS_NAMES[Number(data.classIndex)]).toBe("Ankle boot");
-    const times = await tileTimes(page);
+    const times = await methodTimes(page);
     expect(Object.keys(times).sort()).toEqual(
       Object.values(METHOD_INFO)
         .map((m) => m.title)
@@ -176,7 +181,7 @@ describe("attribution lab", () => {
     writeFileSync(join(ARTIFACTS, "lab-timings.json"), `${JSON.stringify({runs: timings, ranges}, null, 2)}\n`);
     for (const [m, r] of Object.entries(ranges)) {
       process.stderr.write(
-        `lab timing ${m}: ${r.min.toFixed(0)}-${r.max.toFixed(0)} ms (median ${r.median.toFixed(0)})\n`
+        `lab timing ${m}: ${r.min.toFixed(0)}-${r.max.toFixed(0)} (median ${r.median.toFixed(0)}; ms, or a count)\n`
       );
     }
     expect(app.errors).toEqual([]);
@@ -244,7 +249,7 @@ describe("contrastive CAM of a confusion pair", () => {
     // The cell's first image is the input below, with its true label.
     await page.locator('[data-testid="test-image-label"]').waitFor({state: "visible"});
     expect(await page.textContent('[data-testid="test-image-label"]')).toMatch(/true label: Shirt$/);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    process.stderr.write(`contrast: ${await page.textContent('[data-testid="contrast"] [aria-live]')}\n`);
     await shot(page, "contrast", '[data-testid="contrast"]');
 
     await page.goBack();

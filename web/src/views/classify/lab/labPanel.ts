@@ -62,7 +62,11 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
     ...CLASS_NAMES.map((name, i) => h("option", {value: String(i)}, name))
   );
   const run = h("button", {type: "button", class: "primary", "data-testid": "lab-run"}, "Run the lab");
-  const status = h("p", {class: "muted small lab-status", "aria-live": "polite"}, "Not run yet.");
+  const status = h(
+    "p",
+    {class: "muted small lab-status", "aria-live": "polite"},
+    "Not run yet: the seven maps take a few seconds."
+  );
   const inputTile = mapTile("Model input");
   const tiles = new Map(METHODS.map((m) => [m, mapTile(METHOD_INFO[m].title, METHOD_INFO[m].explanation)]));
   const completeness = h("p", {class: "small lab-completeness", "data-testid": "ig-completeness", hidden: true});
@@ -123,13 +127,14 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
     if (result.completeness) {
       completeness.textContent = completenessText(result.completeness);
       completeness.dataset.gap = String(result.completeness.relativeError);
+      completeness.dataset.steps = String(result.completeness.steps);
       completeness.hidden = false;
     }
     faithfulness.show(result, name);
     const mapsMs = result.entries.reduce((s, e) => s + e.ms, 0);
     status.textContent =
       `${name}: ${result.entries.length} maps in ${mapsMs.toFixed(0)} ms, with their curves ` +
-      `${result.totalMs.toFixed(0)} ms in all (TF.js ${reply.facts.backend}, in a worker: the page stays free).`;
+      `${result.totalMs.toFixed(0)} ms in all (TF.js ${reply.facts.backend} in a worker: the page stays free).`;
     element.dataset.state = "done";
     element.dataset.classIndex = String(classIndex);
     element.dataset.tensors = String(reply.facts.tensors);

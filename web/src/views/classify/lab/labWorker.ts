@@ -21,10 +21,22 @@ async function start(url: string): Promise<tf.LayersModel> {
   tf.enableProdMode();
   if (!(await tf.setBackend("wasm").catch(() => false))) await tf.setBackend("cpu");
   await tf.ready();
+  backend = await describeBackend();
   return tf.loadLayersModel(url);
 }
 
-const facts = (): WorkerFacts => ({backend: tf.getBackend(), tensors: tf.memory().numTensors});
+let backend = "";
+
+/** "wasm (SIMD, 1 thread)": threads need a cross-origin isolated page. */
+async function describeBackend(): Promise<string> {
+  const name = tf.getBackend();
+  if (name !== "wasm") return name;
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) && self.crossOriginIsolated;
+  return `wasm (${simd ? "SIMD" : "no SIMD"}, ${threads ? "threads" : "1 thread"})`;
+}
+
+const facts = (): WorkerFacts => ({backend, tensors: tf.memory().numTensors});
 
 async function handle(request: LabRequest): Promise<LabReply> {
   loaded ??= start(request.modelUrl).catch((error: unknown) => {
