@@ -156,6 +156,15 @@ describe("attribution lab", () => {
     await shot(page, "lab", LAB, '[data-testid="ig-completeness"]');
     await shot(page, "faithfulness", ".faithfulness");
     process.stderr.write(`lab: ${await page.textContent(".lab-status")}\n`);
+
+    // On a 390 px phone screen the lab's panels fit their width (the table scrolls in its own box).
+    await page.setViewportSize({width: 390, height: 844});
+    const overflowing = await page.$$eval(
+      `${LAB}, ${LAB} .faithfulness-body > *`,
+      (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "auto").length
+    );
+    await page.setViewportSize({width: 1280, height: 900});
+    expect(overflowing).toBe(0);
     expect(app.errors).toEqual([]);
   });
 

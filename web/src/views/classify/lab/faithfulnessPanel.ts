@@ -105,7 +105,12 @@ export function faithfulnessPanel(): FaithfulnessPanel {
       body.replaceChildren(
         svgFigure(curveChartSvg("deletion", all), alt("deletion")),
         svgFigure(curveChartSvg("insertion", all), alt("insertion")),
-        h("div", {}, areaTable(all, random), h("p", {class: "muted small faithfulness-note"}, coincide(series)))
+        h(
+          "div",
+          {class: "faithfulness-areas"},
+          areaTable(all, random),
+          h("p", {class: "muted small faithfulness-note"}, coincide(series))
+        )
       );
       element.hidden = false;
     },
