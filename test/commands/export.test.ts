@@ -17,11 +17,16 @@ import type {ExportSummary} from "../../src/cli/format/exportSummary.js";
 import {serveCommand} from "../../src/cli/commands/serve.js";
 import {UserError} from "../../src/core/errors.js";
 import {createCnn} from "../../src/core/model/cnn.js";
-import {saveModel} from "../../src/node/model/io.js";
+import {loadModel, saveModel} from "../../src/node/model/io.js";
+import {normalise} from "../../src/core/data/dataset.js";
+import {parseTrainingExamples, TRAINING_EXAMPLES_FILE} from "../../src/core/formats/trainingExamples.js";
+import {embedAll} from "../../src/core/model/embedding.js";
+import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
 import type {StaticServer} from "../../src/node/server/staticServer.js";
 import {recordingEffects} from "../helpers/effects.js";
 
 const COUNT = 200;
+const EXAMPLES = 300;
 const root = mkdtempSync(join(tmpdir(), "fmnist-export-cmd-"));
 const modelDir = join(root, "model");
 const out = join(root, "projector");
@@ -49,7 +54,10 @@ beforeAll(async () => {
   // Serve the (empty) output folder first so that config.json can name this server's port.
   mkdirSync(out);
   server = await serveCommand({dir: out, port: 0}, effects);
-  summary = await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, effects);
+  summary = await exportCommand(
+    {model: modelDir, out, count: COUNT, seed: 7, baseUrl: base(), trainingExamples: EXAMPLES},
+    effects
+  );
 }, 240_000);
 
 /** Where `fmnist serve` puts the export: /projector/ (beside the web app at /). */
@@ -78,6 +86,7 @@ describe("exportCommand({count: 200})", () => {
         "raw_tensors.tsv",
         "sprite.png",
         "tsne.png",
+        "training_examples.bin",
         "tsne_thumbs.png",
         "umap.png"
       ].sort()
@@ -120,6 +129,20 @@ describe("exportCommand({count: 200})", () => {
     expect(rows).toHaveLength(COUNT + 1);
     expect(rows.slice(1).every((r) => /^[^\t]+\t[^\t]+\t\d\.\d{4}\t(yes|no)$/.test(r))).toBe(true);
     expect(rows[1].split("\t")[0]).toBe("Ankle boot"); // the first test image
+  });
+
+  it("ships the first 300 training images with their labels and the model's embeddings of them", async () => {
+    const examples = parseTrainingExamples(new Uint8Array(read(TRAINING_EXAMPLES_FILE)), "x");
+    const train = await loadFashionMnist("train", {limit: EXAMPLES});
+    expect([examples.first, examples.count, examples.dims]).toEqual([0, EXAMPLES, 64]);
+    expect(examples.labels).toEqual(Uint8Array.from(train.labels.subarray(0, EXAMPLES)));
+    expect(examples.pixels).toEqual(Uint8Array.from(train.images.subarray(0, EXAMPLES * 784)));
+    // Row 7's embedding is the model's for training image 7.
+    const model = await loadModel(modelDir);
+    const one = await embedAll(model, normalise({...train, count: EXAMPLES}), {batchSize: 250});
+    model.dispose();
+    const row = (data: Float32Array) => Array.from(data.subarray(7 * 64, 8 * 64));
+    expect(row(examples.embeddings)).toEqual(row(one.embeddings));
   });
 
   it("writes a square grayscale sprite of 15 x 15 thumbnails", async () => {
@@ -216,7 +239,10 @@ describe("exportCommand({count: 200})", () => {
 
   it("is byte-identical on a re-run with the same seed", async () => {
     const before = sha(out);
-    await exportCommand({model: modelDir, out, count: COUNT, seed: 7, baseUrl: base()}, effects);
+    await exportCommand(
+      {model: modelDir, out, count: COUNT, seed: 7, baseUrl: base(), trainingExamples: EXAMPLES},
+      effects
+    );
     expect(sha(out)).toEqual(before);
   }, 240_000);
 });

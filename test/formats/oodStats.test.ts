@@ -1,4 +1,6 @@
 /** The statistics file (src/core/formats/oodStats.ts): its writer and parser agree, and damage is a FormatError. */
+import {readFileSync} from "node:fs";
+
 import {describe, expect, it} from "vitest";
 
 import {FormatError} from "../../src/core/errors.js";
@@ -53,5 +55,12 @@ describe("ood-stats.bin", () => {
       expect(() => parseOodStats(damaged, "m/ood-stats.bin")).toThrow(message);
       expect(() => parseOodStats(damaged, "m/ood-stats.bin")).toThrow(/^m\/ood-stats\.bin: .*fmnist calibrate/);
     }
+  });
+
+  it("rewrites the shipped model's file byte for byte (the format has not moved)", () => {
+    const shipped = new Uint8Array(readFileSync("models/fashion-cnn/ood-stats.bin"));
+    const parsed = parseOodStats(shipped, "models/fashion-cnn/ood-stats.bin");
+    expect(parsed.bank.length).toBe(5000 * parsed.dims);
+    expect(Buffer.from(serialiseOodStats(parsed)).equals(Buffer.from(shipped))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  */
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
-import {CLASS_NAMES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
+import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
 import {loadExportRows, splitRows, type ExportSplit} from "../../node/data/exportRows.js";
 import {points} from "../../core/embed/points.js";
 import {InterruptedError, UsageError, UserError} from "../../core/errors.js";
@@ -37,6 +37,12 @@ import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
 import {formatExportSummary, type ExportSummary} from "../format/exportSummary.js";
 import {serialiseProjections} from "../../core/formats/projections.js";
+import {
+  DEFAULT_TRAINING_EXAMPLES,
+  serialiseTrainingExamples,
+  TRAINING_EXAMPLES_FILE
+} from "../../core/formats/trainingExamples.js";
+import {computeTrainingExamples} from "../../node/embed/trainingExamples.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
 export const DEFAULT_BASE_URL = "http://localhost:8000/projector";
@@ -72,6 +78,8 @@ export interface ExportOptions {
   verify?: boolean;
   /** Compute backend for the forward pass (default: tfjs-node if installed, else WASM). */
   backend?: BackendName;
+  /** Training images shipped for the web app's nearest examples (default 10,000; 0: none). */
+  trainingExamples?: number;
 }
 
 /** Parses `--projections pca,tsne,umap`. */
@@ -105,6 +113,15 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     throw new UsageError(`--count must be an integer from ${MIN_COUNT} to ${maxCount}; got ${count}`);
   }
   spriteLayout(count); // refuse an oversized sprite before any work
+  const maxExamples = DATASET_FILES.train.count;
+  if (
+    options.trainingExamples !== undefined &&
+    !(options.trainingExamples >= 0 && options.trainingExamples <= maxExamples)
+  ) {
+    throw new UsageError(
+      `--training-examples must be an integer from 0 to ${maxExamples}; got ${options.trainingExamples}`
+    );
+  }
   const projections = options.projections ?? PROJECTION_NAMES;
   const dims = options.dims ?? [2, 3];
   const seed = options.seed ?? 42;
@@ -139,10 +156,20 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     // A test export keeps its four metadata columns; the others say which split each row is from.
     const splitColumn = splitName === "test" ? undefined : split.splits;
     const pixels = Math.min(pixelRows(count), options.maxPixelRows ?? count);
-    const embedded = await time("forward pass", async () => {
-      progress.start("forward pass", test.count);
+    const exampleCount = options.trainingExamples ?? DEFAULT_TRAINING_EXAMPLES;
+    const {embedded, examples} = await time("forward pass", async () => {
+      progress.start("forward pass", test.count + exampleCount);
       try {
-        return await embedAll(model, test, {batchSize: 250, onBatch: (done) => progress.update(done)});
+        const embedded = await embedAll(model, test, {batchSize: 250, onBatch: (done) => progress.update(done)});
+        const examples =
+          exampleCount > 0
+            ? await computeTrainingExamples(model, exampleCount, {
+                dataDir: options.dataDir,
+                verify: options.verify,
+                onBatch: (done) => progress.update(test.count + done)
+              })
+            : undefined;
+        return {embedded, examples};
       } finally {
         progress.stop();
         model.dispose();
@@ -190,6 +217,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
         await put(FILES.metadata, metadata(count));
         if (pixels < count) await put(FILES.pixelMetadata, metadata(pixels));
         await put(FILES.sprite, await spritePng(split.images, count));
+        if (examples) await put(TRAINING_EXAMPLES_FILE, serialiseTrainingExamples(examples));
         const bookmarkLayouts = bookmarksOf(projected.results);
         await put(
           FILES.config,

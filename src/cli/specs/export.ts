@@ -22,6 +22,11 @@ export const exportSpec = command({
       "where the files will be served, for config.json (default http://localhost:8000/projector)"
     ),
     tsneIterations: flag.int("N", "t-SNE gradient-descent iterations (default 1000)"),
+    trainingExamples: flag.int(
+      "N",
+      "training images (with embeddings) shipped for the web app's nearest examples (default 10000, 0: none)",
+      {min: 0, max: 60_000}
+    ),
     ...jobFlags
   },
   async run(values, _positionals, effects) {
@@ -37,6 +42,7 @@ export const exportSpec = command({
         seed: values.seed,
         baseUrl: values.baseUrl,
         tsneIterations: values.tsneIterations,
+        trainingExamples: values.trainingExamples,
         ...jobOptions(values)
       },
       effects

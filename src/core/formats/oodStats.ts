@@ -11,6 +11,7 @@
 import {z} from "zod";
 
 import {FormatError} from "../errors.js";
+import {getFloat32s, hasMagic, putFloat32s, readFrame, writeFrame} from "./binaryFrame.js";
 
 /** The scores compared by bench/ood.ts (../model/oodScores.ts); the file names the one the rule uses. */
 export const OOD_METHODS = ["knn", "mahalanobis", "energy", "maxLogit", "maxSoftmax", "centroid"] as const;
@@ -86,7 +87,7 @@ function lengths(h: Pick<Header, "dims" | "classes" | "bankSize">): Record<Array
 
 /** True when `bytes` start like a statistics file (calibrate overwrites only such files). */
 export function isOodStatsFile(bytes: Uint8Array): boolean {
-  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
+  return hasMagic(bytes, MAGIC);
 }
 
 /** The file's bytes. */
@@ -109,55 +110,34 @@ export function serialiseOodStats(stats: OodStats): Uint8Array {
   for (const name of ARRAY_NAMES) {
     if (stats[name].length !== want[name]) throw new Error(`ood stats: ${name} has ${stats[name].length} values`);
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const start = Math.ceil((MAGIC.length + 4 + json.length) / 4) * 4;
-  const total = start + 4 * ARRAY_NAMES.reduce((s, name) => s + want[name], 0);
-  const bytes = new Uint8Array(total);
-  const view = new DataView(bytes.buffer);
-  bytes.set(MAGIC, 0);
-  view.setUint32(MAGIC.length, json.length, true);
-  bytes.set(json, MAGIC.length + 4);
-  let offset = start;
-  for (const name of ARRAY_NAMES) {
-    // Infinity (a class without samples) is stored as is: float32 has it, JSON would not.
-    for (const v of stats[name]) {
-      view.setFloat32(offset, v, true);
-      offset += 4;
-    }
-  }
-  return bytes;
+  const frame = writeFrame(MAGIC, header, 4 * ARRAY_NAMES.reduce((s, name) => s + want[name], 0));
+  let offset = frame.bodyStart;
+  // Infinity (a class without samples) is stored as is: float32 has it, JSON would not.
+  for (const name of ARRAY_NAMES) offset = putFloat32s(frame.view, offset, stats[name]);
+  return frame.bytes;
 }
 
 /** Parses the file; damage is a {@link FormatError} naming `where` and saying how to remake it. */
 export function parseOodStats(bytes: Uint8Array, where: string): OodStats {
   const fail = (problem: string) =>
     new FormatError(`${where}: ${problem}; remake it with \`fmnist calibrate --model MODEL\``);
-  if (!isOodStatsFile(bytes)) throw fail("not an out-of-distribution statistics file");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < MAGIC.length + 4) throw fail("truncated header");
-  const jsonLength = view.getUint32(MAGIC.length, true);
-  if (MAGIC.length + 4 + jsonLength > bytes.length) throw fail("truncated header");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + jsonLength)));
-  } catch {
-    throw fail("damaged header");
-  }
-  const parsed = headerSchema.safeParse(raw);
+  const frame = readFrame(bytes, MAGIC, "an out-of-distribution statistics file", fail);
+  const parsed = headerSchema.safeParse(frame.header);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw fail(`header field "${issue.path.map(String).join(".")}" is wrong: ${issue.message}`);
   }
   const header = parsed.data;
   const want = lengths(header);
-  const start = Math.ceil((MAGIC.length + 4 + jsonLength) / 4) * 4;
-  const expected = start + 4 * ARRAY_NAMES.reduce((s, name) => s + want[name], 0);
-  if (bytes.length !== expected) throw fail(`${bytes.length} bytes where the header promises ${expected}`);
+  const expected = 4 * ARRAY_NAMES.reduce((s, name) => s + want[name], 0);
+  if (frame.bodyBytes !== expected) {
+    throw fail(`${bytes.length} bytes where the header promises ${frame.bodyStart + expected}`);
+  }
   const arrays = {} as Record<ArrayName, Float32Array>;
-  let offset = start;
+  let offset = frame.bodyStart;
   for (const name of ARRAY_NAMES) {
-    const values = new Float32Array(want[name]);
-    for (let i = 0; i < values.length; i++, offset += 4) values[i] = view.getFloat32(offset, true);
+    const values = getFloat32s(frame.view, offset, want[name]);
+    offset += 4 * want[name];
     if (name !== "maxDistance" && values.some((v) => !Number.isFinite(v))) throw fail(`${name} holds a NaN`);
     arrays[name] = values;
   }

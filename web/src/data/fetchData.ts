@@ -49,6 +49,10 @@ export async function fetchText(url: string, init?: RequestInit): Promise<string
   return (await fetchOk(url, init)).text();
 }
 
+export async function fetchBytes(url: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+}
+
 export async function fetchFloat32(url: string): Promise<Float32Array> {
   const buffer = await (await fetchOk(url)).arrayBuffer();
   if (buffer.byteLength % 4 !== 0) throw new DataError(`${url} is not a float32 array`, hintFor(url));

@@ -29,6 +29,7 @@ import {labClient} from "./lab/labClient.js";
 import {counterfactualPanel} from "./lab/counterfactualPanel.js";
 import {labPanel} from "./lab/labPanel.js";
 import {resultsPanel} from "./resultsPanel.js";
+import {nearestPanel} from "./nearestPanel.js";
 import {latestRunner} from "./scheduler.js";
 import {drawSource} from "./sources/drawSource.js";
 import {fileSource} from "./sources/fileSource.js";
@@ -57,6 +58,9 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   const results = resultsPanel(ood !== undefined);
   const camView = camPanel(model);
   const features = featureMaps();
+  const nearest = nearestPanel();
+  /** The true label when the input is a test image. */
+  let truth: number | undefined;
   const explainer = labClient(signal); // its worker starts with the first lab or counterfactual asked for
   const lab = labPanel(explainer, signal);
   const whatIf = counterfactualPanel(explainer, signal);
@@ -86,6 +90,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const t0 = performance.now();
       const pass = forward(model, input);
       camView.update(input, pass, predicted);
+      void nearest.update(pass.embedding, predicted, truth);
       lab.update({input, pass, predicted}); // both wait until asked, then run in a worker
       whatIf.update({input, pass, predicted});
       const t1 = performance.now();
@@ -114,6 +119,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       clearTimeout(settle);
       stepsBox.replaceChildren(stepsStrip(prepared.steps));
       results.clear("The pad is empty: draw a garment.");
+      nearest.clear();
       lab.clear();
       whatIf.clear();
       root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
@@ -132,6 +138,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   });
   const photo = (raster: Parameters<typeof preprocess>[0]) => () => preprocess(raster, "fashion");
   const leaveTestImage = () => {
+    truth = undefined;
     testLabel.hidden = true;
     testNav.hidden = true;
   };
@@ -211,14 +218,15 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       h("div", {class: "results-column"}, results.element, timing),
       camView.element
     ),
-    lab.element,
-    whatIf.element,
     h(
       "section",
       {class: "panel steps-panel", "aria-labelledby": "steps-heading"},
       h("h2", {id: "steps-heading"}, "Preprocessing"),
       stepsBox
     ),
+    nearest.element,
+    lab.element,
+    whatIf.element,
     features.element
   );
 
@@ -242,8 +250,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const index = Number(test);
       const pixels = testImage(data, index);
       if (signal.aborted) return () => {};
-      const truth = CLASS_NAMES[data.labels[index]];
-      testLabel.textContent = `Test image ${index} · true label: ${truth}`;
+      truth = data.labels[index];
+      testLabel.textContent = `Test image ${index} · true label: ${CLASS_NAMES[truth]}`;
       testLabel.hidden = false;
       const link = (i: number, text: string) =>
         i >= 0 && i < data.count ? h("a", {href: routeHash("classify", {test: i})}, text) : null;
