@@ -5,10 +5,8 @@
  * the page URL (before the #) forces one, e.g. for tests.
  */
 import * as tf from "@tensorflow/tfjs";
-import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
-import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
-import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
-import wasmThreaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
+
+import {useBundledWasm} from "./wasmAssets.js";
 
 const PREFERRED = ["webgl", "wasm", "cpu"] as const;
 type BrowserBackend = (typeof PREFERRED)[number];
@@ -36,11 +34,7 @@ function softwareWebGl(): boolean {
 }
 
 async function init(): Promise<BrowserBackend> {
-  setWasmPaths({
-    "tfjs-backend-wasm.wasm": wasmPlain,
-    "tfjs-backend-wasm-simd.wasm": wasmSimd,
-    "tfjs-backend-wasm-threaded-simd.wasm": wasmThreaded
-  });
+  useBundledWasm();
   tf.enableProdMode();
   const forced = new URLSearchParams(location.search).get("backend");
   const preferred = softwareWebGl() ? (["wasm", "webgl", "cpu"] as const) : PREFERRED;

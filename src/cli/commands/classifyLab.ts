@@ -5,11 +5,11 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 
-import {UsageError, UserError} from "../../core/errors.js";
+import {UsageError} from "../../core/errors.js";
 import {forward, type ForwardPass} from "../../core/model/forward.js";
 import {counterfactual} from "../../core/viz/attribution/counterfactual.js";
 import {attributionLab} from "../../core/viz/attribution/lab.js";
-import {cam, gradCam, type HeatMap} from "../../core/viz/cam.js";
+import {classMap} from "../../core/viz/cam.js";
 import type {LabPlotInput} from "../../node/pictures/labPlots.js";
 
 export interface LabRequest {
@@ -28,16 +28,6 @@ export function counterfactualTarget(classNames: string[], name: string): number
   const index = classNames.findIndex((c) => c.toLowerCase() === name.toLowerCase());
   if (index < 0) throw new UsageError(`--counterfactual must be one of: ${classNames.join(", ")}; got "${name}"`);
   return index;
-}
-
-/** CAM when the model has a GAP + dense head, Grad-CAM otherwise. */
-function classMap(model: tf.LayersModel, pass: ForwardPass, classIndex: number, layer?: string): HeatMap {
-  try {
-    return cam(model, pass, classIndex);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return gradCam(model, pass, classIndex, layer);
-  }
 }
 
 /** Runs every method on `input` (whose forward pass is `pass`) and, when asked, the counterfactual. */

@@ -126,3 +126,13 @@ export function gradCam(
   const map = {height: h, width: w, values: normalise01(values), layer: layer.name, classIndex};
   return against === undefined ? map : {...map, against};
 }
+
+/** CAM when the model has a global-average-pooling + dense head, Grad-CAM at `layerName` otherwise. */
+export function classMap(model: tf.LayersModel, pass: ForwardPass, classIndex: number, layerName?: string): HeatMap {
+  try {
+    return cam(model, pass, classIndex);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return gradCam(model, pass, classIndex, layerName);
+  }
+}

@@ -154,6 +154,20 @@ function curvePanel(
   return parts.join("");
 }
 
+/** Each series with its colour: the methods in Tableau 10 order, the random reference grey. */
+export function seriesColours(series: CurveSeries[]): {s: CurveSeries; colour: string}[] {
+  return series.map((s, i) => ({s, colour: s.reference ? "#888" : CURVE_COLOURS[i % CURVE_COLOURS.length]}));
+}
+
+/** One panel, deletion or insertion, as a small chart of its own (`w` × `h` plot area; the web app's). */
+export function curveChartSvg(kind: "deletion" | "insertion", series: CurveSeries[], w = 300, h = 180): string {
+  const left = 58;
+  const top = 30;
+  const title = kind === "deletion" ? "Deletion (lower is better)" : "Insertion (higher is better)";
+  const coloured = seriesColours(series).map((c) => ({...c, curve: c.s[kind]}));
+  return `${svgOpen(left + w + 24, top + h + 44)}${curvePanel(left, top, w, h, title, coloured)}</svg>`;
+}
+
 /** Deletion and insertion curves side by side, with a legend giving each map's two areas. */
 export function faithfulnessSvg(title: string, series: CurveSeries[]): string {
   const pad = 20;
@@ -164,7 +178,7 @@ export function faithfulnessSvg(title: string, series: CurveSeries[]): string {
   const legendX = left + 2 * w + 110;
   const width = legendX + 300;
   const height = Math.max(top + h + 60, top + 40 + series.length * 22) + pad;
-  const coloured = series.map((s, i) => ({s, colour: s.reference ? "#888" : CURVE_COLOURS[i % CURVE_COLOURS.length]}));
+  const coloured = seriesColours(series);
   const parts = [svgOpen(width, height)];
   parts.push(text(pad, 28, title, {size: 18, weight: "bold"}));
   parts.push(

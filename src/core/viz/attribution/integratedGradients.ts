@@ -48,6 +48,11 @@ export interface IntegratedGradients extends Attribution {
   completeness: Completeness;
 }
 
+/** Whether `a` is Integrated Gradients' result, with its completeness check. */
+export function hasCompleteness(a: Attribution): a is IntegratedGradients {
+  return "completeness" in a;
+}
+
 /** One interval [a, b] of the path: the logit at its ends and (x - b) ⊙ gradient at its midpoint. */
 interface Interval {
   a: number;

@@ -11,11 +11,11 @@ import type {ForwardPass} from "../../model/forward.js";
 import {cam, gradCam, type HeatMap} from "../cam.js";
 import {faithfulness, pixelOrder, randomPixelOrder, type Faithfulness} from "./faithfulness.js";
 import {inputGradient} from "./gradient.js";
-import {integratedGradients, type Completeness} from "./integratedGradients.js";
+import {hasCompleteness, integratedGradients, type Completeness} from "./integratedGradients.js";
 import {occlusion} from "./occlusion.js";
 import {scoreCam} from "./scoreCam.js";
 import {smoothGrad} from "./smoothGrad.js";
-import {heatMapAttribution, type Attribution} from "./types.js";
+import {heatMapAttribution, type Attribution, type AttributionMethod} from "./types.js";
 
 export interface LabEntry {
   attribution: Attribution;
@@ -41,10 +41,47 @@ export interface LabOptions {
   against?: number;
 }
 
-function timed<T>(run: () => T): {result: T; ms: number} {
-  const started = performance.now();
-  const result = run();
-  return {result, ms: performance.now() - started};
+/** One method of the lab, ready to run: undefined when the model does not support it (CAM without GAP). */
+export interface LabStep {
+  method: AttributionMethod;
+  run(): Attribution | undefined;
+}
+
+/**
+ * The lab's methods for `classIndex` on `input`, in the order they are shown, each run on demand:
+ * {@link attributionLab} runs them in one go, the web app one at a time between frames.
+ */
+export function labSteps(
+  model: tf.LayersModel,
+  pass: ForwardPass,
+  input: Float32Array,
+  classIndex: number,
+  layer?: string
+): LabStep[] {
+  return [
+    {method: "gradient", run: () => inputGradient(model, input, classIndex)},
+    {method: "smoothgrad", run: () => smoothGrad(model, input, classIndex)},
+    {method: "integrated-gradients", run: () => integratedGradients(model, input, classIndex)},
+    {method: "occlusion", run: () => occlusion(model, input, classIndex)},
+    {method: "score-cam", run: () => scoreCam(model, pass, input, classIndex, layer)},
+    {
+      method: "cam",
+      run: () => {
+        try {
+          return heatMapAttribution("cam", cam(model, pass, classIndex));
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          return undefined; // CAM needs global average pooling before a dense layer; the others work on any CNN
+        }
+      }
+    },
+    {method: "grad-cam", run: () => heatMapAttribution("grad-cam", gradCam(model, pass, classIndex, layer))}
+  ];
+}
+
+/** Deletion and insertion curves of `attribution`'s map (pixels in its order of importance). */
+export function mapFaithfulness(model: tf.LayersModel, input: Float32Array, attribution: Attribution): Faithfulness {
+  return faithfulness(model, input, pixelOrder(attribution.importance), attribution.classIndex);
 }
 
 /** Runs every method for `classIndex` on `input`, whose forward pass is `pass`. */
@@ -55,30 +92,23 @@ export function attributionLab(
   classIndex: number,
   options: LabOptions = {}
 ): Lab {
-  const runs: {result: Attribution; ms: number}[] = [
-    timed(() => inputGradient(model, input, classIndex)),
-    timed(() => smoothGrad(model, input, classIndex))
-  ];
-  const ig = timed(() => integratedGradients(model, input, classIndex));
-  runs.push(ig);
-  runs.push(timed(() => occlusion(model, input, classIndex)));
-  runs.push(timed(() => scoreCam(model, pass, input, classIndex, options.layer)));
-  try {
-    runs.push(timed(() => heatMapAttribution("cam", cam(model, pass, classIndex))));
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    // CAM needs global average pooling before a dense layer; the other methods work on any CNN.
+  const runs: {result: Attribution; ms: number}[] = [];
+  for (const step of labSteps(model, pass, input, classIndex, options.layer)) {
+    const started = performance.now();
+    const result = step.run();
+    if (result) runs.push({result, ms: performance.now() - started});
   }
-  runs.push(timed(() => heatMapAttribution("grad-cam", gradCam(model, pass, classIndex, options.layer))));
+  const ig = runs.map((r) => r.result).find(hasCompleteness);
+  if (!ig) throw new UserError("the attribution lab ran without Integrated Gradients"); // labSteps always has it
   const entries = runs.map(({result, ms}) => ({
     attribution: result,
     ms,
-    faithfulness: faithfulness(model, input, pixelOrder(result.importance), classIndex)
+    faithfulness: mapFaithfulness(model, input, result)
   }));
   const lab: Lab = {
     classIndex,
     entries,
-    completeness: ig.result.completeness,
+    completeness: ig.completeness,
     random: faithfulness(model, input, randomPixelOrder(), classIndex)
   };
   if (options.against !== undefined && options.against !== classIndex) {

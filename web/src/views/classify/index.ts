@@ -24,6 +24,10 @@ import {camPanel} from "./camPanel.js";
 import {featureMaps} from "./featureMaps.js";
 import {canvasGrey, decodeFile, toRgbRaster} from "./imageInput.js";
 import {predict} from "./inference.js";
+import {contrastPanel, pairFromParams} from "./lab/contrastPanel.js";
+import {labClient} from "./lab/labClient.js";
+import {counterfactualPanel} from "./lab/counterfactualPanel.js";
+import {labPanel} from "./lab/labPanel.js";
 import {resultsPanel} from "./resultsPanel.js";
 import {nearestPanel} from "./nearestPanel.js";
 import {latestRunner} from "./scheduler.js";
@@ -57,6 +61,9 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   const nearest = nearestPanel(userFile === undefined ? undefined : model);
   /** The true label when the input is a test image. */
   let truth: number | undefined;
+  const explainer = labClient(signal); // its worker starts with the first lab or counterfactual asked for
+  const lab = labPanel(explainer, signal);
+  const whatIf = counterfactualPanel(explainer, signal);
   const stepsBox = h("div", {class: "steps-box"}, h("p", {class: "muted"}, "No input yet."));
   const message = h("p", {class: "error input-message", role: "alert", hidden: true});
   const testLabel = h("p", {class: "test-image-label", "data-testid": "test-image-label", hidden: true});
@@ -84,6 +91,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const pass = forward(model, input);
       camView.update(input, pass, predicted);
       void nearest.update(pass.embedding, predicted, truth);
+      lab.update({input, pass, predicted}); // both wait until asked, then run in a worker
+      whatIf.update({input, pass, predicted});
       const t1 = performance.now();
       features.update(pass.layers);
       const t2 = performance.now();
@@ -111,6 +120,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       stepsBox.replaceChildren(stepsStrip(prepared.steps));
       results.clear("The pad is empty: draw a garment.");
       nearest.clear();
+      lab.clear();
+      whatIf.clear();
       root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
       return;
     }
@@ -226,10 +237,25 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       stepsBox
     ),
     nearest.element,
+    lab.element,
+    whatIf.element,
     features.element
   );
 
-  const test = params.get("test");
+  // A confusion pair from the dashboard: its contrastive maps on top, its first image as the input.
+  const pair = pairFromParams(params);
+  let test = params.get("test");
+  if (pair) {
+    try {
+      const data = await loadExport();
+      if (signal.aborted) return () => {};
+      const view = contrastPanel(model, data, pair, test === null ? undefined : Number(test), signal);
+      root.querySelector("h1")?.after(view.element);
+      if (test === null && view.indices.length > 0) test = String(view.indices[0]);
+    } catch (error) {
+      showMessage(error instanceof Error ? error.message : String(error));
+    }
+  }
   if (test !== null) {
     try {
       const data = await loadExport();

@@ -56,8 +56,22 @@ export function showPair(
           `Show all ${indices.length}`
         )
       : null;
+  // An error pair leads to Classify's contrastive maps: why the network said p rather than t.
+  const why =
+    t !== p && indices.length > 0
+      ? h(
+          "p",
+          {},
+          h(
+            "a",
+            {href: routeHash("classify", {true: t, predicted: p}), "data-testid": "contrast-link"},
+            `Why ${classNames[p]} rather than ${classNames[t]}? The contrastive Grad-CAM of these images →`
+          )
+        )
+      : null;
   target.replaceChildren(
     heading,
+    why ?? "",
     h("p", {class: "muted"}, indices.length ? "Each image opens in Classify." : "No test image has this pair."),
     list,
     more ?? ""
