@@ -3,14 +3,14 @@
  * the panel shows training images mostly of the test image's own class; for a misclassified one,
  * the "pull toward" row holds only images of the wrongly predicted class.
  */
-import {readFileSync} from "node:fs";
+import {mkdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
-import {openApp, screenshot, type AppSession} from "./browser.js";
+import {ARTIFACTS, openApp, type AppSession} from "./browser.js";
 
 let app: AppSession;
 beforeAll(async () => {
@@ -81,8 +81,10 @@ describe("nearest training images", () => {
       break;
     }
     expect(checked).toBe(1);
-    await app.page.locator('[data-testid="nearest-panel"]').scrollIntoViewIfNeeded();
-    await screenshot(app.page, "nearest");
+    const panel = app.page.locator('[data-testid="nearest-panel"]');
+    await panel.scrollIntoViewIfNeeded();
+    mkdirSync(ARTIFACTS, {recursive: true});
+    await panel.screenshot({path: join(ARTIFACTS, "nearest.png")});
     expect(app.errors).toEqual([]);
   });
 });
