@@ -1,4 +1,4 @@
-// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc).
+// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc, tsne.cc).
 #pragma once
 #include <node_api.h>
 
@@ -15,6 +15,18 @@ inline bool floatArray(napi_env env, napi_value v, float** data, size_t* length)
   if (napi_get_typedarray_info(env, v, &type, length, &ptr, &buffer, &offset) != napi_ok) return false;
   *data = static_cast<float*>(ptr);
   return type == napi_float32_array;
+}
+
+// The data and length of a typed array of `expected` type (e.g. napi_float64_array); false for anything else.
+template <typename T>
+inline bool typedArray(napi_env env, napi_value v, napi_typedarray_type expected, T** data, size_t* length) {
+  napi_typedarray_type type;
+  void* ptr;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &buffer, &offset) != napi_ok) return false;
+  *data = static_cast<T*>(ptr);
+  return type == expected;
 }
 
 // An integer argument; false when it is not a number.
@@ -35,5 +47,6 @@ inline void exportFunction(napi_env env, napi_value exports, const char* name, n
 void registerConv(napi_env env, napi_value exports);
 void registerHeapKernels(napi_env env, napi_value exports);
 void registerBatchNorm(napi_env env, napi_value exports);
+void registerTsne(napi_env env, napi_value exports);
 
 }  // namespace fmnist

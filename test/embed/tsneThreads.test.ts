@@ -1,6 +1,7 @@
 /**
- * t-SNE with its repulsion on two threads gives the same bytes as on one, on real data: the 64-d
- * embeddings of the first 1,000 test images from the shipped model, in 2-D and 3-D.
+ * t-SNE with its repulsion on two worker threads (the path without the native addon, which
+ * tsneNative.test.ts covers) gives the same bytes as on one, on real data: the 64-d embeddings of
+ * the first 1,000 test images from the shipped model, in 2-D and 3-D.
  */
 
 import {beforeAll, describe, expect, it} from "vitest";
@@ -21,7 +22,7 @@ let neighbors: Neighbors;
 
 /** The layout, and how many runs of points the worker computed. */
 async function layout(dim: 2 | 3, threads: number): Promise<{layout: Points; workerRuns: number}> {
-  const pool = threads > 1 ? createTsneThreads(COUNT, dim, threads) : undefined;
+  const pool = threads > 1 ? createTsneThreads(COUNT, dim, threads, {native: false}) : undefined;
   try {
     const tsne = new Tsne({dim, iterations: 150, random: createRandom(4), repulsion: pool?.runner});
     tsne.setPrecomputedKnn(neighbors);

@@ -152,13 +152,13 @@ export function repulsion3(
 }
 
 /**
- * The attraction of the points of run `chunk`: attract[i] = sum_j p_ij q_ij (y_i - y_j) over row i
- * of the sparse P, in the row's order.
+ * The attraction of points [from, to) of run `chunk` in index order (which reads P front to back;
+ * the tree's order made it three times slower): attract[i] = sum_j p_ij q_ij (y_i - y_j) over row
+ * i of the sparse P, in the row's order.
  */
 export function attractionChunk(
   p: CsrRows,
   y: Float64Array,
-  order: Int32Array,
   n: number,
   dim: 2 | 3,
   chunk: number,
@@ -166,8 +166,7 @@ export function attractionChunk(
 ): void {
   const {rowStart, cols, values} = p;
   const [from, to] = chunkRange(chunk, n);
-  for (let m = from; m < to; m++) {
-    const i = order[m];
+  for (let i = from; i < to; i++) {
     const oi = i * dim;
     let a0 = 0;
     let a1 = 0;
@@ -200,20 +199,37 @@ export interface ForceJob {
   chunkSums: Float64Array;
 }
 
+/** What a whole iteration works on in place ([n, dim] each, `order` [n]) and its parameters. */
+export interface IterationJob {
+  y: Float64Array;
+  update: Float64Array;
+  gains: Float64Array;
+  /** The tree's point order of the last iteration (insertion order of the next build). */
+  order: Int32Array;
+  theta: number;
+  exaggeration: number;
+  momentum: number;
+  learningRate: number;
+}
+
 /**
  * Computes the repulsion and attraction of every run, possibly on other threads. `prepare` gets
  * P once per fit; `run` returns false when it cannot (then the caller runs the runs itself).
+ * `iterate`, where given, runs a whole iteration of Tsne.step instead (tree, forces, update and
+ * centring, with the same arithmetic: src/node/embed/tsneNative.ts) and returns the sum of q, or
+ * undefined when it cannot (then the caller runs the iteration itself).
  */
 export interface RepulsionRunner {
   prepare(p: CsrRows): void;
   run(job: ForceJob): boolean;
+  iterate?(job: IterationJob): number | undefined;
 }
 
 /** Computes every run on this thread. */
 export function runAllChunks(job: ForceJob, p: CsrRows, dim: 2 | 3, stack: Int32Array): void {
   for (let c = 0; c < REPULSION_CHUNKS; c++) {
     job.chunkSums[c] = repulsionChunk(job.tree, job.y, job.order, job.n, job.theta, c, job.repulsion, stack);
-    attractionChunk(p, job.y, job.order, job.n, dim, c, job.attraction);
+    attractionChunk(p, job.y, job.n, dim, c, job.attraction);
   }
 }
 

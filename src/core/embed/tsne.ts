@@ -153,9 +153,15 @@ export class Tsne {
     const early = this.iteration < this.exaggerationIterations;
     const exaggeration = early ? this.earlyExaggeration : 1;
     const momentum = early ? 0.5 : 0.8;
-    this.gradient(exaggeration);
-    const {y, update, gains, grad} = this;
     const lr = this.learningRate ?? 200;
+    const {y, update, gains, grad, order, theta} = this;
+    const job = {y, update, gains, order, theta, exaggeration, momentum, learningRate: lr};
+    const sumQ = this.runner?.iterate?.(job);
+    if (sumQ !== undefined) {
+      this.lastSumQ = sumQ;
+      return ++this.iteration;
+    }
+    this.gradient(exaggeration);
     for (let t = 0; t < y.length; t++) {
       const g = grad[t];
       const u = update[t];

@@ -2,8 +2,9 @@
  * The optional native addon (Node only): `native/build/fmnist_native.node`, built by `npm run build`
  * when Debian's libdnnl-dev and g++ are installed (scripts/buildNative.mjs). It computes on
  * Float32Array views of the WASM backend's heap, in place: oneDNN convolutions
- * (native/dnnl_conv.cc) and a few memory-bound kernels (native/heap_kernels.cc). Without it the
- * WASM and JavaScript kernels run. `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
+ * (native/dnnl_conv.cc) and a few memory-bound kernels (native/heap_kernels.cc); and the
+ * iteration of t-SNE (native/tsne.cc, on Float64Arrays). Without it the WASM and JavaScript
+ * kernels run. `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
  */
 import {existsSync} from "node:fs";
 import {createRequire} from "node:module";
@@ -92,6 +93,20 @@ export interface NativeAddon {
     epsilon: number,
     out: Float32Array
   ): void;
+  /** t-SNE (native/tsne.cc; absent from an addon built before it, which src/node/embed/tsneNative.ts checks). */
+  tsneWorkspace?(dim: 2 | 3, rowStart: Int32Array, cols: Int32Array, values: Float64Array, simd: boolean): object;
+  tsneStep?(
+    workspace: object,
+    y: Float64Array,
+    update: Float64Array,
+    gains: Float64Array,
+    order: Int32Array,
+    theta: number,
+    exaggeration: number,
+    momentum: number,
+    learningRate: number,
+    threads: number
+  ): number;
 }
 
 const FUNCTIONS = [

@@ -4,7 +4,8 @@
  * core/embed/bhRepulsion.ts from one counter, each iteration started by a generation number and
  * joined with Atomics.wait, so `step()` stays synchronous. Whichever thread computes a run, its
  * numbers and the order they are added in are the same: the layout is the same bytes as on one
- * thread. Node only (the main thread of a page may not block in Atomics.wait).
+ * thread. Node only (the main thread of a page may not block in Atomics.wait). Where the native
+ * addon is built, the iterations run there instead (./tsneNative.ts).
  */
 import {availableParallelism} from "node:os";
 import type {Worker} from "node:worker_threads";
@@ -18,12 +19,15 @@ import {
   type RepulsionRunner,
   type TreeView
 } from "../../core/embed/bhRepulsion.js";
+import {createNativeTsne} from "./tsneNative.js";
 import {COMPLETED, createShared, FAILED, GEN, NEXT, NODES, sharedP, STOP} from "./tsneShared.js";
 import {siblingWorker} from "./workerUrl.js";
 
 /** A {@link RepulsionRunner} over worker threads, to pass to `new Tsne({repulsion})`; close it after the fit. */
 export interface TsneThreads {
   runner: RepulsionRunner;
+  /** Whether the iterations run in the native addon (./tsneNative.ts) rather than on worker threads. */
+  native: boolean;
   /** Resolves once every worker started by the fit's `prepare` waits for work (rejects if one failed to start). */
   ready(): Promise<void>;
   /** Runs of points computed by the workers so far (the rest ran on the calling thread). */
@@ -33,10 +37,21 @@ export interface TsneThreads {
 
 /**
  * Threads for one t-SNE fit of `n` points in `dim` dimensions (default: one per core, this one
- * included). The workers start when the fit has computed P (`prepare`); until they are up, and for
- * any later fit with the same threads, the runs are computed on the calling thread.
+ * included). Where the native addon has t-SNE (and `native` is not false) whole iterations run
+ * there on `threads` OpenMP threads, the same bytes several times faster. Otherwise the workers
+ * start when the fit has computed P (`prepare`); until they are up, and for any later fit with the
+ * same threads, the runs are computed on the calling thread.
  */
-export function createTsneThreads(n: number, dim: 2 | 3, threads = availableParallelism()): TsneThreads {
+export function createTsneThreads(
+  n: number,
+  dim: 2 | 3,
+  threads = availableParallelism(),
+  {native = true}: {native?: boolean} = {}
+): TsneThreads {
+  const nativeRunner = native ? createNativeTsne(n, dim, {threads}) : undefined;
+  if (nativeRunner) {
+    return {runner: nativeRunner, native: true, ready: () => Promise.resolve(), workerRuns: () => 0, close() {}};
+  }
   const s = createShared(n, dim);
   const stack = new Int32Array(s.capacity);
   const workers: Worker[] = [];
@@ -92,7 +107,7 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
         const chunk = Atomics.add(s.control, NEXT, 1);
         if (chunk >= REPULSION_CHUNKS) break;
         s.chunkSums[chunk] = repulsionChunk(view, s.y, s.order, n, job.theta, chunk, s.force, stack);
-        attractionChunk(s.p, s.y, s.order, n, dim, chunk, s.attract);
+        attractionChunk(s.p, s.y, n, dim, chunk, s.attract);
         Atomics.store(s.chunkDone, chunk, 1);
         Atomics.add(s.control, COMPLETED, 1);
       }
@@ -104,7 +119,7 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
           for (let c = 0; c < REPULSION_CHUNKS; c++) {
             if (Atomics.load(s.chunkDone, c) !== 0) continue;
             s.chunkSums[c] = repulsionChunk(view, s.y, s.order, n, job.theta, c, s.force, stack);
-            attractionChunk(s.p, s.y, s.order, n, dim, c, s.attract);
+            attractionChunk(s.p, s.y, n, dim, c, s.attract);
           }
           break;
         }
@@ -120,6 +135,7 @@ export function createTsneThreads(n: number, dim: 2 | 3, threads = availablePara
   };
   return {
     runner,
+    native: false,
     ready: () => ready,
     workerRuns: () => workerRuns,
     close() {

@@ -22,7 +22,7 @@ try {
       if (chunk >= REPULSION_CHUNKS || Atomics.load(s.control, STOP) !== 0) break;
       const tree = {dim: s.dim, nodes: Atomics.load(s.control, NODES), packed: s.packed, firstChild: s.firstChild};
       s.chunkSums[chunk] = repulsionChunk(tree, s.y, s.order, s.n, s.params[0], chunk, s.force, stack);
-      attractionChunk(s.p, s.y, s.order, s.n, s.dim, chunk, s.attract);
+      attractionChunk(s.p, s.y, s.n, s.dim, chunk, s.attract);
       Atomics.store(s.chunkDone, chunk, 1);
       Atomics.add(s.control, COMPLETED, 1);
       Atomics.notify(s.control, COMPLETED);

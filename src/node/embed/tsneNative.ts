@@ -1,0 +1,60 @@
+/**
+ * t-SNE's iterations in the native addon (native/tsne.cc): a {@link RepulsionRunner} whose
+ * `iterate` runs a whole iteration of Tsne.step natively (tree build, repulsion and attraction on
+ * OpenMP threads, update, centring) with the same arithmetic in the same order, so the layout is
+ * the same bytes as the JavaScript path (tested on real embeddings, test/embed/tsneNative.test.ts).
+ * Undefined where the addon is not built, is switched off (`FMNIST_NATIVE=0`) or predates t-SNE.
+ * Node only.
+ */
+import type {CsrRows, ForceJob, IterationJob, RepulsionRunner} from "../../core/embed/bhRepulsion.js";
+import {loadNativeAddon, type NativeAddon} from "../backend/nativeAddon.js";
+
+type TsneAddon = Required<Pick<NativeAddon, "tsneWorkspace" | "tsneStep">>;
+
+/** The addon's t-SNE functions, or undefined without them. */
+export function loadTsneAddon(): TsneAddon | undefined {
+  const addon = loadNativeAddon();
+  if (!addon || typeof addon.tsneWorkspace !== "function" || typeof addon.tsneStep !== "function") return undefined;
+  return addon as TsneAddon;
+}
+
+/** Whether t-SNE can run natively in this process. */
+export function nativeTsneAvailable(): boolean {
+  return loadTsneAddon() !== undefined;
+}
+
+/** Options of {@link createNativeTsne}. */
+export interface NativeTsneOptions {
+  /** OpenMP threads (default 0: OpenMP's default, one per core). */
+  threads?: number;
+  /** Use the AVX2 copy of the forces where the CPU has it (default true; false for tests). */
+  simd?: boolean;
+}
+
+/**
+ * A runner for one t-SNE fit of `n` points in `dim` dimensions, or undefined without the addon.
+ * The workspace (a copy of P and the tree's buffers) is made by `prepare` and freed with the runner.
+ */
+export function createNativeTsne(
+  n: number,
+  dim: 2 | 3,
+  {threads = 0, simd = true}: NativeTsneOptions = {}
+): RepulsionRunner | undefined {
+  const addon = loadTsneAddon();
+  if (!addon) return undefined;
+  let workspace: object | undefined;
+  return {
+    prepare(p: CsrRows) {
+      workspace =
+        p.rowStart.length === n + 1 ? addon.tsneWorkspace(dim, p.rowStart, p.cols, p.values, simd) : undefined;
+    },
+    run(_job: ForceJob) {
+      return false;
+    },
+    iterate(job: IterationJob) {
+      if (!workspace || job.order.length !== n || job.y.length !== n * dim) return undefined;
+      const {y, update, gains, order, theta, exaggeration, momentum, learningRate} = job;
+      return addon.tsneStep(workspace, y, update, gains, order, theta, exaggeration, momentum, learningRate, threads);
+    }
+  };
+}
