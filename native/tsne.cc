@@ -1,10 +1,10 @@
 // One iteration of Barnes-Hut t-SNE in native code: tree build, repulsion and attraction on
-// OpenMP threads, gradient, delta-bar-delta update and centring. It repeats
+// several threads (tsne_pool.h), gradient, delta-bar-delta update and centring. It repeats
 // src/core/embed/tsne.ts, spTree.ts and bhRepulsion.ts operation for operation, in float64, with
 // the same summation order: each point's forces are computed by one thread, each of the 32 runs'
 // sums of q is added in point order and the runs' sums in run order, and the t-SNE files are
 // compiled with -ffp-contract=off and without -ffast-math, so the layout is the same bytes as the
-// JavaScript path on any number of threads. The tree is built by one thread while the others
+// JavaScript path on any number of threads. The calling thread builds the tree while the helpers
 // start on the attraction, which needs no tree.
 //
 // JS API (src/node/embed/tsneNative.ts):
@@ -13,20 +13,23 @@
 //       AVX2 copy of the forces where the CPU has it (tsne_avx2.cc)
 //   tsneStep(handle, y, update, gains: Float64Array, order: Int32Array, theta, exaggeration,
 //            momentum, learningRate, threads) -> sum of q
-//       one iteration in place on y, update, gains ([n, dim]) and order (the tree's point order);
-//       threads 0 = OpenMP's default
-#include <omp.h>
-
+//       one iteration in place on y, update, gains ([n, dim]) and order (the tree's point order),
+//       on `threads` threads (this one included; helpers start at the first step and stay until
+//       the handle is released or collected)
+//   tsneRelease(handle)   stops the helpers and frees the workspace (later steps throw)
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <new>
+#include <thread>
 #include <vector>
 
 #include "napi_args.h"
 #define TSNE_NS baseline
 #include "tsne_forces.h"
+#include "tsne_pool.h"
 #include "tsne_tree.h"
 
 #ifdef FMNIST_TSNE_AVX2
@@ -43,6 +46,8 @@ using fmnist::typedArray;
 constexpr int kChunks = 32;  // REPULSION_CHUNKS of bhRepulsion.ts
 
 struct Workspace {
+  std::unique_ptr<fmnist::TsnePool> pool;
+  bool released = false;
   int dim = 2;
   int n = 0;
   fmnist::TsneKernels kernels;
@@ -67,44 +72,70 @@ inline bool signsDiffer(double a, double b) {
 
 inline int chunkStart(int chunk, int n) { return static_cast<int>(static_cast<int64_t>(chunk) * n / kChunks); }
 
+// What the tasks of one iteration share. Tasks 0 .. kChunks-1: the attraction of a range of
+// points (needs no tree); kChunks .. 2 kChunks-1: the repulsion of a run, once the calling thread
+// has built the tree.
+template <int D>
+struct Iteration {
+  Workspace* w;
+  fmnist::TsneTree<D>* tree;
+  double* y;
+  int32_t* order;
+  double theta2;
+  bool built = false;
+  std::atomic<bool> treeDone{false};
+};
+
+template <int D>
+void buildTree(void* context) {
+  auto& it = *static_cast<Iteration<D>*>(context);
+  try {
+    it.tree->build(it.y, it.w->n, it.order);
+    it.tree->pointOrder(it.order);
+    it.built = true;
+  } catch (const std::bad_alloc&) {
+    it.built = false;
+  }
+  it.treeDone.store(true);
+}
+
+template <int D>
+void runTask(void* context, int task) {
+  auto& it = *static_cast<Iteration<D>*>(context);
+  Workspace& w = *it.w;
+  const fmnist::TsneKernels& k = w.kernels;
+  if (task < kChunks) {
+    (D == 2 ? k.attraction2 : k.attraction3)(w.rowStart.data(), w.cols.data(), w.values.data(), it.y,
+                                             chunkStart(task, w.n), chunkStart(task + 1, w.n), w.attraction.data());
+    return;
+  }
+  while (!it.treeDone.load()) std::this_thread::yield();
+  if (!it.built) return;
+  const int c = task - kChunks;
+  w.chunkSums[c] = (D == 2 ? k.repulsion2 : k.repulsion3)(it.tree->packed.data(), it.tree->firstChild.data(), it.y,
+                                                          it.order, chunkStart(c, w.n), chunkStart(c + 1, w.n),
+                                                          it.theta2, w.repulsion.data());
+}
+
 // Returns false when the tree could not grow (out of memory).
 template <int D>
 bool iterate(Workspace& w, fmnist::TsneTree<D>& tree, double* y, double* update, double* gains, int32_t* order,
              const Params& p, double* sumQOut) {
   const int n = w.n;
-  const double theta2 = p.theta * p.theta;
-  double* rep = w.repulsion.data();
-  double* attr = w.attraction.data();
-  const auto repulsionRun = D == 2 ? w.kernels.repulsion2 : w.kernels.repulsion3;
-  const auto attractionRange = D == 2 ? w.kernels.attraction2 : w.kernels.attraction3;
-  const int threads = p.threads > 0 ? p.threads : omp_get_max_threads();
-  std::atomic<int> nextRange{0};
-  std::atomic<bool> built{true};
-#pragma omp parallel num_threads(threads)
-  {
-#pragma omp single nowait
-    {
-      try {
-        tree.build(y, n, order);
-        tree.pointOrder(order);
-      } catch (const std::bad_alloc&) {
-        built = false;
-      }
-    }
-    for (int r; (r = nextRange.fetch_add(1)) < kChunks;) {
-      attractionRange(w.rowStart.data(), w.cols.data(), w.values.data(), y, chunkStart(r, n), chunkStart(r + 1, n),
-                      attr);
-    }
-#pragma omp barrier
-    if (built) {
-#pragma omp for schedule(dynamic, 1) nowait
-      for (int c = 0; c < kChunks; c++) {
-        w.chunkSums[c] = repulsionRun(tree.packed.data(), tree.firstChild.data(), y, order, chunkStart(c, n),
-                                      chunkStart(c + 1, n), theta2, rep);
-      }
-    }
+  if (!w.pool || w.pool->workers() != p.threads - 1) {
+    w.pool.reset();
+    w.pool = std::make_unique<fmnist::TsnePool>(p.threads - 1, 2 * kChunks);
   }
-  if (!built) return false;
+  Iteration<D> it;
+  it.w = &w;
+  it.tree = &tree;
+  it.y = y;
+  it.order = order;
+  it.theta2 = p.theta * p.theta;
+  w.pool->run(&runTask<D>, &it, &buildTree<D>);
+  if (!it.built) return false;
+  const double* rep = w.repulsion.data();
+  const double* attr = w.attraction.data();
   double sumQ = 0;
   for (int c = 0; c < kChunks; c++) sumQ += w.chunkSums[c];
   // Tsne.gradient and Tsne.step: grad = 4 (exaggeration * F_attr - F_rep / Z), then delta-bar-delta.
@@ -199,6 +230,7 @@ napi_value TsneStep(napi_env env, napi_callback_info info) {
     return fail(env, "tsneStep: bad arguments");
   }
   Workspace& w = *static_cast<Workspace*>(data);
+  if (w.released) return fail(env, "tsneStep: the workspace was released");
   const size_t size = static_cast<size_t>(w.n) * w.dim;
   if (yLen != size || updateLen != size || gainsLen != size || orderLen != static_cast<size_t>(w.n)) {
     return fail(env, "tsneStep: arrays do not match the workspace");
@@ -209,7 +241,7 @@ napi_value TsneStep(napi_env env, napi_callback_info info) {
     if (order[m] < 0 || order[m] >= w.n || w.seen[order[m]]) return fail(env, "tsneStep: order is no permutation");
     w.seen[order[m]] = 1;
   }
-  p.threads = static_cast<int>(std::min<int64_t>(std::max<int64_t>(threads, 0), 256));
+  p.threads = static_cast<int>(std::min<int64_t>(std::max<int64_t>(threads, 1), 64));
   double sumQ;
   const bool done = w.dim == 2 ? iterate<2>(w, w.tree2, y, update, gains, order, p, &sumQ)
                                : iterate<3>(w, w.tree3, y, update, gains, order, p, &sumQ);
@@ -219,9 +251,25 @@ napi_value TsneStep(napi_env env, napi_callback_info info) {
   return result;
 }
 
+napi_value TsneRelease(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  void* data;
+  if (!args(env, info, 1, argv) || napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    return fail(env, "tsneRelease: bad arguments");
+  }
+  // Stops the helper threads and frees the copy of P and the tree now rather than at collection.
+  Workspace& w = *static_cast<Workspace*>(data);
+  w.released = true;
+  w.pool.reset();
+  w = Workspace{};
+  w.released = true;
+  return nullptr;
+}
+
 }  // namespace
 
 void fmnist::registerTsne(napi_env env, napi_value exports) {
   exportFunction(env, exports, "tsneWorkspace", TsneWorkspace);
   exportFunction(env, exports, "tsneStep", TsneStep);
+  exportFunction(env, exports, "tsneRelease", TsneRelease);
 }

@@ -34,9 +34,13 @@ const sameBytes = (a: Points, b: Points) => Buffer.from(a.data.buffer).equals(Bu
 function layout(n: number, options: TsneOptions, native?: NativeTsneOptions): Points {
   const repulsion = native ? createNativeTsne(n, options.dim ?? 2, native) : undefined;
   if (native) expect(repulsion).toBeDefined();
-  const tsne = new Tsne({...options, random: createRandom(4), repulsion});
-  tsne.setPrecomputedKnn(n === COUNT ? neighbors : exactKnn(firstRows(x, n), 90));
-  return tsne.fit(firstRows(x, n));
+  try {
+    const tsne = new Tsne({...options, random: createRandom(4), repulsion});
+    tsne.setPrecomputedKnn(n === COUNT ? neighbors : exactKnn(firstRows(x, n), 90));
+    return tsne.fit(firstRows(x, n));
+  } finally {
+    repulsion?.close();
+  }
 }
 
 describe.skipIf(!DNNL_INSTALLED || !haveModel)(`native t-SNE of ${COUNT} real embeddings`, () => {
@@ -76,11 +80,12 @@ describe.skipIf(!DNNL_INSTALLED || !haveModel)(`native t-SNE of ${COUNT} real em
     const tsne = new Tsne({random: createRandom(4), repulsion: runner});
     tsne.setPrecomputedKnn(neighbors);
     const stopped = await tsne.fitAsync(x, (iteration) => iteration < 40);
+    runner?.close();
     expect(tsne.getIteration()).toBe(40);
     expect(sameBytes(stopped, layout(COUNT, {iterations: 40}))).toBe(true);
   });
 
-  it("rejects a P that does not fit and an order that is no permutation", () => {
+  it("rejects a P that does not fit, an order that is no permutation and a released workspace", () => {
     const addon = loadTsneAddon();
     if (!addon) throw new Error("no native t-SNE");
     const p = symmetricP({...neighbors, count: 100, indices: neighbors.indices.map((j) => j % 100)}, 30);
@@ -94,5 +99,9 @@ describe.skipIf(!DNNL_INSTALLED || !haveModel)(`native t-SNE of ${COUNT} real em
     const state = () => [new Float64Array(200), new Float64Array(200).fill(1)] as const;
     expect(() => addon.tsneStep(workspace, y, ...state(), order, 0.5, 12, 0.5, 50, 1)).toThrow(/permutation/);
     expect(() => addon.tsneStep(workspace, y.subarray(2), ...state(), order, 0.5, 12, 0.5, 50, 1)).toThrow(/match/);
+    order[5] = 5;
+    expect(addon.tsneStep(workspace, y, ...state(), order, 0.5, 12, 0.5, 50, 2)).toBeGreaterThan(0);
+    addon.tsneRelease(workspace);
+    expect(() => addon.tsneStep(workspace, y, ...state(), order, 0.5, 12, 0.5, 50, 2)).toThrow(/released/);
   });
 });

@@ -107,6 +107,7 @@ export interface NativeAddon {
     learningRate: number,
     threads: number
   ): number;
+  tsneRelease?(workspace: object): void;
 }
 
 const FUNCTIONS = [

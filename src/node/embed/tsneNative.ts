@@ -1,20 +1,23 @@
 /**
  * t-SNE's iterations in the native addon (native/tsne.cc): a {@link RepulsionRunner} whose
  * `iterate` runs a whole iteration of Tsne.step natively (tree build, repulsion and attraction on
- * OpenMP threads, update, centring) with the same arithmetic in the same order, so the layout is
+ * native threads, update, centring) with the same arithmetic in the same order, so the layout is
  * the same bytes as the JavaScript path (tested on real embeddings, test/embed/tsneNative.test.ts).
  * Undefined where the addon is not built, is switched off (`FMNIST_NATIVE=0`) or predates t-SNE.
  * Node only.
  */
+import {availableParallelism} from "node:os";
+
 import type {CsrRows, ForceJob, IterationJob, RepulsionRunner} from "../../core/embed/bhRepulsion.js";
 import {loadNativeAddon, type NativeAddon} from "../backend/nativeAddon.js";
 
-type TsneAddon = Required<Pick<NativeAddon, "tsneWorkspace" | "tsneStep">>;
+type TsneAddon = Required<Pick<NativeAddon, "tsneWorkspace" | "tsneStep" | "tsneRelease">>;
 
 /** The addon's t-SNE functions, or undefined without them. */
 export function loadTsneAddon(): TsneAddon | undefined {
   const addon = loadNativeAddon();
-  if (!addon || typeof addon.tsneWorkspace !== "function" || typeof addon.tsneStep !== "function") return undefined;
+  const names = ["tsneWorkspace", "tsneStep", "tsneRelease"] as const;
+  if (!addon || names.some((name) => typeof addon[name] !== "function")) return undefined;
   return addon as TsneAddon;
 }
 
@@ -25,26 +28,36 @@ export function nativeTsneAvailable(): boolean {
 
 /** Options of {@link createNativeTsne}. */
 export interface NativeTsneOptions {
-  /** OpenMP threads (default 0: OpenMP's default, one per core). */
+  /** Threads, the calling one included (default: one per core). */
   threads?: number;
   /** Use the AVX2 copy of the forces where the CPU has it (default true; false for tests). */
   simd?: boolean;
 }
 
+/** A runner whose `close` stops its threads and frees its memory (after the fit). */
+export type NativeTsneRunner = RepulsionRunner & {close(): void};
+
 /**
  * A runner for one t-SNE fit of `n` points in `dim` dimensions, or undefined without the addon.
- * The workspace (a copy of P and the tree's buffers) is made by `prepare` and freed with the runner.
+ * The workspace (a copy of P, the tree's buffers and the helper threads) is made by `prepare`
+ * and freed by `close` (or, failing that, when the runner is collected).
  */
 export function createNativeTsne(
   n: number,
   dim: 2 | 3,
-  {threads = 0, simd = true}: NativeTsneOptions = {}
-): RepulsionRunner | undefined {
+  {threads = availableParallelism(), simd = true}: NativeTsneOptions = {}
+): NativeTsneRunner | undefined {
   const addon = loadTsneAddon();
   if (!addon) return undefined;
   let workspace: object | undefined;
+  const close = () => {
+    if (workspace) addon.tsneRelease(workspace);
+    workspace = undefined;
+  };
   return {
+    close,
     prepare(p: CsrRows) {
+      close();
       workspace =
         p.rowStart.length === n + 1 ? addon.tsneWorkspace(dim, p.rowStart, p.cols, p.values, simd) : undefined;
     },

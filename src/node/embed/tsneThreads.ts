@@ -50,7 +50,8 @@ export function createTsneThreads(
 ): TsneThreads {
   const nativeRunner = native ? createNativeTsne(n, dim, {threads}) : undefined;
   if (nativeRunner) {
-    return {runner: nativeRunner, native: true, ready: () => Promise.resolve(), workerRuns: () => 0, close() {}};
+    const close = () => nativeRunner.close();
+    return {runner: nativeRunner, native: true, ready: () => Promise.resolve(), workerRuns: () => 0, close};
   }
   const s = createShared(n, dim);
   const stack = new Int32Array(s.capacity);
