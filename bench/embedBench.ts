@@ -8,6 +8,7 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import os from "node:os";
 import {join} from "node:path";
 
+import {nativeTsneAvailable} from "../src/node/embed/tsneNative.js";
 import {availablePeers, runEmbedPeer, type EmbedPeer} from "./embedPeers.js";
 import {firstRows, layoutQuality, loadEmbedInput, oursKnn, oursTsne, oursUmap, umapEpochs} from "./embedOurs.js";
 import {entry, ratioOf, round, sizeKey, type EmbedReport} from "./embedReport.js";
@@ -46,7 +47,8 @@ export async function embedBench(options: EmbedBenchOptions, log: (line: string)
         const knn = await oursKnn(part);
         report.ours[`knn${size}`] = entry(knn.seconds, knn.cores);
       }
-      log(`ours: t-SNE of ${n} (${options.iterations} iterations)`);
+      const path = nativeTsneAvailable() ? "native addon" : "JavaScript on worker threads";
+      log(`ours: t-SNE of ${n} (${options.iterations} iterations, ${path})`);
       const tsne = await oursTsne(part, options.iterations);
       report.ours[`tsne${size}`] = entry(tsne.seconds, tsne.cores, tsne);
       log(`ours: UMAP of ${n} (${umapEpochs(n)} epochs)`);
