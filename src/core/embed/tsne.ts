@@ -47,8 +47,8 @@ export interface TsneOptions {
   /** Source of randomness in [0, 1) for random initialisation (default: seeded with 42). */
   random?: Random;
   /**
-   * Runs the repulsion on other threads (src/node/embed/tsneThreads.ts); the layout is the same
-   * bytes as without it (default: this thread).
+   * Runs the repulsion on other threads, or whole iterations in the native addon
+   * (src/node/embed/tsneThreads.ts); the layout is the same bytes as without it (default: this thread).
    */
   repulsion?: RepulsionRunner;
 }
@@ -156,6 +156,7 @@ export class Tsne {
     const lr = this.learningRate ?? 200;
     const {y, update, gains, grad, order, theta} = this;
     const job = {y, update, gains, order, theta, exaggeration, momentum, learningRate: lr};
+    // The native addon (src/node/embed/tsneNative.ts) does all of the below, with the same arithmetic.
     const sumQ = this.runner?.iterate?.(job);
     if (sumQ !== undefined) {
       this.lastSumQ = sumQ;
