@@ -122,7 +122,7 @@ template <int D>
 bool iterate(Workspace& w, fmnist::TsneTree<D>& tree, double* y, double* update, double* gains, int32_t* order,
              const Params& p, double* sumQOut) {
   const int n = w.n;
-  if (!w.pool || w.pool->workers() != p.threads - 1) {
+  if (!w.pool || w.pool->requested() != p.threads - 1) {
     w.pool.reset();
     w.pool = std::make_unique<fmnist::TsnePool>(p.threads - 1, 2 * kChunks);
   }
@@ -188,19 +188,25 @@ napi_value TsneWorkspace(napi_env env, napi_callback_info info) {
     if (rowStart[i + 1] < rowStart[i]) return fail(env, "tsneWorkspace: bad rows");
   for (int32_t e = 0; e < rowStart[n]; e++)
     if (cols[e] < 0 || cols[e] >= n) return fail(env, "tsneWorkspace: bad column");
-  auto* w = new Workspace();
+  auto* w = new (std::nothrow) Workspace();
+  if (!w) return fail(env, "tsneWorkspace: out of memory");
   w->kernels = fmnist::baseline::kernels();
 #ifdef FMNIST_TSNE_AVX2
   if (simd && __builtin_cpu_supports("avx2")) w->kernels = fmnist::tsneKernelsAvx2();
 #endif
   w->dim = static_cast<int>(dim);
   w->n = static_cast<int>(n);
-  w->rowStart.assign(rowStart, rowStart + rowsLen);
-  w->cols.assign(cols, cols + rowStart[n]);
-  w->values.assign(values, values + rowStart[n]);
-  w->repulsion.resize(static_cast<size_t>(n) * dim);
-  w->attraction.resize(static_cast<size_t>(n) * dim);
-  w->seen.resize(static_cast<size_t>(n));
+  try {
+    w->rowStart.assign(rowStart, rowStart + rowsLen);
+    w->cols.assign(cols, cols + rowStart[n]);
+    w->values.assign(values, values + rowStart[n]);
+    w->repulsion.resize(static_cast<size_t>(n) * dim);
+    w->attraction.resize(static_cast<size_t>(n) * dim);
+    w->seen.resize(static_cast<size_t>(n));
+  } catch (const std::bad_alloc&) {
+    delete w;
+    return fail(env, "tsneWorkspace: out of memory");
+  }
   napi_value handle;
   auto finalize = [](napi_env, void* data, void*) { delete static_cast<Workspace*>(data); };
   if (napi_create_external(env, w, finalize, nullptr, &handle) != napi_ok) {
@@ -243,9 +249,14 @@ napi_value TsneStep(napi_env env, napi_callback_info info) {
   }
   p.threads = static_cast<int>(std::min<int64_t>(std::max<int64_t>(threads, 1), 64));
   double sumQ;
-  const bool done = w.dim == 2 ? iterate<2>(w, w.tree2, y, update, gains, order, p, &sumQ)
-                               : iterate<3>(w, w.tree3, y, update, gains, order, p, &sumQ);
-  if (!done) return fail(env, "tsneStep: out of memory for the tree");
+  bool done = false;
+  try {
+    done = w.dim == 2 ? iterate<2>(w, w.tree2, y, update, gains, order, p, &sumQ)
+                      : iterate<3>(w, w.tree3, y, update, gains, order, p, &sumQ);
+  } catch (const std::exception&) {
+    done = false;
+  }
+  if (!done) return fail(env, "tsneStep: out of memory");
   napi_value result;
   napi_create_double(env, sumQ, &result);
   return result;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -20,8 +21,12 @@ class TsnePool {
 
   // `tasks`: how many tasks every run has (fixed, so that a helper's late claim can never be
   // mistaken for one of the next run's tasks before that run has set its context).
-  TsnePool(int workers, int tasks) : tasks_(tasks) {
-    for (int w = 0; w < workers; w++) threads_.emplace_back([this] { loop(); });
+  TsnePool(int workers, int tasks) : tasks_(tasks), requested_(workers) {
+    try {
+      for (int w = 0; w < workers; w++) threads_.emplace_back([this] { loop(); });
+    } catch (const std::system_error&) {
+      // Fewer threads than asked for (the system has none to spare): the rest runs on fewer.
+    }
   }
 
   ~TsnePool() {
@@ -36,7 +41,8 @@ class TsnePool {
   TsnePool(const TsnePool&) = delete;
   TsnePool& operator=(const TsnePool&) = delete;
 
-  int workers() const { return static_cast<int>(threads_.size()); }
+  // The helpers asked for (some may not have started).
+  int requested() const { return requested_; }
 
   // Runs `first` on this thread while the helpers start on the tasks, then takes tasks here too;
   // returns when every task has run.
@@ -59,6 +65,7 @@ class TsnePool {
 
  private:
   const int tasks_;
+  const int requested_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable wake_;
