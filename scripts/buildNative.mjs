@@ -1,7 +1,7 @@
-// Optional step of `npm run build`: builds the native addon (native/build.sh: oneDNN convolutions, OpenMP kernels and
-// t-SNE's iteration) when
-// oneDNN's headers (Debian: libdnnl-dev) and g++ are present. Always exits 0: without the addon
-// the product runs its WASM kernels and t-SNE in JavaScript.
+// Optional step of `npm run build`: builds the native addon (native/build.sh: oneDNN convolutions,
+// OpenMP kernels and t-SNE's iteration) when oneDNN's headers (Debian: libdnnl-dev) and g++ are
+// present. Always exits 0: without the addon the product runs its WASM kernels and t-SNE in
+// JavaScript.
 import {spawnSync} from "node:child_process";
 import {existsSync} from "node:fs";
 import process from "node:process";
