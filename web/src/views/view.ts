@@ -11,10 +11,19 @@ export interface ViewContext {
 /** Called when the view is left: stop timers, workers, webcam streams, and dispose tensors. */
 export type Unmount = () => void;
 
+/** A mounted view that can show other parameters of its route in place (Back and Forward within the view). */
+export interface MountedView {
+  unmount: Unmount;
+  /** Shows `params` without mounting again; false: they need a fresh mount (e.g. another test image). */
+  update(params: URLSearchParams): boolean;
+}
+
+export type Mounted = Unmount | MountedView;
+
 export interface ViewModule {
   /** The view's title, for the document title and the heading. */
   title: string;
-  mount(root: HTMLElement, context: ViewContext): Unmount | Promise<Unmount>;
+  mount(root: HTMLElement, context: ViewContext): Mounted | Promise<Mounted>;
 }
 
 export type ViewLoader = (route: Route) => Promise<ViewModule>;
