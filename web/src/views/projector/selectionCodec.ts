@@ -1,6 +1,6 @@
 /**
- * A selection of point indices as short URL text: sorted ranges ("3,10-12,40") or, when that is
- * longer (a lasso of a few hundred scattered points), "b:" and the base64url of a bitset (bit i is
+ * A selection of point indices as short URL text: sorted ranges ("3,10-12,40") or, when they are
+ * long and a bitset is shorter (a lasso of a few hundred scattered points), "b:" and the base64url of a bitset (bit i is
  * bit i % 8 of byte i / 8; trailing zero bytes left out). 10,000 points fit in 1,667 characters.
  */
 
@@ -30,11 +30,15 @@ function bitset(sorted: readonly number[]): string {
   return BITSET_PREFIX + btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** The shorter of the two encodings of `indices` (non-negative integers); "" for none. */
+/** Ranges up to this long stay ranges even where the bitset is shorter: a person can read them. */
+const READABLE = 64;
+
+/** The shorter of the two encodings of `indices` (non-negative integers), short ranges preferred; "" for none. */
 export function encodeSelection(indices: readonly number[]): string {
   const sorted = normalise(indices);
   if (sorted.length === 0) return "";
   const asRanges = ranges(sorted);
+  if (asRanges.length <= READABLE) return asRanges;
   const asBits = bitset(sorted);
   return asBits.length < asRanges.length ? asBits : asRanges;
 }
