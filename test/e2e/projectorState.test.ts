@@ -125,6 +125,20 @@ describe("projector state in the URL", () => {
     );
   });
 
+  it("makes one history entry of a search typed key by key: Back returns to the selection before it", async () => {
+    const {page} = app;
+    await openProjector(page, app.url, "#/projector?sel=42");
+    await page.locator("#projector-search").pressSequentially("Bag");
+    expect(await selection(page)).toMatchObject({count: 1000});
+    expect(await page.evaluate(() => location.hash)).toBe("#/projector?q=Bag");
+    await page.goBack();
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>(".projector-stage")?.dataset.selected === "42"
+    );
+    expect(await page.inputValue("#projector-search")).toBe("");
+    expect(await stageAttr(page, "data-match-count")).toBe("0");
+  });
+
   it("shows a pasted URL's method, colouring, search, selection and camera in a new tab", async () => {
     const hash = "#/projector?method=pca&dim=3&colour=correct&q=wrong&sel=3,10-12,9000&k=20&cam=0.1,0.2,2,0,0,0";
     const page = await app.context.newPage();

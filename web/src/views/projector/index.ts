@@ -157,7 +157,7 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Mo
     },
     search: (text) => {
       selection.search(text);
-      url.write("replace");
+      url.typed();
     },
     neighbours: (k) => {
       state.k = k;

@@ -1,6 +1,7 @@
 /**
  * Keeps the URL in step with the projector: a discrete change (method, colouring, selection, …)
- * adds a history entry, a moving camera rewrites the current one once it rests. A pending camera
+ * adds a history entry, a moving camera rewrites the current one once it rests, and a search adds
+ * one entry however many keys it takes. A pending camera
  * write is made before the next click, tap or key press, so the entry that a link leaves behind
  * holds the view as it was (Back after "Explain" returns to it).
  */
@@ -15,6 +16,8 @@ const CAMERA_WRITE_MS = 300;
 export interface UrlSync {
   /** Writes the state now: `push` for a discrete change, `replace` for a continuous one. */
   write(mode: "push" | "replace"): void;
+  /** The search text changed: its first keystroke adds a history entry, the next ones rewrite it. */
+  typed(): void;
   /** The camera moved: write it once it rests. */
   cameraMoved(): void;
   /** Writes a pending camera change now (before leaving the view). */
@@ -24,6 +27,8 @@ export interface UrlSync {
 
 export function urlSync(state: ProjectorState, scene: ProjectorScene, defaultMethod: Method): UrlSync {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The last entry written came from typing in the search box. */
+  let typing = false;
   const params = () =>
     projectorParams(
       {
@@ -38,6 +43,7 @@ export function urlSync(state: ProjectorState, scene: ProjectorScene, defaultMet
   const write = (mode: "push" | "replace") => {
     clearTimeout(timer);
     timer = undefined;
+    if (mode === "push") typing = false;
     // After Back or a link the location belongs to the next route until it is shown: leave it alone.
     if (isShown()) writeRoute("projector", params(), mode);
   };
@@ -53,6 +59,10 @@ export function urlSync(state: ProjectorState, scene: ProjectorScene, defaultMet
   window.addEventListener("pagehide", flush);
   return {
     write,
+    typed() {
+      write(typing ? "replace" : "push");
+      typing = true;
+    },
     cameraMoved() {
       clearTimeout(timer);
       timer = setTimeout(() => write("replace"), CAMERA_WRITE_MS);
