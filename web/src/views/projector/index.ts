@@ -11,10 +11,9 @@ import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
 import {loadExport} from "../../data/exportData.js";
 import {navigate} from "../../router.js";
 import {h} from "../../ui/dom.js";
-import {downloadText} from "../../ui/download.js";
 import type {MountedView, ViewContext} from "../view.js";
 import {legend, writeColours} from "./colouring.js";
-import {layoutCsv, selectionCsv} from "./csvExport.js";
+import {downloadCsv} from "./csvDownload.js";
 import {customControls, customLayout, type CustomLayout} from "./customControls.js";
 import {renderLegend} from "./legendView.js";
 import {layoutChecksum, normaliseLayout, type Dim, type Method} from "./layouts.js";
@@ -98,14 +97,9 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Mo
     });
   };
 
-  const csvName = (what: string) => `fmnist-${what}-${state.method}-${state.dim}d.csv`;
   const download = (what: "selection" | "layout") => {
     const entry = layouts.get(state.method, state.dim);
-    if (!entry) return;
-    downloadText(
-      csvName(what),
-      what === "layout" ? layoutCsv(data.count, entry) : selectionCsv(data, state.selection, entry, CLASS_NAMES)
-    );
+    if (entry) downloadCsv(what, data, entry, state);
   };
 
   const setView = (method: Method, dim: Dim, animate: boolean) => {
