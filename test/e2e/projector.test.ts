@@ -2,35 +2,27 @@
  * Embedding projector: 10,000 points in WebGL, PCA/t-SNE/UMAP and 2-D/3-D switches, search, click
  * and lasso selection, the link to Classify, a recompute in the worker, and the frame time while panning.
  */
-import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 
 import type {Page} from "playwright-core";
 import sharp from "sharp";
-import {afterAll, beforeAll, describe, expect, it, inject} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-// The hook's type also declares window.__projector for the page functions below.
-import type {ProjectorTestHook} from "../../web/src/views/projector/testHook.js";
 import {ARTIFACTS, openApp, screenshot, type AppSession} from "./browser.js";
-
-interface ProjectionsJson {
-  count: number;
-  projections: Record<string, {"2d"?: number[][]}>;
-}
+import {
+  densestPoint,
+  drawn,
+  lasso,
+  metadataRows,
+  pointOnScreen,
+  projections,
+  STAGE as stage,
+  stageAttr as attr,
+  umap2d
+} from "./projectorPage.js";
 
 let app: AppSession;
-const exportDir = inject("exportDir");
-const projections = JSON.parse(readFileSync(join(exportDir, "projections.json"), "utf8")) as ProjectionsJson;
-const metadataRows = readFileSync(join(exportDir, "metadata.tsv"), "utf8").trim().split("\n").slice(1);
-
-const stage = ".projector-stage";
-const attr = (page: Page, name: string) => page.getAttribute(stage, name);
-
-/** Waits until the scatter has drawn at least one more frame than `after`. */
-async function drawn(page: Page, after: number): Promise<number> {
-  await page.waitForFunction((n) => (window.__projector?.renders() ?? 0) > n, after);
-  return page.evaluate(() => window.__projector?.renders() ?? 0);
-}
 
 /** Classify shows test image `i`: its label line names the image and its true class (from metadata.tsv). */
 async function expectClassifyShows(page: Page, i: number): Promise<void> {
@@ -60,36 +52,6 @@ function loneliestPoint(rows: number[][]): number {
     }
   }
   return best;
-}
-
-/** A point in the thickest part of a 2-D layout (most others within 2% of its extent): zooming there shows many images. */
-function densestPoint(rows: number[][]): number {
-  const xs = rows.map((r) => r[0]);
-  const ys = rows.map((r) => r[1]);
-  const r = 0.02 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
-  let best = 0;
-  let bestCount = -1;
-  for (let i = 0; i < rows.length; i += 20) {
-    let count = 0;
-    for (const row of rows) if ((row[0] - rows[i][0]) ** 2 + (row[1] - rows[i][1]) ** 2 < r * r) count++;
-    if (count > bestCount) {
-      bestCount = count;
-      best = i;
-    }
-  }
-  return best;
-}
-
-function umap2d(): number[][] {
-  const rows = projections.projections.umap["2d"];
-  if (!rows) throw new Error("the export has no 2-D UMAP");
-  return rows;
-}
-
-async function pointOnScreen(page: Page, i: number): Promise<ReturnType<ProjectorTestHook["screenPosition"]>> {
-  const p = await page.evaluate((index) => window.__projector?.screenPosition(index), i);
-  if (!p) throw new Error("no projector test hook");
-  return p;
 }
 
 beforeAll(async () => {
@@ -267,19 +229,7 @@ describe("embedding projector", () => {
     const {page} = app;
     // A square around the thickest part of the layout.
     const {x: cx, y: cy} = await pointOnScreen(page, densestPoint(umap2d()));
-    await page.keyboard.down("Shift");
-    await page.mouse.move(cx - 80, cy - 80);
-    await page.mouse.down();
-    for (const [dx, dy] of [
-      [80, -80],
-      [80, 80],
-      [-80, 80],
-      [-80, -80]
-    ]) {
-      await page.mouse.move(cx + dx, cy + dy, {steps: 4});
-    }
-    await page.mouse.up();
-    await page.keyboard.up("Shift");
+    await lasso(page, cx, cy, 80);
     const count = Number(await attr(page, "data-selected-count"));
     expect(count).toBeGreaterThan(1);
     // Every selected point is inside the square (the lasso's polygon).

@@ -14,6 +14,8 @@ import {featureDialog, type FeatureDialog} from "./featureDialog.js";
 export interface FeatureMaps {
   element: HTMLElement;
   update(layers: LayerActivation[]): void;
+  /** No input: the maps go, `message` says why. */
+  clear(message: string): void;
 }
 
 /** Channel `c` of an [h, w, channels] activation. */
@@ -49,6 +51,11 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
   const scale = Math.max(1, Math.round(40 / Math.max(width, height))); // tiles of about 40 px
   const gap = 2;
   const columns = Math.ceil(Math.sqrt(channels));
+  const rows = Math.ceil(channels / columns);
+  // The grid's size in pixels (as featureGrid draws it); on a narrow screen it shrinks to fit, and
+  // the tiles over it, in fractions and percentages, shrink with it.
+  const gridWidth = columns * width * scale + (columns - 1) * gap;
+  const gridHeight = rows * height * scale + (rows - 1) * gap;
   const buttons = Array.from({length: channels}, (_, c) => {
     const button = h("button", {
       type: "button",
@@ -64,7 +71,9 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
     "div",
     {
       class: "feature-tiles",
-      style: `grid-template-columns: repeat(${columns}, ${width * scale}px); grid-auto-rows: ${height * scale}px; gap: ${gap}px`
+      style:
+        `grid-template-columns: repeat(${columns}, 1fr); grid-template-rows: repeat(${rows}, 1fr); ` +
+        `column-gap: ${(100 * gap) / gridWidth}%; row-gap: ${(100 * gap) / gridHeight}%`
     },
     ...buttons
   );
@@ -74,7 +83,7 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
       {class: "feature-layer", "data-layer": first.name},
       h("h3", {}, `${first.name} `, h("span", {class: "muted"}, `${first.className} · ${height}×${width}×${channels}`)),
       range,
-      h("div", {class: "feature-grid"}, canvas, overlay)
+      h("div", {class: "feature-grid", style: `width: ${gridWidth}px`}, canvas, overlay)
     ),
     update(activation) {
       current = activation;
@@ -143,6 +152,10 @@ export function featureMaps(): FeatureMaps {
         return made;
       })();
       layers.forEach((a, i) => blocks?.[i]?.update(a));
+    },
+    clear(message) {
+      blocks = undefined;
+      body.replaceChildren(h("p", {class: "muted"}, message));
     }
   };
 }

@@ -79,8 +79,10 @@ export function resultsPanel(calibrated: boolean): ResultsPanel {
     },
     clear(message) {
       warning.hidden = true;
+      warning.textContent = "";
       closest.hidden = true;
       details.hidden = true;
+      details.textContent = "";
       label.textContent = "—";
       confidence.textContent = message;
       list.replaceChildren();

@@ -12,11 +12,14 @@ export const POLL_MS = 5000;
 
 const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-/** The numbers behind the chart, as a table for screen readers. */
-function curvesTable(points: readonly CurvePoint[]): HTMLTableElement {
-  return h(
+/**
+ * The numbers behind the chart, as a table for screen readers (inside a hidden box: a table
+ * ignores the width and overflow that hide other elements, and would widen a phone's page).
+ */
+function curvesTable(points: readonly CurvePoint[]): HTMLElement {
+  const table = h(
     "table",
-    {class: "visually-hidden"},
+    {},
     h("caption", {}, "Training and validation metrics per epoch"),
     h(
       "thead",
@@ -45,6 +48,7 @@ function curvesTable(points: readonly CurvePoint[]): HTMLTableElement {
       )
     )
   );
+  return h("div", {class: "visually-hidden"}, table);
 }
 
 /** The curves section; polls the log until the returned stop() is called. */
