@@ -263,7 +263,9 @@ describe("contrastive CAM of a confusion pair", () => {
 
     await page.goBack();
     await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "dashboard");
-    expect(await page.evaluate(() => location.hash)).toBe("#/dashboard");
+    // The dashboard keeps the chosen cell in its URL (issue 17 item 7): Back shows it again.
+    expect(await page.evaluate(() => location.hash)).toBe(`#/dashboard?cell=${shirt},${tshirt}`);
+    await page.locator('[data-testid="contrast-link"]').waitFor({state: "visible"});
     expect(app.errors).toEqual([]);
   });
 });
