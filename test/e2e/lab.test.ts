@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {METHOD_INFO} from "../../src/core/viz/attribution/explanations.js";
 import {ARTIFACTS, openApp, type AppSession} from "./browser.js";
+import {colours} from "./classifyPage.js";
 
 const LAB = '[data-testid="lab"]';
 const CF = '[data-testid="counterfactual"]';
@@ -59,17 +60,6 @@ function methodTimes(page: Page): Promise<Record<string, number>> {
       tiles.map((t) => [t.querySelector("strong")?.textContent ?? "", Number(t.getAttribute("data-ms"))])
     )
   );
-}
-
-/** Distinct colours of a canvas: a drawn map has many, a blank one one. */
-function colours(page: Page, selector: string): Promise<number> {
-  return page.$eval(selector, (element) => {
-    const canvas = element as HTMLCanvasElement;
-    const data = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  });
 }
 
 /** A screenshot of part of the page (from the top of `from` to the bottom of `to`), for docs/screenshots. */

@@ -8,8 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {openApp, screenshot, type AppSession} from "./browser.js";
-
-const PREDICTION = '[data-testid="prediction"]';
+import {colours, openClassify, PREDICTION, settled} from "./classifyPage.js";
 const CAM = '[data-testid="cam"]';
 
 let app: AppSession;
@@ -17,33 +16,6 @@ beforeAll(async () => {
   app = await openApp({query: "?backend=wasm"});
 });
 afterAll(async () => app?.close());
-
-async function openClassify(page: Page): Promise<void> {
-  await page.goto("about:blank");
-  await page.goto(`${app.url}#/classify`);
-  await page.waitForSelector(".source-switch", {timeout: 90_000});
-}
-
-/** Waits until the explanations show the latest input (see classify.test.ts). */
-async function settled(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForFunction(() => {
-    const root = document.getElementById("view");
-    return root?.dataset.inputSeq !== undefined && root.dataset.inputSeq === root.dataset.explainedSeq;
-  });
-}
-
-/** How many distinct colours a canvas holds (1 or 0: blank). */
-function colours(page: Page, selector: string): Promise<number> {
-  return page.$eval(selector, (element) => {
-    const canvas = element as HTMLCanvasElement;
-    const data = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4)
-      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2] | (data[i + 3] << 24));
-    return seen.size;
-  });
-}
 
 /** The results panel shows no class and no percentage, only `message`. */
 async function expectNoPrediction(page: Page, message: string): Promise<void> {
@@ -60,7 +32,7 @@ async function expectNoPrediction(page: Page, message: string): Promise<void> {
 describe("Classify for a new user", () => {
   it("shows the empty state after Clear, not the last drawing's class", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.click('button[data-source="draw"]');
     const box = await page.locator('[data-testid="draw-pad"]').boundingBox();
     if (!box) throw new Error("no drawing pad");
@@ -81,7 +53,7 @@ describe("Classify for a new user", () => {
 
   it("shows the uploaded photo, and names the same layer in the CAM caption and the layer picker", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.setInputFiles("#file-input", "sample_images/black_bag.jpg");
     await page.waitForFunction(() =>
       document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("CAM for Bag")
@@ -118,7 +90,7 @@ describe("Classify for a new user", () => {
 
   it("takes the previous result away when an upload is refused", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.setInputFiles("#file-input", "sample_images/ankle_boot.png");
     await page.waitForFunction(() =>
       document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("CAM for")

@@ -7,6 +7,7 @@ import {inject} from "vitest";
 
 // The hook's type also declares window.__projector for the page functions below.
 import type {ProjectorTestHook} from "../../web/src/views/projector/testHook.js";
+import {openApp, type AppSession} from "./browser.js";
 
 export interface ProjectionsJson {
   count: number;
@@ -87,4 +88,11 @@ export async function openProjector(page: Page, url: string, hash = "#/projector
   await page.goto(`${url}${hash}`);
   await page.waitForSelector(`${STAGE} canvas`);
   await drawn(page, 0);
+}
+
+/** The app with the projector's test hooks, opened on the projector and drawn once. */
+export async function projectorSession(): Promise<AppSession> {
+  const app = await openApp({query: "?testHooks"});
+  await openProjector(app.page, app.url);
+  return app;
 }

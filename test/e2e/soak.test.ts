@@ -8,6 +8,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {openApp, type AppSession} from "./browser.js";
+import {settled, stroke} from "./classifyPage.js";
 
 const PHOTOS = ["ankle_boot.png", "black_bag.jpg", "dress.webp", "pullover.jpg", "sneaker.jpg", "trousers.jpg"];
 
@@ -21,25 +22,8 @@ afterAll(async () => app?.close());
 
 /** Waits until every input so far is explained, and returns the page's tensor count then. */
 async function settledTensors(page: Page): Promise<number> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForFunction(
-    () => {
-      const root = document.getElementById("view");
-      return root?.dataset.inputSeq !== undefined && root.dataset.inputSeq === root.dataset.explainedSeq;
-    },
-    undefined,
-    {timeout: 60_000}
-  );
+  await settled(page);
   return Number(await page.getAttribute("#view", "data-tensors"));
-}
-
-async function stroke(page: Page, k: number): Promise<void> {
-  const box = await page.locator('[data-testid="draw-pad"]').boundingBox();
-  if (!box) throw new Error("no drawing pad");
-  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * (0.2 + 0.05 * (k % 6)));
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, {steps: 4});
-  await page.mouse.up();
 }
 
 describe("fifty interactions", () => {
@@ -66,7 +50,10 @@ describe("fifty interactions", () => {
           break;
         case 4:
           await page.click('[data-source="draw"]');
-          await stroke(page, k);
+          await stroke(page, [
+            [0.2, 0.2 + 0.05 * (k % 6)],
+            [0.8, 0.7]
+          ]);
           await page.click('[data-source="file"]');
           // Back to a test image for the next round's "next" link.
           await page.goto(`${app.url}#/classify?test=${(k + 1) / 5}`);

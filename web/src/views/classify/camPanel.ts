@@ -11,7 +11,7 @@ import {cam, convLayerNames, gradCam, type HeatMap} from "../../../../src/core/v
 import {cssColor} from "../../../../src/core/viz/colormap.js";
 import {heatOverlay, inputRaster} from "../../../../src/core/viz/heatOverlay.js";
 import {colourLegend} from "../../ui/colourLegend.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
 
 const SCALE = 8;
@@ -114,10 +114,10 @@ export function camPanel(model: tf.LayersModel, onChange: () => void = () => {})
   }
   showLayer();
 
-  const element = h(
-    "section",
-    {class: "panel cam-panel", "aria-labelledby": "cam-heading"},
-    h("h2", {id: "cam-heading"}, "Where the model looks"),
+  const element = panel(
+    "cam",
+    "Where the model looks",
+    {class: "cam-panel"},
     h(
       "div",
       {class: "pickers"},

@@ -7,7 +7,7 @@ import type {LayerActivation} from "../../../../src/core/model/forward.js";
 import {applyColormap, maxOf, minOf} from "../../../../src/core/viz/colormap.js";
 import {featureGrid} from "../../../../src/core/viz/featureGrid.js";
 import {formatWeight} from "../../../../src/core/viz/weightCharts.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
 import {featureDialog, type FeatureDialog} from "./featureDialog.js";
 
@@ -131,10 +131,10 @@ export function featureMaps(): FeatureMaps {
     h("p", {class: "muted"}, "Feature maps appear after the first prediction.")
   );
   let blocks: LayerBlock[] | undefined;
-  const element = h(
-    "section",
-    {class: "panel feature-panel", "aria-labelledby": "features-heading"},
-    h("h2", {id: "features-heading"}, "Every layer's feature maps"),
+  const element = panel(
+    "features",
+    "Every layer's feature maps",
+    {class: "feature-panel"},
     h(
       "p",
       {class: "muted small"},

@@ -18,7 +18,7 @@ import {loadExport} from "../../data/exportData.js";
 import {DataError} from "../../data/fetchData.js";
 import {loadModel} from "../../data/model.js";
 import {isShown, routeHash, writeRoute} from "../../router.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import type {MountedView, ViewContext} from "../view.js";
 import {camPanel} from "./camPanel.js";
 import {featureMaps} from "./featureMaps.js";
@@ -216,10 +216,10 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     h(
       "div",
       {class: "classify-layout"},
-      h(
-        "section",
-        {class: "panel input-panel", "aria-labelledby": "input-heading"},
-        h("h2", {id: "input-heading"}, "Input"),
+      panel(
+        "input",
+        "Input",
+        {class: "input-panel"},
         switcher.element,
         ...Object.values(panels),
         message,
@@ -229,12 +229,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       h("div", {class: "results-column"}, results.element, timing),
       camView.element
     ),
-    h(
-      "section",
-      {class: "panel steps-panel", "aria-labelledby": "steps-heading"},
-      h("h2", {id: "steps-heading"}, "Preprocessing"),
-      stepsBox
-    ),
+    panel("steps", "Preprocessing", {class: "steps-panel"}, stepsBox),
     nearest.element,
     lab.element,
     whatIf.element,

@@ -13,7 +13,7 @@ import {perClassAccuracySvg} from "../../../../src/core/viz/perClassAccuracyChar
 import {loadExport, type ExportData} from "../../data/exportData.js";
 import {fetchJson} from "../../data/fetchData.js";
 import {writeRoute} from "../../router.js";
-import {h, svgFigure} from "../../ui/dom.js";
+import {h, svgFigure, panel} from "../../ui/dom.js";
 import type {MountedView, ViewContext} from "../view.js";
 import {confusionTable} from "./confusionTable.js";
 import {curvesPanel} from "./curvesPanel.js";
@@ -78,17 +78,17 @@ function testSetSection(data: ExportData): TestSet {
   const element = h(
     "div",
     {class: "dashboard-test"},
-    h(
-      "section",
-      {class: "panel", "aria-labelledby": "confusion-heading"},
-      h("h2", {id: "confusion-heading"}, `Confusion matrix of the ${data.count.toLocaleString("en")} test images`),
+    panel(
+      "confusion",
+      `Confusion matrix of the ${data.count.toLocaleString("en")} test images`,
+      {},
       h("p", {class: "muted"}, `${correct.toLocaleString("en")} correct (${(overall * 100).toFixed(2)}%).`),
       h("div", {class: "confusion-scroll"}, table)
     ),
-    h(
-      "section",
-      {class: "panel", "aria-labelledby": "accuracy-heading"},
-      h("h2", {id: "accuracy-heading"}, "Per-class accuracy"),
+    panel(
+      "accuracy",
+      "Per-class accuracy",
+      {},
       svgFigure(
         perClassAccuracySvg(accuracies, {classNames: CLASS_NAMES, overall, title: "Test set", barWidth: 360}),
         accuracyAlt
