@@ -10,7 +10,15 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {LAYER_NAMES} from "../../src/core/model/cnn.js";
 import {openApp, screenshot, type AppSession} from "./browser.js";
-import {canvasStats, openClassify, PREDICTION, settled, stroke, waitForPrediction} from "./classifyPage.js";
+import {
+  camLabelled,
+  canvasStats,
+  openClassify,
+  PREDICTION,
+  settled,
+  stroke,
+  waitForPrediction
+} from "./classifyPage.js";
 import {writeFakeWebcamClip} from "./fakeWebcam.js";
 
 let app: AppSession;
@@ -43,9 +51,7 @@ describe("classify view", () => {
     expect(rows[0][0]).toBe("Ankle boot");
     expect(rows.reduce((s, r) => s + Number(r[1]), 0)).toBeCloseTo(100, 0);
 
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("CAM for Ankle boot")
-    );
+    await camLabelled(page, "CAM for Ankle boot");
     const cam = await canvasStats(page, '[data-testid="cam"]');
     expect(cam.colours).toBeGreaterThan(100);
     expect(cam.spread).toBeGreaterThan(100);

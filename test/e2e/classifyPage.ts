@@ -23,6 +23,14 @@ export async function openClassify(page: Page, url: string, hash = "#/classify")
   await page.waitForSelector(".source-switch", {timeout: 90_000});
 }
 
+/** Waits until the class activation map's label starts with `label` (e.g. "CAM for Bag", "Grad-CAM for Coat"). */
+export async function camLabelled(page: Page, label: string): Promise<void> {
+  await page.waitForFunction(
+    (start) => document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith(start),
+    label
+  );
+}
+
 /** Waits until the explanations (CAM, feature maps) show the latest input: no more work is pending. */
 export async function settled(page: Page): Promise<void> {
   // Two animation frames: a drawing change is handed over on the next one.

@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {METHOD_INFO} from "../../src/core/viz/attribution/explanations.js";
 import {ARTIFACTS, openApp, type AppSession} from "./browser.js";
-import {colours} from "./classifyPage.js";
+import {camLabelled, colours} from "./classifyPage.js";
 
 const LAB = '[data-testid="lab"]';
 const CF = '[data-testid="counterfactual"]';
@@ -99,9 +99,7 @@ describe("attribution lab", () => {
     await page.waitForSelector(`${LAB} .map-tile[data-ms]`, SLOW);
     const t0 = performance.now();
     await page.selectOption("#cam-method", "gradcam");
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("Grad-CAM for Ankle boot")
-    );
+    await camLabelled(page, "Grad-CAM for Ankle boot");
     const camMs = performance.now() - t0;
     expect(await page.getAttribute(LAB, "data-state")).toBe("running");
     const data = await labRun(page, 1);

@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {openApp, screenshot, type AppSession} from "./browser.js";
-import {colours, openClassify, PREDICTION, settled} from "./classifyPage.js";
+import {camLabelled, colours, openClassify, PREDICTION, settled} from "./classifyPage.js";
 const CAM = '[data-testid="cam"]';
 
 let app: AppSession;
@@ -55,9 +55,7 @@ describe("Classify for a new user", () => {
     const {page} = app;
     await openClassify(page, app.url);
     await page.setInputFiles("#file-input", "sample_images/black_bag.jpg");
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("CAM for Bag")
-    );
+    await camLabelled(page, "CAM for Bag");
     const preview = page.locator('[data-testid="upload-preview"]');
     expect(await preview.isVisible()).toBe(true);
     expect(await preview.getAttribute("aria-label")).toBe("The uploaded photo, black_bag.jpg");
@@ -92,9 +90,7 @@ describe("Classify for a new user", () => {
     const {page} = app;
     await openClassify(page, app.url);
     await page.setInputFiles("#file-input", "sample_images/ankle_boot.png");
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("CAM for")
-    );
+    await camLabelled(page, "CAM for");
     await settled(page);
     expect(await page.textContent(PREDICTION)).toBe("Ankle boot");
     await page.setInputFiles("#file-input", {

@@ -7,6 +7,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {openApp, type AppSession} from "./browser.js";
+import {camLabelled} from "./classifyPage.js";
 
 let app: AppSession;
 beforeAll(async () => {
@@ -52,9 +53,7 @@ describe("view state in the URL", () => {
   it("Classify: a test image's URL keeps the map's pickers, and so do its next and previous links", async () => {
     const {page} = app;
     await load(page, "#/classify?test=5&method=gradcam&class=2", '[data-testid="test-image-label"]:not([hidden])');
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("Grad-CAM for Pullover")
-    );
+    await camLabelled(page, "Grad-CAM for Pullover");
     await page.selectOption("#cam-class", "predicted");
     expect(await hash(page)).toBe("#/classify?test=5&method=gradcam");
     await page.click("text=next test image →");
