@@ -3,6 +3,8 @@
  * channel, one colour scale per layer, so weak maps look dark), vectors as a strip. Over each tile
  * lies a button that opens the map enlarged with its own value range.
  */
+import "./featureMaps.css";
+
 import type {LayerActivation} from "../../../../src/core/model/forward.js";
 import {applyColormap, maxOf, minOf} from "../../../../src/core/viz/colormap.js";
 import {featureGrid} from "../../../../src/core/viz/featureGrid.js";

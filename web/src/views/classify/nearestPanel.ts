@@ -4,6 +4,8 @@
  * input resembles. For a misclassified test image it adds the training images of the wrong class
  * nearest to it (they pull it toward that class) beside those of its true class.
  */
+import "./nearestPanel.css";
+
 import type * as tf from "@tensorflow/tfjs";
 
 import {CLASS_NAMES, IMAGE_PIXELS} from "../../../../src/core/data/fashionMnist.js";

@@ -1,4 +1,6 @@
 /** The side panel: the selected image(s) with labels and score, and their nearest neighbours in the embedding. */
+import "./selectionPanel.css";
+
 import {imageName, type ExportData} from "../../data/exportData.js";
 import {routeHash} from "../../router.js";
 import {h} from "../../ui/dom.js";
