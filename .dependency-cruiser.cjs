@@ -13,7 +13,6 @@ const ISOMORPHIC_PACKAGES = [
   "@tensorflow/tfjs",
   "@tensorflow/tfjs-backend-wasm",
   "ml-matrix",
-  "umap-js",
   "three",
   "zod",
   // h5wasm's browser build (its Node build, h5wasm/node, is Node-only): the web app reads dropped .h5 files.

@@ -17,24 +17,7 @@ export interface ColdStart {
   maxMs: number;
 }
 
-export interface OursResult {
-  backend: string;
-  /** WASM threads in use; null for backends that manage their own pool. */
-  threads: number | null;
-  trainStepMs: number;
-  predictMs: number;
-  predict256Ms: number;
-  predict1Ms: number;
-  trainImagesPerS: number;
-  predict256ImagesPerS: number;
-  predict1ImagesPerS: number;
-  epochSecondsEstimate: number;
-  /** Median train-step milliseconds by batch size. */
-  scaling: Record<ScalingBatch, number>;
-  /** `node dist/cli/fmnist.js classify <image>` from spawn to exit; null when not measured. */
-  coldClassify: ColdStart | null;
-}
-
+/** What is measured on both sides: ours and the PyTorch peer. */
 export interface PeerResult {
   trainStepMs: number;
   predictMs: number;
@@ -45,6 +28,15 @@ export interface PeerResult {
   predict1ImagesPerS: number;
   /** Median train-step milliseconds by batch size. */
   scaling: Record<ScalingBatch, number>;
+}
+
+export interface OursResult extends PeerResult {
+  backend: string;
+  /** WASM threads in use; null for backends that manage their own pool. */
+  threads: number | null;
+  epochSecondsEstimate: number;
+  /** `node dist/cli/fmnist.js classify <image>` from spawn to exit; null when not measured. */
+  coldClassify: ColdStart | null;
 }
 
 export interface PeerInfo {
@@ -166,6 +158,22 @@ function alignedTable(rows: readonly string[][]): string[] {
   );
 }
 
+/** The table's rows measured on both sides: label, field, how it is shown, and the ratio that compares it. */
+const MEASURED_ROWS: [
+  string,
+  Exclude<keyof PeerResult, "scaling">,
+  (value: number) => string,
+  Exclude<keyof Ratio, "scaling">
+][] = [
+  ["train images/s (batch 128)", "trainImagesPerS", perS, "train"],
+  ["train step (batch 128)", "trainStepMs", ms, "train"],
+  ["predict images/s (batch 256)", "predict256ImagesPerS", perS, "predict256"],
+  ["predict (batch 256)", "predict256Ms", ms, "predict256"],
+  ["predict (batch 128)", "predictMs", ms, "predict"],
+  ["predict images/s (batch 1)", "predict1ImagesPerS", perS, "predict1"],
+  ["predict (batch 1)", "predict1Ms", ms, "predict1"]
+];
+
 /** The human-readable report: an aligned table of ours vs the peer, then the scaling lines. */
 export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, steps: number): string {
   const {ours, peer, ratio} = report;
@@ -179,23 +187,9 @@ export function formatReport(report: BenchReport, peerInfo: PeerInfo | null, ste
   const cold = ours.coldClassify;
   const rows: string[][] = [
     ["", "ours", "pytorch", "ratio"],
-    row("train images/s (batch 128)", perS(ours.trainImagesPerS), peer && perS(peer.trainImagesPerS), ratio?.train),
-    row("train step (batch 128)", ms(ours.trainStepMs), peer && ms(peer.trainStepMs), ratio?.train),
-    row(
-      "predict images/s (batch 256)",
-      perS(ours.predict256ImagesPerS),
-      peer && perS(peer.predict256ImagesPerS),
-      ratio?.predict256
+    ...MEASURED_ROWS.map(([label, field, show, r]) =>
+      row(label, show(ours[field]), peer && show(peer[field]), ratio?.[r])
     ),
-    row("predict (batch 256)", ms(ours.predict256Ms), peer && ms(peer.predict256Ms), ratio?.predict256),
-    row("predict (batch 128)", ms(ours.predictMs), peer && ms(peer.predictMs), ratio?.predict),
-    row(
-      "predict images/s (batch 1)",
-      perS(ours.predict1ImagesPerS),
-      peer && perS(peer.predict1ImagesPerS),
-      ratio?.predict1
-    ),
-    row("predict (batch 1)", ms(ours.predict1Ms), peer && ms(peer.predict1Ms), ratio?.predict1),
     row("cold classify, 1 image", cold ? `${ms(cold.medianMs)}` : "-", undefined, undefined),
     row(
       "epoch estimate",

@@ -24,6 +24,14 @@ export type Flags = Record<string, Flag<unknown>>;
 /** The parsed values: each flag's type, undefined when it was not given. */
 export type FlagValues<F extends Flags> = {[K in keyof F]?: F[K] extends Flag<infer T> ? T : never};
 
+/**
+ * The values of `keys`, for the options a command takes under its flags' own names (a flag that
+ * was not given stays undefined, as when each is copied by hand).
+ */
+export function pickValues<V extends object, K extends keyof V>(values: V, keys: readonly K[]): Pick<V, K> {
+  return Object.fromEntries(keys.map((key) => [key, values[key]])) as Pick<V, K>;
+}
+
 /** `batchSize` → `batch-size`. */
 export function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -109,34 +109,25 @@ function kernelAttrs(c: ConvCase): tf.NamedAttrMap {
   return attrs;
 }
 
-/** Runs the Conv2DBackpropFilter kernel of the active backend. */
-function filterKernel(c: ConvCase, data: {x: number[]; dy: number[]}): Float32Array {
+/** Runs `kernel` of the active backend on the tensors `inputs` makes; checks that it returns `outShape`. */
+function runKernel(kernel: string, inputs: () => tf.NamedTensorMap, attrs: tf.NamedAttrMap, outShape: Shape4) {
   return tf.tidy(() => {
-    const out = tf
-      .engine()
-      .runKernel<tf.Tensor>(
-        "Conv2DBackpropFilter",
-        {x: tf.tensor4d(data.x, c.xShape), dy: tf.tensor4d(data.dy, outputShape(c))},
-        {...kernelAttrs(c), filterShape: c.filterShape}
-      );
-    expect(out.shape).toEqual(c.filterShape);
+    const out = tf.engine().runKernel<tf.Tensor>(kernel, inputs(), attrs);
+    expect(out.shape).toEqual(outShape);
     return out.dataSync() as Float32Array;
   });
 }
 
+/** Runs the Conv2DBackpropFilter kernel of the active backend. */
+function filterKernel(c: ConvCase, data: {x: number[]; dy: number[]}): Float32Array {
+  const inputs = () => ({x: tf.tensor4d(data.x, c.xShape), dy: tf.tensor4d(data.dy, outputShape(c))});
+  return runKernel("Conv2DBackpropFilter", inputs, {...kernelAttrs(c), filterShape: c.filterShape}, c.filterShape);
+}
+
 /** Runs the Conv2DBackpropInput kernel of the active backend. */
 function inputKernel(c: ConvCase, data: {filter: number[]; dy: number[]}): Float32Array {
-  return tf.tidy(() => {
-    const out = tf
-      .engine()
-      .runKernel<tf.Tensor>(
-        "Conv2DBackpropInput",
-        {dy: tf.tensor4d(data.dy, outputShape(c)), filter: tf.tensor4d(data.filter, c.filterShape)},
-        {...kernelAttrs(c), inputShape: c.xShape}
-      );
-    expect(out.shape).toEqual(c.xShape);
-    return out.dataSync() as Float32Array;
-  });
+  const inputs = () => ({dy: tf.tensor4d(data.dy, outputShape(c)), filter: tf.tensor4d(data.filter, c.filterShape)});
+  return runKernel("Conv2DBackpropInput", inputs, {...kernelAttrs(c), inputShape: c.xShape}, c.xShape);
 }
 
 /** Gradients of sum(conv2d(x, filter) * dy) with respect to x and filter, on the active backend. */
@@ -208,27 +199,23 @@ describe("gradients of tf.conv2d on wasm", () => {
   });
 });
 
-describe("Conv2DBackpropFilter kernel on wasm", () => {
-  KERNEL_CASES.forEach((c, i) => {
-    it(`matches the cpu kernel for ${caseTitle(c)}`, async () => {
-      const data = caseData(c, 2000 + i);
-      const wasm = await onBackend("wasm", () => filterKernel(c, data));
-      const cpu = await onBackend("cpu", () => filterKernel(c, data));
-      expectClose(wasm, cpu, "filter gradient", 1e-3);
+// Each kernel on its own, on its own seeds.
+const KERNELS = [
+  {name: "Conv2DBackpropFilter", run: filterKernel, what: "filter gradient", seeds: 2000},
+  {name: "Conv2DBackpropInput", run: inputKernel, what: "input gradient", seeds: 3000}
+];
+for (const kernel of KERNELS) {
+  describe(`${kernel.name} kernel on wasm`, () => {
+    KERNEL_CASES.forEach((c, i) => {
+      it(`matches the cpu kernel for ${caseTitle(c)}`, async () => {
+        const data = caseData(c, kernel.seeds + i);
+        const wasm = await onBackend("wasm", () => kernel.run(c, data));
+        const cpu = await onBackend("cpu", () => kernel.run(c, data));
+        expectClose(wasm, cpu, kernel.what, 1e-3);
+      });
     });
   });
-});
-
-describe("Conv2DBackpropInput kernel on wasm", () => {
-  KERNEL_CASES.forEach((c, i) => {
-    it(`matches the cpu kernel for ${caseTitle(c)}`, async () => {
-      const data = caseData(c, 3000 + i);
-      const wasm = await onBackend("wasm", () => inputKernel(c, data));
-      const cpu = await onBackend("cpu", () => inputKernel(c, data));
-      expectClose(wasm, cpu, "input gradient", 1e-3);
-    });
-  });
-});
+}
 
 // The formulations themselves, evaluated on the reference backend against its own kernels.
 describe("conv2dFilterGradient(x, dy, filterShape, strides, pad) on cpu", () => {

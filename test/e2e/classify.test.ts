@@ -5,15 +5,21 @@
 import {readFileSync, rmSync} from "node:fs";
 import {dirname} from "node:path";
 
-import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {LAYER_NAMES} from "../../src/core/model/cnn.js";
 import {openApp, screenshot, type AppSession} from "./browser.js";
+import {
+  camLabelled,
+  canvasStats,
+  openClassify,
+  PREDICTION,
+  settled,
+  stroke,
+  waitForPrediction
+} from "./classifyPage.js";
 import {writeFakeWebcamClip} from "./fakeWebcam.js";
-
-const PREDICTION = '[data-testid="prediction"]';
 
 let app: AppSession;
 beforeAll(async () => {
@@ -23,68 +29,10 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-async function waitForPrediction(page: Page, notText = "—"): Promise<string> {
-  await page.waitForFunction(
-    ([selector, old]) => {
-      const text = document.querySelector(selector)?.textContent;
-      return text !== undefined && text !== null && text !== old;
-    },
-    [PREDICTION, notText]
-  );
-  return (await page.textContent(PREDICTION)) ?? "";
-}
-
-/** A fresh Classify view (a full load: going to the same hash would keep the old view). */
-async function openClassify(page: Page, hash = "#/classify", url = app.url): Promise<void> {
-  await page.goto("about:blank");
-  await page.goto(`${url}${hash}`);
-  // The first mount waits for TF.js and the model: slow when other processes load the machine.
-  await page.waitForSelector(".source-switch", {timeout: 90_000});
-}
-
-/** Waits until the explanations (CAM, feature maps) show the latest input: no more work is pending. */
-async function settled(page: Page): Promise<void> {
-  // Two animation frames: a drawing change is handed over on the next one.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForFunction(() => {
-    const root = document.getElementById("view");
-    return root?.dataset.inputSeq !== undefined && root.dataset.inputSeq === root.dataset.explainedSeq;
-  });
-}
-
-/** Distinct colours and the grey-level spread of a canvas, to tell a picture from a blank one. */
-async function canvasStats(page: Page, selector: string): Promise<{colours: number; spread: number}> {
-  return page.$eval(selector, (element) => {
-    const canvas = element as HTMLCanvasElement;
-    const data = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
-    const colours = new Set<number>();
-    let min = 255;
-    let max = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      const grey = (data[i] + data[i + 1] + data[i + 2]) / 3;
-      min = Math.min(min, grey);
-      max = Math.max(max, grey);
-    }
-    return {colours: colours.size, spread: max - min};
-  });
-}
-
-/** Drags the mouse through `points` (fractions of the drawing pad) as one stroke. */
-async function stroke(page: Page, points: [number, number][]): Promise<void> {
-  const box = await page.locator('[data-testid="draw-pad"]').boundingBox();
-  if (!box) throw new Error("no drawing pad");
-  const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...at(p), {steps: 2});
-  await page.mouse.up();
-}
-
 describe("classify view", () => {
   it("classifies an uploaded photo, shows its preprocessing, a CAM and every layer's feature maps", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.waitForSelector("#file-input", {state: "attached"});
     await page.setInputFiles("#file-input", "sample_images/ankle_boot.png");
     expect(await waitForPrediction(page)).toBe("Ankle boot");
@@ -103,9 +51,7 @@ describe("classify view", () => {
     expect(rows[0][0]).toBe("Ankle boot");
     expect(rows.reduce((s, r) => s + Number(r[1]), 0)).toBeCloseTo(100, 0);
 
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("CAM for Ankle boot")
-    );
+    await camLabelled(page, "CAM for Ankle boot");
     const cam = await canvasStats(page, '[data-testid="cam"]');
     expect(cam.colours).toBeGreaterThan(100);
     expect(cam.spread).toBeGreaterThan(100);
@@ -142,7 +88,7 @@ describe("classify view", () => {
 
   it("takes a dropped file, and flags a chessboard as unlike Fashion-MNIST", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     const bytes = readFileSync("sample_images/black_bag.jpg").toString("base64");
     await page.evaluate((base64) => {
       const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -191,7 +137,7 @@ describe("classify view", () => {
 
   it("updates the prediction while drawing: two legs and a filled block give different classes", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.click('button[data-source="draw"]');
     await page.click(".clear-button");
     // An upside-down V: a pair of trousers' legs.
@@ -221,7 +167,7 @@ describe("classify view", () => {
 
   it("draws from the keyboard: arrow keys move the pen, Space lowers it, Delete clears", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.click('button[data-source="draw"]');
     await page.focus('[data-testid="draw-pad"]');
     await page.keyboard.press("Delete");
@@ -257,7 +203,7 @@ describe("classify view", () => {
 
   it("says so when no camera can be used", async () => {
     const {page} = app;
-    await openClassify(page);
+    await openClassify(page, app.url);
     await page.click('button[data-source="webcam"]');
     await page.click("text=Start webcam");
     await page.waitForSelector(".webcam-status.error-text");
@@ -266,7 +212,7 @@ describe("classify view", () => {
 
   it("opens a test image from the link #/classify?test=N with its true label", async () => {
     const {page} = app;
-    await openClassify(page, "#/classify?test=0");
+    await openClassify(page, app.url, "#/classify?test=0");
     await page.waitForSelector('[data-testid="test-image-label"]:not([hidden])');
     expect(await page.textContent('[data-testid="test-image-label"]')).toBe("Test image 0 · true label: Ankle boot");
     expect(await waitForPrediction(page)).toBe("Ankle boot");
@@ -302,7 +248,7 @@ describe("classify view with Chromium's fake webcam", () => {
 
   it("classifies the webcam's frames and stops the stream", async () => {
     const {page} = session;
-    await openClassify(page, "#/classify", session.url);
+    await openClassify(page, session.url);
     await page.click('button[data-source="webcam"]');
     await page.click("text=Start webcam");
     expect(await waitForPrediction(page)).toBe("Trouser");

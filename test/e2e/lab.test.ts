@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {CLASS_NAMES} from "../../src/core/data/fashionMnist.js";
 import {METHOD_INFO} from "../../src/core/viz/attribution/explanations.js";
 import {ARTIFACTS, openApp, type AppSession} from "./browser.js";
+import {camLabelled, colours} from "./classifyPage.js";
 
 const LAB = '[data-testid="lab"]';
 const CF = '[data-testid="counterfactual"]';
@@ -61,17 +62,6 @@ function methodTimes(page: Page): Promise<Record<string, number>> {
   );
 }
 
-/** Distinct colours of a canvas: a drawn map has many, a blank one one. */
-function colours(page: Page, selector: string): Promise<number> {
-  return page.$eval(selector, (element) => {
-    const canvas = element as HTMLCanvasElement;
-    const data = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  });
-}
-
 /** A screenshot of part of the page (from the top of `from` to the bottom of `to`), for docs/screenshots. */
 async function shot(page: Page, name: string, from: string, to = from): Promise<void> {
   // From the top of the page, so the sticky header stays at the top; boxes are then page coordinates.
@@ -109,9 +99,7 @@ describe("attribution lab", () => {
     await page.waitForSelector(`${LAB} .map-tile[data-ms]`, SLOW);
     const t0 = performance.now();
     await page.selectOption("#cam-method", "gradcam");
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="cam"]')?.getAttribute("aria-label")?.startsWith("Grad-CAM for Ankle boot")
-    );
+    await camLabelled(page, "Grad-CAM for Ankle boot");
     const camMs = performance.now() - t0;
     expect(await page.getAttribute(LAB, "data-state")).toBe("running");
     const data = await labRun(page, 1);
@@ -263,7 +251,9 @@ describe("contrastive CAM of a confusion pair", () => {
 
     await page.goBack();
     await page.waitForFunction(() => document.getElementById("view")?.dataset.view === "dashboard");
-    expect(await page.evaluate(() => location.hash)).toBe("#/dashboard");
+    // The dashboard keeps the chosen cell in its URL (issue 17 item 7): Back shows it again.
+    expect(await page.evaluate(() => location.hash)).toBe(`#/dashboard?cell=${shirt},${tshirt}`);
+    await page.locator('[data-testid="contrast-link"]').waitFor({state: "visible"});
     expect(app.errors).toEqual([]);
   });
 });

@@ -1,36 +1,27 @@
 /**
  * Embedding projector: 10,000 points in WebGL, PCA/t-SNE/UMAP and 2-D/3-D switches, search, click
- * and lasso selection, the link to Classify, a recompute in the worker, and the frame time while panning.
+ * and lasso selection, the link to Classify, and the custom projection (projectorWork.test.ts: the
+ * recompute in the worker and the frame time while panning).
  */
-import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
-
 import type {Page} from "playwright-core";
 import sharp from "sharp";
-import {afterAll, beforeAll, describe, expect, it, inject} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
-// The hook's type also declares window.__projector for the page functions below.
-import type {ProjectorTestHook} from "../../web/src/views/projector/testHook.js";
-import {ARTIFACTS, openApp, screenshot, type AppSession} from "./browser.js";
-
-interface ProjectionsJson {
-  count: number;
-  projections: Record<string, {"2d"?: number[][]}>;
-}
+import {screenshot, type AppSession} from "./browser.js";
+import {
+  densestPoint,
+  drawn,
+  lasso,
+  projectorSession,
+  metadataRows,
+  pointOnScreen,
+  projections,
+  STAGE as stage,
+  stageAttr as attr,
+  umap2d
+} from "./projectorPage.js";
 
 let app: AppSession;
-const exportDir = inject("exportDir");
-const projections = JSON.parse(readFileSync(join(exportDir, "projections.json"), "utf8")) as ProjectionsJson;
-const metadataRows = readFileSync(join(exportDir, "metadata.tsv"), "utf8").trim().split("\n").slice(1);
-
-const stage = ".projector-stage";
-const attr = (page: Page, name: string) => page.getAttribute(stage, name);
-
-/** Waits until the scatter has drawn at least one more frame than `after`. */
-async function drawn(page: Page, after: number): Promise<number> {
-  await page.waitForFunction((n) => (window.__projector?.renders() ?? 0) > n, after);
-  return page.evaluate(() => window.__projector?.renders() ?? 0);
-}
 
 /** Classify shows test image `i`: its label line names the image and its true class (from metadata.tsv). */
 async function expectClassifyShows(page: Page, i: number): Promise<void> {
@@ -62,41 +53,8 @@ function loneliestPoint(rows: number[][]): number {
   return best;
 }
 
-/** A point in the thickest part of a 2-D layout (most others within 2% of its extent): zooming there shows many images. */
-function densestPoint(rows: number[][]): number {
-  const xs = rows.map((r) => r[0]);
-  const ys = rows.map((r) => r[1]);
-  const r = 0.02 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
-  let best = 0;
-  let bestCount = -1;
-  for (let i = 0; i < rows.length; i += 20) {
-    let count = 0;
-    for (const row of rows) if ((row[0] - rows[i][0]) ** 2 + (row[1] - rows[i][1]) ** 2 < r * r) count++;
-    if (count > bestCount) {
-      bestCount = count;
-      best = i;
-    }
-  }
-  return best;
-}
-
-function umap2d(): number[][] {
-  const rows = projections.projections.umap["2d"];
-  if (!rows) throw new Error("the export has no 2-D UMAP");
-  return rows;
-}
-
-async function pointOnScreen(page: Page, i: number): Promise<ReturnType<ProjectorTestHook["screenPosition"]>> {
-  const p = await page.evaluate((index) => window.__projector?.screenPosition(index), i);
-  if (!p) throw new Error("no projector test hook");
-  return p;
-}
-
 beforeAll(async () => {
-  app = await openApp({query: "?testHooks"});
-  await app.page.goto(`${app.url}#/projector`);
-  await app.page.waitForSelector(`${stage} canvas`);
-  await drawn(app.page, 0);
+  app = await projectorSession();
 });
 afterAll(async () => app?.close());
 
@@ -267,19 +225,7 @@ describe("embedding projector", () => {
     const {page} = app;
     // A square around the thickest part of the layout.
     const {x: cx, y: cy} = await pointOnScreen(page, densestPoint(umap2d()));
-    await page.keyboard.down("Shift");
-    await page.mouse.move(cx - 80, cy - 80);
-    await page.mouse.down();
-    for (const [dx, dy] of [
-      [80, -80],
-      [80, 80],
-      [-80, 80],
-      [-80, -80]
-    ]) {
-      await page.mouse.move(cx + dx, cy + dy, {steps: 4});
-    }
-    await page.mouse.up();
-    await page.keyboard.up("Shift");
+    await lasso(page, cx, cy, 80);
     const count = Number(await attr(page, "data-selected-count"));
     expect(count).toBeGreaterThan(1);
     // Every selected point is inside the square (the lasso's polygon).
@@ -302,121 +248,5 @@ describe("embedding projector", () => {
     expect(await page.textContent(".axis-x")).toBe("x: true class Sneaker → true class Ankle boot");
     expect(await page.textContent("#projector-summary")).toContain("Custom projection");
     await page.click(`button[data-method="umap"]`);
-  });
-
-  it("recomputes t-SNE in a Web Worker with live progress, and cancels", async () => {
-    const {page} = app;
-    await page.click(`button[data-method="tsne"]`);
-    const before = await attr(page, "data-checksum");
-    await page.click(".recompute-start");
-    await page.waitForFunction(
-      () => (document.querySelector<HTMLProgressElement>(".recompute progress")?.value ?? 0) > 0.1,
-      undefined,
-      {timeout: 90_000}
-    );
-    // The layout shown changes while t-SNE runs (live updates every 25 iterations).
-    const shown = await page.waitForFunction(
-      (b) => {
-        const el = document.querySelector<HTMLElement>(".projector-stage");
-        return (
-          document.querySelector(".recompute-status")?.textContent?.includes("iteration") && el?.dataset.checksum !== b
-        );
-      },
-      before,
-      {timeout: 90_000}
-    );
-    expect(await shown.jsonValue()).toBe(true);
-    await page.click(".recompute button:text('Cancel')");
-    expect(await page.textContent(".recompute-status")).toBe("Cancelled.");
-    expect(await attr(page, "data-checksum")).toBe(before);
-  });
-
-  it("recomputes a quick 3-D UMAP in the worker and shows it", async () => {
-    const {page} = app;
-    await page.click(`button[data-method="umap"]`);
-    await page.click(`button[data-dim="3"]`);
-    const before = await attr(page, "data-checksum");
-    await page.selectOption("#recompute-steps", "quick");
-    await page.click(".recompute-start");
-    await page.waitForFunction(
-      () => document.querySelector(".recompute-status")?.textContent?.startsWith("UMAP 3-D recomputed here in"),
-      undefined,
-      {timeout: 120_000}
-    );
-    expect(await attr(page, "data-checksum")).not.toBe(before);
-    expect(await page.textContent("#projector-summary")).toContain("Layout recomputed in this browser");
-    await page.click(`button[data-dim="2"]`);
-    // The 2-D UMAP is still the export's.
-    expect(await page.textContent("#projector-summary")).toMatch(/Trustworthiness 0\.\d{3}/);
-  });
-
-  it("stays responsive while panning 10,000 points (frame times written to test-artifacts)", async () => {
-    const {page} = app;
-    await page.click(`button[data-method="umap"]`);
-    const box = await page.locator(`${stage} canvas`).boundingBox();
-    if (!box) throw new Error("no canvas");
-    const x0 = box.x + box.width * 0.3;
-    const y0 = box.y + box.height * 0.5;
-    // Every animation frame's time and the scatter's render count, for 2 s of dragging.
-    const recording = page.evaluate(
-      (ms) =>
-        new Promise<{t: number; renders: number}[]>((resolve) => {
-          const ticks: {t: number; renders: number}[] = [];
-          const start = performance.now();
-          const tick = (t: number) => {
-            ticks.push({t, renders: window.__projector?.renders() ?? 0});
-            if (t - start < ms) requestAnimationFrame(tick);
-            else resolve(ticks);
-          };
-          requestAnimationFrame(tick);
-        }),
-      2000
-    );
-    await page.mouse.move(x0, y0);
-    await page.mouse.down();
-    const t0 = Date.now();
-    let moves = 0;
-    for (; Date.now() - t0 < 2000; moves++) {
-      await page.mouse.move(x0 + 200 * Math.sin(moves / 10), y0 + 80 * Math.cos(moves / 13));
-    }
-    await page.mouse.up();
-    const ticks = await recording;
-    const intervals = ticks.slice(1).map((v, k) => v.t - ticks[k].t);
-    // Frames in which the scatter was drawn (the others only waited for the next mouse event).
-    const drawnIntervals = ticks.slice(1).flatMap((v, k) => (v.renders > ticks[k].renders ? [v.t - ticks[k].t] : []));
-    const renders = ticks[ticks.length - 1].renders - ticks[0].renders;
-    const stats = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-      return {median: Number(at(0.5).toFixed(2)), p95: Number(at(0.95).toFixed(2)), max: Number(at(1).toFixed(2))};
-    };
-    const all = stats(intervals);
-    const withRender = stats(drawnIntervals);
-    const result = {
-      points: 10000,
-      seconds: Number(((ticks[ticks.length - 1].t - ticks[0].t) / 1000).toFixed(2)),
-      mouseMoves: moves,
-      frames: intervals.length,
-      renders,
-      frameMs: all,
-      fps: Number((1000 / all.median).toFixed(1)),
-      renderedFrameMs: withRender,
-      renderer: await page.evaluate(() => {
-        const gl = document.createElement("canvas").getContext("webgl2");
-        const info = gl?.getExtension("WEBGL_debug_renderer_info");
-        return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "unknown";
-      })
-    };
-    mkdirSync(ARTIFACTS, {recursive: true});
-    writeFileSync(join(ARTIFACTS, "projector-frames.json"), `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(
-      `projector panning: frame time median ${all.median} ms, p95 ${all.p95} ms (${result.fps} fps); frames with a render: median ${withRender.median} ms, p95 ${withRender.p95} ms; ${renders} renders in ${intervals.length} frames, ${moves} mouse moves, on ${result.renderer}\n`
-    );
-    expect(renders).toBeGreaterThan(5);
-    // Loose: headless Chromium rasterises on the CPU (SwiftShader) on a shared 2-core machine; the
-    // numbers above are the measurement. A render-per-frame bug (texture re-upload, a layout
-    // recomputed on the main thread) would take seconds per frame.
-    expect(withRender.median).toBeLessThan(250);
-    expect(app.errors).toEqual([]);
   });
 });

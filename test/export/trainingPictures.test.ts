@@ -16,6 +16,7 @@ import {createCnn} from "../../src/core/model/cnn.js";
 import {modelSummary, type ModelSummary} from "../../src/core/model/layerSummary.js";
 import {confusionMatrixSvg} from "../../src/core/viz/confusionMatrixChart.js";
 import {trainingCurvesSvg} from "../../src/core/viz/curvesChart.js";
+import {THREE_EPOCHS} from "../helpers/curves.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fmnist-pictures-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
@@ -23,13 +24,6 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}));
 const confusion = Array.from({length: 10}, (_, i) =>
   Array.from({length: 10}, (_, j) => (i === j ? 80 + i : (i + j) % 4))
 );
-const history = [1, 2, 3].map((epoch) => ({
-  epoch,
-  loss: 1 / epoch,
-  accuracy: 0.6 + epoch / 10,
-  val_loss: 1.1 / epoch,
-  val_accuracy: 0.55 + epoch / 10
-}));
 
 /** Size of a PNG and whether it has real content: some dark pixels and a spread of grey levels. */
 async function inspect(png: Uint8Array) {
@@ -61,7 +55,7 @@ describe("writeTrainingPictures(dir, input)", () => {
     summary = modelSummary(model);
     model.dispose();
     files = await writeTrainingPictures(dir, {
-      history,
+      history: THREE_EPOCHS,
       bestEpoch: 3,
       confusion,
       confusionSubtitle: "test set",
@@ -81,7 +75,7 @@ describe("writeTrainingPictures(dir, input)", () => {
   it("renders non-blank PNGs at 1.5 pixels per SVG unit", async () => {
     const expected: Record<string, [number, number]> = {
       "confusion_matrix.png": svgSize(confusionMatrixSvg(confusion, {classNames: CLASS_NAMES, subtitle: "test set"})),
-      "curves.png": svgSize(trainingCurvesSvg(history, {bestEpoch: 3}))
+      "curves.png": svgSize(trainingCurvesSvg(THREE_EPOCHS, {bestEpoch: 3}))
     };
     for (const [name, [w, h]] of Object.entries(expected)) {
       const info = await inspect(readFileSync(join(dir, name)));

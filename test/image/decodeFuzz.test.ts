@@ -11,6 +11,7 @@ import fc from "fast-check";
 import sharp from "sharp";
 import {beforeAll, describe, expect, it} from "vitest";
 
+import {concatBytes} from "../../src/core/bytes.js";
 import {FormatError} from "../../src/core/errors.js";
 import {decodeImage} from "../../src/node/image/decode.js";
 import type {Raster} from "../../src/core/image/raster.js";
@@ -40,15 +41,7 @@ function u32be(n: number): Uint8Array {
   return b;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 

@@ -2,8 +2,7 @@
  * Tensor leaks: many classify, predict, embed, CAM and model-loading calls on the shipped model
  * must leave `tf.memory().numTensors` where it started, including calls that fail.
  */
-import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {cpSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
@@ -20,19 +19,18 @@ import {predictAll} from "../../src/core/model/metrics.js";
 import {forward, predictOne} from "../../src/core/model/forward.js";
 import {cam, gradCam} from "../../src/core/viz/cam.js";
 import {quietEffects} from "../../src/core/effects.js";
+import {tempDirForFile} from "../helpers/tempDir.js";
 
 const SAMPLES = ["black_bag.jpg", "sneaker.jpg", "dress.webp", "ankle_boot.png"].map(
   (f) => new URL(`../../sample_images/${f}`, import.meta.url).pathname
 );
 
-let dir: string;
+const dir = tempDirForFile("leaks");
 let test: Examples;
 beforeAll(async () => {
   await selectBackend("wasm");
-  dir = mkdtempSync(join(tmpdir(), "fmnist-leaks-"));
   test = normalise(await loadFashionMnist("test", {limit: 100}));
 });
-afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 /** Runs `round` `rounds` times and checks the tensor count after each against the count before. */
 async function expectNoLeak(rounds: number, round: (i: number) => Promise<void>): Promise<void> {

@@ -1,9 +1,8 @@
-import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {normalise, type Examples} from "../../src/core/data/dataset.js";
@@ -13,27 +12,23 @@ import {createCnn} from "../../src/core/model/cnn.js";
 import {loadModel, saveModel} from "../../src/node/model/io.js";
 import {batchTensor} from "../../src/core/model/metrics.js";
 import {rejection} from "../helpers/rejection.js";
+import {tempDirForFile} from "../helpers/tempDir.js";
 
 /** Bytes of the default model's float32 weights (186698 parameters). */
 const WEIGHT_BYTES = 186698 * 4;
 
-let root: string;
+const root = tempDirForFile("io");
 let counter = 0;
 let examples: Examples;
 /** A saved model directory, copied by the error tests before they damage it. */
-let savedDir: string;
+const savedDir = join(root, "saved");
 
 beforeAll(async () => {
   await selectBackend("wasm");
-  root = mkdtempSync(join(tmpdir(), "fmnist-io-"));
   examples = normalise(await loadFashionMnist("test", {limit: 8}));
-  savedDir = join(root, "saved");
   const model = createCnn({seed: 3});
   await saveModel(model, savedDir);
   model.dispose();
-});
-afterAll(() => {
-  rmSync(root, {recursive: true, force: true});
 });
 
 /** A fresh path under the test's tmp dir (not created). */

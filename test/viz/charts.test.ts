@@ -5,6 +5,7 @@ import {blues, confusionMatrixSvg, rowNormalise} from "../../src/core/viz/confus
 import {trainingCurvesSvg} from "../../src/core/viz/curvesChart.js";
 import {perClassAccuracySvg} from "../../src/core/viz/perClassAccuracyChart.js";
 import {escapeXml, formatTick, niceTicks} from "../../src/core/viz/svg.js";
+import {THREE_EPOCHS} from "../helpers/curves.js";
 
 /** A 10x10 confusion matrix of counts with a strong diagonal. */
 function matrix(): number[][] {
@@ -93,16 +94,8 @@ describe("confusionMatrixSvg(matrix, options)", () => {
 });
 
 describe("trainingCurvesSvg(history, options)", () => {
-  const history = [1, 2, 3].map((epoch) => ({
-    epoch,
-    loss: 1 / epoch,
-    accuracy: 0.5 + epoch / 10,
-    val_loss: 1.2 / epoch,
-    val_accuracy: 0.45 + epoch / 10
-  }));
-
   it("draws a line with a point per epoch for each of the four series", () => {
-    const svg = trainingCurvesSvg(history, {bestEpoch: 3});
+    const svg = trainingCurvesSvg(THREE_EPOCHS, {bestEpoch: 3});
     expect(svg.match(/<path /g)).toHaveLength(4);
     expect(svg.match(/<circle /g)).toHaveLength(4 * 3 + 2); // + the two legend markers
     const labels = texts(svg).map(([t]) => t);
@@ -110,7 +103,7 @@ describe("trainingCurvesSvg(history, options)", () => {
   });
 
   it("draws points only for a single epoch and leaves out non-finite values", () => {
-    const svg = trainingCurvesSvg([{...history[0], val_loss: NaN}]);
+    const svg = trainingCurvesSvg([{...THREE_EPOCHS[0], val_loss: NaN}]);
     expect(svg).not.toContain("<path ");
     expect(svg.match(/<circle /g)).toHaveLength(3 + 2);
     expect(svg).not.toContain("NaN");

@@ -5,6 +5,20 @@ import {latestRunner} from "../../web/src/views/classify/scheduler.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Offers 1, then 2 five milliseconds later, and waits `wait` ms; returns when each run started. */
+async function twoRunStarts(minGap: number | (() => number), wait: number, onRun = () => {}): Promise<number[]> {
+  const times: number[] = [];
+  const runner = latestRunner<number>(() => {
+    times.push(performance.now());
+    onRun();
+  }, minGap);
+  runner.push(1);
+  await sleep(5);
+  runner.push(2);
+  await sleep(wait);
+  return times;
+}
+
 describe("latestRunner", () => {
   it("never runs two inputs at once and, after a busy run, runs only the latest input offered meanwhile", async () => {
     const started: number[] = [];
@@ -28,32 +42,20 @@ describe("latestRunner", () => {
   });
 
   it("spaces runs at least minGap apart", async () => {
-    const times: number[] = [];
-    const runner = latestRunner<number>(() => {
-      times.push(performance.now());
-    }, 60);
-    runner.push(1);
-    await sleep(5);
-    runner.push(2);
-    await sleep(200);
+    const times = await twoRunStarts(60, 200);
     expect(times).toHaveLength(2);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(55);
   });
 
   it("reads a function minGap before each run", async () => {
-    const times: number[] = [];
     let gap = 0;
-    const runner = latestRunner<number>(
+    const times = await twoRunStarts(
+      () => gap,
+      250,
       () => {
-        times.push(performance.now());
         gap = 80;
-      },
-      () => gap
+      }
     );
-    runner.push(1);
-    await sleep(5);
-    runner.push(2);
-    await sleep(250);
     expect(times).toHaveLength(2);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(75);
   });

@@ -3,9 +3,9 @@ import "./styles.css";
 
 import {initBackend} from "./backend.js";
 import {DataError} from "./data/fetchData.js";
-import {parseRoute, type ViewName} from "./router.js";
+import {isShown, markShown, parseRoute, type ViewName} from "./router.js";
 import {errorBox, h} from "./ui/dom.js";
-import type {Unmount, ViewModule} from "./views/view.js";
+import {REMOUNT_EVENT, type MountedView, type ViewModule} from "./views/view.js";
 
 // Each view is its own chunk: opening Classify does not load the projector's WebGL code.
 const VIEWS: Record<ViewName, () => Promise<ViewModule>> = {
@@ -17,7 +17,7 @@ const VIEWS: Record<ViewName, () => Promise<ViewModule>> = {
 
 const root = document.getElementById("view") as HTMLElement;
 const status = document.getElementById("backend-status") as HTMLElement;
-let unmount: Unmount | undefined;
+let mounted: (MountedView & {view: ViewName}) | undefined;
 let controller: AbortController | undefined;
 
 /** Shows an error inside the view (with what to do, for missing data). */
@@ -27,11 +27,15 @@ export function showError(error: unknown): void {
   if (error instanceof DataError) root.append(h("p", {class: "hint"}, error.hint));
 }
 
-async function render(): Promise<void> {
+/** Shows the view the hash names; `fresh` mounts it anew even when it could update in place. */
+async function render(fresh = false): Promise<void> {
   const route = parseRoute(location.hash);
+  markShown();
+  // Back or Forward within a view: it shows the entry's parameters in place when it can.
+  if (!fresh && mounted?.view === route.view && mounted.update(route.params)) return;
   controller?.abort();
-  unmount?.();
-  unmount = undefined;
+  mounted?.unmount();
+  mounted = undefined;
   const current = new AbortController();
   controller = current;
   for (const link of document.querySelectorAll<HTMLAnchorElement>("nav a[data-view]")) {
@@ -45,15 +49,20 @@ async function render(): Promise<void> {
     document.title = `${view.title} · fmnist-vis`;
     root.replaceChildren();
     root.dataset.view = route.view;
-    const cleanup = await view.mount(root, {params: route.params, signal: current.signal});
-    if (current.signal.aborted) cleanup();
-    else unmount = cleanup;
+    const result = await view.mount(root, {params: route.params, signal: current.signal});
+    const done = typeof result === "function" ? {unmount: result, update: () => false} : result;
+    if (current.signal.aborted) done.unmount();
+    else mounted = {...done, view: route.view};
   } catch (error) {
     if (!current.signal.aborted) showError(error);
   }
 }
 
-window.addEventListener("hashchange", () => void render());
+// A view that wrote its own state into the URL already shows it: only other changes render.
+window.addEventListener("hashchange", () => {
+  if (!isShown()) void render();
+});
+window.addEventListener(REMOUNT_EVENT, () => void render(true));
 initBackend().then(
   (name) => {
     status.textContent = `TF.js ${name}`;

@@ -243,10 +243,9 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
         );
         for (const result of projected.results) {
           const subtitle = describe(result, count, seed, projected.referenceKnnAccuracy);
-          await put(`${result.name}.png`, await scatterPng(result, test.ys, CLASS_NAMES, subtitle));
-          if (result.name === "tsne") {
-            await put("tsne_thumbs.png", await thumbnailsPng(result, split.images, test.ys, CLASS_NAMES, subtitle));
-          }
+          const picture = {result, labels: test.ys, classNames: CLASS_NAMES, subtitle};
+          await put(`${result.name}.png`, await scatterPng(picture));
+          if (result.name === "tsne") await put("tsne_thumbs.png", await thumbnailsPng(picture, split.images));
         }
       })
     );

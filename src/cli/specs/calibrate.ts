@@ -1,7 +1,7 @@
 import {OOD_METHODS} from "../../core/formats/oodStats.js";
 import {command} from "../command.js";
 import {jobFlags, jobOptions} from "../commonFlags.js";
-import {flag} from "../flags.js";
+import {flag, pickValues} from "../flags.js";
 import {formatPercent} from "../tty.js";
 
 export const calibrate = command({
@@ -23,11 +23,7 @@ export const calibrate = command({
     const {calibrateCommand} = await import("../commands/calibrate.js");
     const r = await calibrateCommand(
       {
-        model: values.model,
-        count: values.count,
-        percentile: values.percentile,
-        method: values.method,
-        k: values.k,
+        ...pickValues(values, ["model", "count", "percentile", "method", "k"]),
         tta: values.noTta ? false : undefined,
         ...jobOptions(values)
       },

@@ -1,6 +1,6 @@
 import {command} from "../command.js";
 import {anyModelFlag, jobFlags, jobOptions} from "../commonFlags.js";
-import {flag} from "../flags.js";
+import {flag, pickValues} from "../flags.js";
 import {formatEvaluation} from "../format/evaluation.js";
 
 export const evaluate = command({
@@ -14,14 +14,7 @@ export const evaluate = command({
   },
   async run(values, _positionals, effects) {
     const {evaluateCommand} = await import("../commands/evaluate.js");
-    const result = await evaluateCommand(
-      {
-        model: values.model,
-        limit: values.limit,
-        ...jobOptions(values)
-      },
-      effects
-    );
+    const result = await evaluateCommand({...pickValues(values, ["model", "limit"]), ...jobOptions(values)}, effects);
     process.stdout.write((values.json ? JSON.stringify(result) : formatEvaluation(result)) + "\n");
     if (values.plots !== undefined) {
       const {writeEvaluationPlots} = await import("../../node/pictures/trainingPictures.js");

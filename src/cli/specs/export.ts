@@ -1,6 +1,6 @@
 import {command} from "../command.js";
 import {anyModelFlag, jobFlags, jobOptions} from "../commonFlags.js";
-import {flag} from "../flags.js";
+import {flag, pickValues} from "../flags.js";
 
 export const exportSpec = command({
   summary:
@@ -33,16 +33,18 @@ export const exportSpec = command({
     const {exportCommand, parseDims, parseProjections} = await import("../commands/export.js");
     await exportCommand(
       {
-        model: values.model,
-        out: values.out,
-        split: values.split,
-        count: values.count,
+        ...pickValues(values, [
+          "model",
+          "out",
+          "split",
+          "count",
+          "seed",
+          "baseUrl",
+          "tsneIterations",
+          "trainingExamples"
+        ]),
         projections: values.projections === undefined ? undefined : parseProjections(values.projections),
         dims: values.dims === undefined ? undefined : parseDims(values.dims),
-        seed: values.seed,
-        baseUrl: values.baseUrl,
-        tsneIterations: values.tsneIterations,
-        trainingExamples: values.trainingExamples,
         ...jobOptions(values)
       },
       effects

@@ -1,6 +1,6 @@
 import type {Effects} from "../../core/effects.js";
 import {command} from "../command.js";
-import {flag} from "../flags.js";
+import {flag, pickValues} from "../flags.js";
 
 export const portFlag = flag.int("N", "TCP port (default 8000; 0 picks a free one)", {min: 0, max: 65535});
 
@@ -24,10 +24,7 @@ export const serve = command({
   },
   async run(values, _positionals, effects) {
     const {serveCommand} = await import("../commands/serve.js");
-    const server = await serveCommand(
-      {dir: values.dir, run: values.run, model: values.model, app: values.app, port: values.port, host: values.host},
-      effects
-    );
+    const server = await serveCommand(pickValues(values, ["dir", "run", "model", "app", "port", "host"]), effects);
     return serveUntilStopped(server, effects);
   }
 });

@@ -1,6 +1,6 @@
 import {command} from "../command.js";
 import {dataFlags, dataOptions, progressFlags} from "../commonFlags.js";
-import {flag} from "../flags.js";
+import {flag, pickValues} from "../flags.js";
 import {portFlag, serveUntilStopped} from "./serve.js";
 
 export const start = command({
@@ -17,13 +17,7 @@ export const start = command({
   async run(values, _positionals, effects) {
     const {startCommand} = await import("../commands/start.js");
     const server = await startCommand(
-      {
-        dir: values.dir,
-        port: values.port,
-        host: values.host,
-        ...dataOptions(values),
-        count: values.count
-      },
+      {...pickValues(values, ["dir", "port", "host", "count"]), ...dataOptions(values)},
       effects
     );
     return serveUntilStopped(server, effects);

@@ -137,3 +137,44 @@ export function truncateNeighbors(neighbors: Neighbors, k: number): Neighbors {
   }
   return {count: neighbors.count, k, indices, distances};
 }
+
+/** Every kNN edge entered in the rows of both its ends, grouped by row (what a symmetrisation merges). */
+export interface EdgesByRow {
+  /** Row i's entries are [start[i], start[i + 1]). */
+  start: Int32Array;
+  cols: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * Edge i -> j (number e = i k + t) with value `values[e]` becomes (j, values[e]) in row i and
+ * (i, backward(values[e])) in row j; within a row, entries stand in edge order.
+ */
+export function edgesByRow(
+  neighbors: Neighbors,
+  values: Float64Array,
+  backward: (value: number) => number = (v) => v
+): EdgesByRow {
+  const {count: n, k, indices} = neighbors;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < k; t++) {
+      start[i + 1]++;
+      start[indices[i * k + t] + 1]++;
+    }
+  }
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, n);
+  const out: EdgesByRow = {start, cols: new Int32Array(start[n]), values: new Float64Array(start[n])};
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < k; t++) {
+      const j = indices[i * k + t];
+      const v = values[i * k + t];
+      out.cols[fill[i]] = j;
+      out.values[fill[i]++] = v;
+      out.cols[fill[j]] = i;
+      out.values[fill[j]++] = backward(v);
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * the exact nearest neighbours, and the initial layout. Isomorphic.
  */
 import type {Random} from "../random.js";
-import type {Neighbors} from "./knn.js";
+import {edgesByRow, type Neighbors} from "./knn.js";
 import {pca} from "./pca.js";
 import type {Points} from "./points.js";
 
@@ -54,28 +54,7 @@ export function symmetricP(neighbors: Neighbors, perplexity: number): SparseP {
     for (let t = 0; t < k; t++) conditional[base + t] = row[t] / sum;
   }
   // Symmetrise: P = (P_cond + P_cond^T) / 2n, merged per row in column order.
-  const rowCount = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < k; t++) {
-      rowCount[i]++;
-      rowCount[neighbors.indices[i * k + t]]++;
-    }
-  }
-  const start = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) start[i + 1] = start[i] + rowCount[i];
-  const fill = start.slice(0, n);
-  const rawCols = new Int32Array(start[n]);
-  const rawVals = new Float64Array(start[n]);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < k; t++) {
-      const j = neighbors.indices[i * k + t];
-      const v = conditional[i * k + t];
-      rawCols[fill[i]] = j;
-      rawVals[fill[i]++] = v;
-      rawCols[fill[j]] = i;
-      rawVals[fill[j]++] = v;
-    }
-  }
+  const {start, cols: rawCols, values: rawVals} = edgesByRow(neighbors, conditional);
   const rowStart = new Int32Array(n + 1);
   const cols = new Int32Array(start[n]);
   const values = new Float64Array(start[n]);

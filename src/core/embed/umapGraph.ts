@@ -5,7 +5,7 @@
  * symmetrised by the fuzzy union w + w' - w w'. The same steps and constants as umap-js, whose
  * Map-keyed sparse matrices made this the slower half of a layout. Isomorphic.
  */
-import type {Neighbors} from "./knn.js";
+import {edgesByRow, type Neighbors} from "./knn.js";
 
 const SMOOTH_K_TOLERANCE = 1e-5;
 const MIN_K_DIST_SCALE = 1e-3;
@@ -65,30 +65,16 @@ export function fuzzyGraph(nb: Neighbors, k: number): FuzzyGraph {
   const n = nb.count;
   const m = nb.k;
   const {rho, sigma} = smoothDistances(nb, k);
-  // Directed memberships as (i, j, w), then both directions grouped by row.
-  const count = new Int32Array(n + 1);
+  // Directed memberships w(i -> j), then both directions grouped by row.
+  const memberships = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < m; t++) {
-      count[i + 1]++;
-      count[nb.indices[i * m + t] + 1]++;
-    }
-  }
-  for (let i = 0; i < n; i++) count[i + 1] += count[i];
-  const fill = count.slice(0, n);
-  const cols = new Int32Array(count[n]);
-  const vals = new Float64Array(count[n]);
-  // Each entry records w(i -> j) as "forward" (positive) or w(j -> i) as "backward" (stored negated, -w - 1).
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < m; t++) {
-      const j = nb.indices[i * m + t];
       const d = nb.distances[i * m + t] - rho[i];
-      const w = d <= 0 ? 1 : Math.exp(-d / sigma[i]);
-      cols[fill[i]] = j;
-      vals[fill[i]++] = w;
-      cols[fill[j]] = i;
-      vals[fill[j]++] = -w - 1;
+      memberships[i * m + t] = d <= 0 ? 1 : Math.exp(-d / sigma[i]);
     }
   }
+  // Each entry records w(i -> j) as "forward" (positive) or w(j -> i) as "backward" (stored negated, -w - 1).
+  const {start: count, cols, values: vals} = edgesByRow(nb, memberships, (w) => -w - 1);
   const head: number[] = [];
   const tail: number[] = [];
   const weight: number[] = [];

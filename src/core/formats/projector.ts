@@ -7,6 +7,7 @@
  * inputs, so the same inputs give byte-identical files. Isomorphic (the sprite is encoded to PNG in
  * ../../node/pictures/projectorPictures.ts).
  */
+import {concatBytes} from "../bytes.js";
 import {IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES} from "../data/fashionMnist.js";
 import type {Points} from "../embed/points.js";
 import {createRaster, type Raster} from "../image/raster.js";
@@ -75,13 +76,7 @@ export function tensorTsv(data: Float32Array, dim: number): Uint8Array {
     }
   }
   chunks.push(encoder.encode(lines.join("")));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** The same numbers as little-endian float32 bytes (the Projector's `.bytes` tensor format). */

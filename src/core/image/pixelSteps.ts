@@ -122,35 +122,29 @@ export function gaussianKernel(sigma: number): Float64Array {
   return kernel.map((v) => v / sum);
 }
 
-/** Gaussian blur (separable, edges clamped), in floating point. */
-function blur(r: Raster, sigma: number): Float64Array {
-  const kernel = gaussianKernel(sigma);
+/** One pass of a separable filter in the direction (sx, sy): [1, 0] along rows, [0, 1] along columns; edges clamped. */
+function filterPass(r: Raster, src: ArrayLike<number>, kernel: Float64Array, [sx, sy]: [number, number]): Float64Array {
   const radius = (kernel.length - 1) / 2;
   const {width, height, channels: c} = r;
   const clamp = (v: number, n: number) => Math.min(n - 1, Math.max(0, v));
-  const rows = new Float64Array(r.data.length);
+  const out = new Float64Array(src.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let k = 0; k < c; k++) {
         let s = 0;
         for (let j = -radius; j <= radius; j++)
-          s += kernel[j + radius] * r.data[(y * width + clamp(x + j, width)) * c + k];
-        rows[(y * width + x) * c + k] = s;
-      }
-    }
-  }
-  const out = new Float64Array(r.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let k = 0; k < c; k++) {
-        let s = 0;
-        for (let j = -radius; j <= radius; j++)
-          s += kernel[j + radius] * rows[(clamp(y + j, height) * width + x) * c + k];
+          s += kernel[j + radius] * src[(clamp(y + j * sy, height) * width + clamp(x + j * sx, width)) * c + k];
         out[(y * width + x) * c + k] = s;
       }
     }
   }
   return out;
+}
+
+/** Gaussian blur (separable: rows, then columns; edges clamped), in floating point. */
+function blur(r: Raster, sigma: number): Float64Array {
+  const kernel = gaussianKernel(sigma);
+  return filterPass(r, filterPass(r, r.data, kernel, [1, 0]), kernel, [0, 1]);
 }
 
 /** Unsharp mask: the image plus `amount` times its difference from a Gaussian blur of it. */

@@ -16,21 +16,19 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-type Conv2DBackpropFilterAttrs = {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  filterShape: [number, number, number, number];
-};
+type Shape4 = [number, number, number, number];
 
-type Conv2DBackpropInputAttrs = {
+/**
+ * What both gradient kernels receive: tfjs-core's Conv2DBackpropFilterAttrs and
+ * Conv2DBackpropInputAttrs without explicit padding (which the layers never pass), plus each
+ * kernel's own output shape (`filterShape` or `inputShape`).
+ */
+interface ConvGradientAttrs {
   strides: [number, number] | number;
   pad: "valid" | "same" | number;
   dataFormat: "NHWC" | "NCHW";
   dimRoundingMode?: "floor" | "round" | "ceil";
-  inputShape: [number, number, number, number];
-};
+}
 
 function pair(v: [number, number] | number): [number, number] {
   return typeof v === "number" ? [v, v] : v;
@@ -43,10 +41,10 @@ function pair(v: [number, number] | number): [number, number] {
 export function conv2dFilterGradient(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-  strides: [number, number] | number,
-  pad: "valid" | "same" | number,
-  dimRoundingMode?: "floor" | "round" | "ceil"
+  filterShape: Shape4,
+  strides: ConvGradientAttrs["strides"],
+  pad: ConvGradientAttrs["pad"],
+  dimRoundingMode?: ConvGradientAttrs["dimRoundingMode"]
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = filterShape;
@@ -94,11 +92,11 @@ export function conv2dFilterGradient(
  * [kh, kw, inC, outC]; returns [batch, H, W, inC].
  */
 export function conv2dInputGradient(
-  inputShape: [number, number, number, number],
+  inputShape: Shape4,
   dy: tf.Tensor4D,
   filter: tf.Tensor4D,
-  pad: "valid" | "same" | number,
-  dimRoundingMode?: "floor" | "round" | "ceil"
+  pad: ConvGradientAttrs["pad"],
+  dimRoundingMode?: ConvGradientAttrs["dimRoundingMode"]
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = filter.shape;
@@ -140,7 +138,7 @@ export function registerWasmConvGradients(): void {
     backendName: "wasm",
     kernelFunc: ({inputs, attrs}) => {
       const {x, dy} = inputs as {x: tf.Tensor4D; dy: tf.Tensor4D};
-      const a = attrs as unknown as Conv2DBackpropFilterAttrs;
+      const a = attrs as unknown as ConvGradientAttrs & {filterShape: Shape4};
       if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter (wasm): NCHW is not supported");
       return conv2dFilterGradient(x, dy, a.filterShape, a.strides, a.pad, a.dimRoundingMode);
     }
@@ -153,7 +151,7 @@ export function registerWasmConvGradients(): void {
     setupFunc: native?.setupFunc,
     kernelFunc: (args) => {
       const {dy, filter} = args.inputs as {dy: tf.Tensor4D; filter: tf.Tensor4D};
-      const a = args.attrs as unknown as Conv2DBackpropInputAttrs;
+      const a = args.attrs as unknown as ConvGradientAttrs & {inputShape: Shape4};
       const [sh, sw] = pair(a.strides);
       if ((sh !== 1 || sw !== 1 || a.dataFormat === "NCHW") && native) return native.kernelFunc(args);
       return conv2dInputGradient(a.inputShape, dy, filter, a.pad, a.dimRoundingMode);

@@ -35,21 +35,39 @@ function channels(kernel: string, x: tf.TensorInfo, vectors: tf.TensorInfo[]): n
   return c;
 }
 
+type Inputs = Record<string, tf.TensorInfo>;
+
+/** Registers a kernel on wasm that only the addon runs (it throws on what it does not cover), counting its runs. */
+function registerNativeOnly(
+  kernelName: string,
+  run: (backend: BackendWasm, inputs: Inputs, attrs: BatchNormTrainingAttrs) => tf.TensorInfo[]
+): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: (args) => {
+      const outs = run(
+        args.backend as BackendWasm,
+        args.inputs as Inputs,
+        args.attrs as unknown as BatchNormTrainingAttrs
+      );
+      countNativeCall(kernelName);
+      return outs;
+    }
+  });
+}
+
 let registered = false;
 
 /** Registers both kernels on wasm and the training kernel's gradient (idempotent). */
 export function registerNativeBatchNorm(addon: NativeAddon): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: BATCH_NORM_TRAINING_KERNEL,
-    backendName: "wasm",
-    kernelFunc: (args) => {
-      const backend = args.backend as BackendWasm;
-      const {x, gamma, beta, movingMean, movingVariance} = args.inputs as Record<string, tf.TensorInfo>;
-      const {epsilon, momentum} = args.attrs as unknown as BatchNormTrainingAttrs;
+  registerNativeOnly(
+    BATCH_NORM_TRAINING_KERNEL,
+    (backend, {x, gamma, beta, movingMean, movingVariance}, {epsilon, momentum}) => {
       const c = channels(BATCH_NORM_TRAINING_KERNEL, x, [gamma, beta, movingMean, movingVariance]);
-      const outs = computeOutputs(backend, [x.shape, [c], [c], [c], [c]], (o) => {
+      return computeOutputs(backend, [x.shape, [c], [c], [c], [c]], (o) => {
         const v = (t: tf.TensorInfo) => heapView(backend, t);
         addon.batchNormTraining(
           v(x),
@@ -66,28 +84,17 @@ export function registerNativeBatchNorm(addon: NativeAddon): void {
           v(o[4])
         );
       });
-      countNativeCall(BATCH_NORM_TRAINING_KERNEL);
-      return outs;
     }
-  });
-  tf.registerKernel({
-    kernelName: BATCH_NORM_TRAINING_GRAD_KERNEL,
-    backendName: "wasm",
-    kernelFunc: (args) => {
-      const backend = args.backend as BackendWasm;
-      const {dy, x, gamma, mean, variance} = args.inputs as Record<string, tf.TensorInfo>;
-      const {epsilon} = args.attrs as unknown as BatchNormTrainingAttrs;
-      const c = channels(BATCH_NORM_TRAINING_GRAD_KERNEL, x, [gamma, mean, variance]);
-      if (!tf.util.arraysEqual(dy.shape, x.shape) || dy.dtype !== "float32") {
-        throw new Error(`${BATCH_NORM_TRAINING_GRAD_KERNEL}: dy [${dy.shape}] must match x [${x.shape}]`);
-      }
-      const outs = computeOutputs(backend, [x.shape, [c], [c]], (o) => {
-        const v = (t: tf.TensorInfo) => heapView(backend, t);
-        addon.batchNormTrainingGrad(v(dy), v(x), v(gamma), v(mean), v(variance), epsilon, v(o[0]), v(o[1]), v(o[2]));
-      });
-      countNativeCall(BATCH_NORM_TRAINING_GRAD_KERNEL);
-      return outs;
+  );
+  registerNativeOnly(BATCH_NORM_TRAINING_GRAD_KERNEL, (backend, {dy, x, gamma, mean, variance}, {epsilon}) => {
+    const c = channels(BATCH_NORM_TRAINING_GRAD_KERNEL, x, [gamma, mean, variance]);
+    if (!tf.util.arraysEqual(dy.shape, x.shape) || dy.dtype !== "float32") {
+      throw new Error(`${BATCH_NORM_TRAINING_GRAD_KERNEL}: dy [${dy.shape}] must match x [${x.shape}]`);
     }
+    return computeOutputs(backend, [x.shape, [c], [c]], (o) => {
+      const v = (t: tf.TensorInfo) => heapView(backend, t);
+      addon.batchNormTrainingGrad(v(dy), v(x), v(gamma), v(mean), v(variance), epsilon, v(o[0]), v(o[1]), v(o[2]));
+    });
   });
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAINING_KERNEL,

@@ -72,6 +72,29 @@ function wrapKernel(
   );
 }
 
+/**
+ * The arguments of the addon's three convolutions: operands `a` and `b` and the output, each as a
+ * heap view and its shape, then the top and left padding. Call it after allocating the output.
+ */
+function convCallArgs(
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  out: tf.TensorInfo,
+  outShape: Shape4,
+  pads: [number, number]
+): Parameters<NativeAddon["forward"]> {
+  return [
+    heap(backend, a),
+    a.shape as Shape4,
+    heap(backend, b),
+    b.shape as Shape4,
+    heap(backend, out),
+    outShape,
+    ...pads
+  ];
+}
+
 const allFloat = (...ts: (tf.TensorInfo | undefined)[]): boolean => ts.every((t) => t && t.dtype === "float32");
 
 /**
@@ -114,15 +137,7 @@ function forward(
   if (flops < MIN_NATIVE_FLOPS) return undefined;
   // Views are taken after the allocation: growing the heap detaches earlier ones.
   return computeInto(backend, outShape, (out) => {
-    const args = [
-      heap(backend, x),
-      x.shape as Shape4,
-      heap(backend, filter),
-      filter.shape as Shape4,
-      heap(backend, out),
-      outShape,
-      ...pads
-    ] as const;
+    const args = convCallArgs(backend, x, filter, out, outShape, pads);
     if (!epilogue) return dnnl.forward(...args);
     const bias = epilogue.bias ? heap(backend, epilogue.bias) : new Float32Array(outShape[3]);
     dnnl.forwardBiasActivation(...args, bias, epilogue.relu);
@@ -151,15 +166,7 @@ export function registerNativeConvKernels(dnnl: NativeAddon): void {
     const pads = nativePads(xShape, filter.shape, a);
     if (!pads) return undefined;
     return computeInto(backend, xShape, (dx) =>
-      dnnl.backwardData(
-        heap(backend, dy),
-        dy.shape as Shape4,
-        heap(backend, filter),
-        filter.shape as Shape4,
-        heap(backend, dx),
-        xShape,
-        ...pads
-      )
+      dnnl.backwardData(...convCallArgs(backend, dy, filter, dx, xShape, pads))
     );
   });
   wrapKernel("Conv2DBackpropFilter", ({x, dy}, a, backend) => {
@@ -168,15 +175,7 @@ export function registerNativeConvKernels(dnnl: NativeAddon): void {
     const pads = nativePads(x.shape, filterShape, a);
     if (!pads) return undefined;
     return computeInto(backend, filterShape, (dw) =>
-      dnnl.backwardWeights(
-        heap(backend, x),
-        x.shape as Shape4,
-        heap(backend, dy),
-        dy.shape as Shape4,
-        heap(backend, dw),
-        filterShape,
-        ...pads
-      )
+      dnnl.backwardWeights(...convCallArgs(backend, x, dy, dw, filterShape, pads))
     );
   });
 }

@@ -31,13 +31,22 @@ export function describe(result: ProjectionResult, count: number, seed: number, 
   );
 }
 
-/** `<name>.png`: the 2-D layout coloured by true class. */
-export async function scatterPng(
-  result: ProjectionResult,
-  labels: ArrayLike<number>,
-  classNames: readonly string[],
-  subtitle: string
-): Promise<Uint8Array | undefined> {
+/** What every picture of a projection shows: its result, the true classes and their names, and a subtitle. */
+export interface ProjectionPicture {
+  result: ProjectionResult;
+  labels: ArrayLike<number>;
+  classNames: readonly string[];
+  /** From {@link describe}. */
+  subtitle: string;
+}
+
+/** `<name>.png`: the 2-D layout coloured by true class; undefined without a 2-D layout. */
+export async function scatterPng({
+  result,
+  labels,
+  classNames,
+  subtitle
+}: ProjectionPicture): Promise<Uint8Array | undefined> {
   const layout = result.layouts[2];
   if (!layout) return undefined;
   const ratio = result.explainedVarianceRatio;
@@ -55,11 +64,8 @@ export async function scatterPng(
 
 /** `tsne_thumbs.png`: the t-SNE layout drawn with the images, with a title and a colour key. */
 export async function thumbnailsPng(
-  result: ProjectionResult,
-  images: Uint8Array,
-  labels: ArrayLike<number>,
-  classNames: readonly string[],
-  subtitle: string
+  {result, labels, classNames, subtitle}: ProjectionPicture,
+  images: Uint8Array
 ): Promise<Uint8Array | undefined> {
   const layout = result.layouts[2];
   if (!layout) return undefined;

@@ -1,18 +1,9 @@
 import {describe, expect, it} from "vitest";
 
+import {concatBytes} from "../../../src/core/bytes.js";
 import {crc32c, frameRecord, maskedCrc32c, scanRecords} from "../../../src/node/tensorboard/record.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 describe("crc32c(data)", () => {
   it("matches the CRC-32C check value of '123456789'", () => {
@@ -48,7 +39,7 @@ describe("frameRecord(data)", () => {
 
 describe("scanRecords(bytes)", () => {
   const records = [bytes("first"), bytes(""), bytes("third record")];
-  const file = concat(records.map(frameRecord));
+  const file = concatBytes(records.map(frameRecord));
   const offsets = [0, 21, 37];
 
   it("returns every record with its offset", () => {

@@ -1,31 +1,24 @@
 import {describe, expect, it} from "vitest";
 
-import type {ProjectionsFile} from "../../../src/core/formats/projections.js";
 import {
   hasLayout,
   layoutChecksum,
   normaliseLayout,
   precomputedLayout
 } from "../../../web/src/views/projector/layouts.js";
+import {projectionsFile} from "./projectionsFile.js";
 
-const file: ProjectionsFile = {
-  format: "fmnist-projections/1",
-  count: 3,
-  seed: 42,
-  source: {layer: "gap", dim: 64, split: "test", firstIndex: 0},
-  quality: {k: 10, referenceKnnAccuracy: 0.9},
-  projections: {
-    pca: {
-      parameters: {},
-      "2d": [
-        [0, 0],
-        [4, 0],
-        [2, 2]
-      ]
-    },
-    tsne: {parameters: {}, "2d": [[1, 1]]}
-  }
-};
+const file = projectionsFile(3, {
+  pca: {
+    parameters: {},
+    "2d": [
+      [0, 0],
+      [4, 0],
+      [2, 2]
+    ]
+  },
+  tsne: {parameters: {}, "2d": [[1, 1]]}
+});
 
 describe("projector layouts", () => {
   it("knows which methods and dimensions the export holds for every point", () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 
-import type {RecomputeMessage} from "../../../web/src/views/projector/recomputeProtocol.js";
+import type {RecomputeMessage, RecomputeRequest} from "../../../web/src/views/projector/recomputeProtocol.js";
 import {runRecompute} from "../../../web/src/views/projector/recomputeJob.js";
 import {firstTestImages} from "./testImages.js";
 
@@ -27,13 +27,18 @@ function nearestSameLabel(layout: Float32Array, d: number): number {
   return same / n;
 }
 
+/** Recomputes a layout of the 300 images; returns it with every message the job posted. */
+async function recompute(request: Omit<RecomputeRequest, "embeddings" | "embeddingDim">) {
+  const messages: RecomputeMessage[] = [];
+  const layout = await runRecompute({...request, embeddings: vectors.slice(), embeddingDim: dim}, (m) =>
+    messages.push(m)
+  );
+  return {layout, messages};
+}
+
 describe("projector recompute job", () => {
   it("runs t-SNE with neighbour and layout progress and live layouts, and keeps classes together", async () => {
-    const messages: RecomputeMessage[] = [];
-    const layout = await runRecompute(
-      {method: "tsne", dim: 2, embeddings: vectors.slice(), embeddingDim: dim, iterations: 300, liveEvery: 100},
-      (m) => messages.push(m)
-    );
+    const {layout, messages} = await recompute({method: "tsne", dim: 2, iterations: 300, liveEvery: 100});
     expect(layout).toHaveLength(300 * 2);
     expect(layout.every(Number.isFinite)).toBe(true);
     const progress = messages.filter((m) => m.type === "progress");
@@ -48,11 +53,7 @@ describe("projector recompute job", () => {
   });
 
   it("runs a 3-D UMAP with epoch progress", async () => {
-    const messages: RecomputeMessage[] = [];
-    const layout = await runRecompute(
-      {method: "umap", dim: 3, embeddings: vectors.slice(), embeddingDim: dim, iterations: 100, liveEvery: 0},
-      (m) => messages.push(m)
-    );
+    const {layout, messages} = await recompute({method: "umap", dim: 3, iterations: 100, liveEvery: 0});
     expect(layout).toHaveLength(300 * 3);
     const epochs = messages.flatMap((m) => (m.type === "progress" && m.phase === "layout" ? [m.done] : []));
     expect(epochs[epochs.length - 1]).toBe(100);

@@ -3,26 +3,20 @@ import {describe, expect, it} from "vitest";
 import {CLASS_NAMES} from "../../../src/core/data/fashionMnist.js";
 import type {ExportData} from "../../../web/src/data/exportData.js";
 import {projectorSummary} from "../../../web/src/views/projector/summary.js";
+import {projectionsFile} from "./projectionsFile.js";
 
 const data = {
   count: 4,
   labels: Uint8Array.from([0, 0, 6, 7]),
   predicted: Uint8Array.from([0, 6, 6, 7]),
-  projections: {
-    format: "fmnist-projections/1",
-    count: 4,
-    seed: 42,
-    source: {layer: "global_average_pooling2d", dim: 64, split: "test", firstIndex: 0},
-    quality: {k: 10, referenceKnnAccuracy: 0.907},
-    projections: {
-      pca: {
-        parameters: {},
-        quality: {trustworthiness: 0.9197, knnAccuracy: 0.757},
-        explainedVarianceRatio: [0.25, 0.17, 0.13]
-      },
-      umap: {parameters: {}, quality: {trustworthiness: 0.9906, knnAccuracy: 0.9015}}
-    }
-  }
+  projections: projectionsFile(4, {
+    pca: {
+      parameters: {},
+      quality: {trustworthiness: 0.9197, knnAccuracy: 0.757},
+      explainedVarianceRatio: [0.25, 0.17, 0.13]
+    },
+    umap: {parameters: {}, quality: {trustworthiness: 0.9906, knnAccuracy: 0.9015}}
+  })
 } as unknown as ExportData;
 
 describe("projector text alternative", () => {

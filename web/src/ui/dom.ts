@@ -37,3 +37,18 @@ export function svgFigure(svg: string, alt: string): HTMLElement {
 export function errorBox(message: string): HTMLElement {
   return h("div", {class: "error", role: "alert"}, message);
 }
+
+/**
+ * A titled section of a view: `<section class="panel …" aria-labelledby="ID-heading">` whose first
+ * child is `<h2 id="ID-heading">title</h2>`, then `children`.
+ */
+export function panel(id: string, title: string, attrs: Attrs, ...children: Child[]): HTMLElement {
+  const className = ["panel", attrs.class].filter((c) => typeof c === "string" && c !== "").join(" ");
+  const heading = `${id}-heading`;
+  return h(
+    "section",
+    {...attrs, class: className, "aria-labelledby": heading},
+    h("h2", {id: heading}, title),
+    ...children
+  );
+}

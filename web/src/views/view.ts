@@ -11,10 +11,27 @@ export interface ViewContext {
 /** Called when the view is left: stop timers, workers, webcam streams, and dispose tensors. */
 export type Unmount = () => void;
 
+/** A mounted view that can show other parameters of its route in place (Back and Forward within the view). */
+export interface MountedView {
+  unmount: Unmount;
+  /** Shows `params` without mounting again; false: they need a fresh mount (e.g. another test image). */
+  update(params: URLSearchParams): boolean;
+}
+
+export type Mounted = Unmount | MountedView;
+
 export interface ViewModule {
   /** The view's title, for the document title and the heading. */
   title: string;
-  mount(root: HTMLElement, context: ViewContext): Unmount | Promise<Unmount>;
+  mount(root: HTMLElement, context: ViewContext): Mounted | Promise<Mounted>;
 }
 
 export type ViewLoader = (route: Route) => Promise<ViewModule>;
+
+/** The event main.ts mounts the current view afresh on (after the model in use changed, say). */
+export const REMOUNT_EVENT = "fmnist:remount";
+
+/** Mounts the current view afresh: unlike a hash change, never handled in place by `update`. */
+export function remountView(): void {
+  window.dispatchEvent(new Event(REMOUNT_EVENT));
+}

@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import {IMAGE_PIXELS} from "../../data/fashionMnist.js";
 import {logitsFrom} from "../../model/logits.js";
 import {classCount, imageBatch} from "./batch.js";
+import type {AttributionFunction} from "./types.js";
 
 export interface CounterfactualOptions {
   /** Largest change of any pixel, in brightness units [0, 1] (default 0.1). */
@@ -34,15 +35,12 @@ export interface Counterfactual {
   reached: boolean;
 }
 
-export function counterfactual(
-  model: tf.LayersModel,
-  input: Float32Array,
-  target: number,
-  options: CounterfactualOptions = {}
-): Counterfactual {
-  const epsilon = options.epsilon ?? 0.1;
-  const steps = options.steps ?? 20;
-  const stepSize = options.stepSize ?? (2.5 * epsilon) / steps;
+export const counterfactual: AttributionFunction<CounterfactualOptions, Counterfactual> = (
+  model,
+  input,
+  target,
+  {epsilon = 0.1, steps = 20, stepSize = (2.5 * epsilon) / steps} = {}
+) => {
   const classes = classCount(model);
   const [image, probabilities] = tf.tidy(() => {
     const x0 = imageBatch(input, 1);
@@ -65,4 +63,4 @@ export function counterfactual(
   let predicted = 0;
   for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[predicted]) predicted = c;
   return {target, epsilon, image, difference, probabilities, predicted, reached: predicted === target};
-}
+};

@@ -13,11 +13,9 @@
  * The result is still a Riemann sum of the same integral, only on a finer grid where it matters;
  * the remaining gap is reported, so a user sees whether the map can be trusted. Isomorphic.
  */
-import type * as tf from "@tensorflow/tfjs";
-
 import {IMAGE_PIXELS} from "../../data/fashionMnist.js";
 import {batchGradients, batchLogits, classCount} from "./batch.js";
-import {positiveImportance, type Attribution} from "./types.js";
+import {positiveImportance, type Attribution, type AttributionFunction} from "./types.js";
 
 export interface IntegratedGradientsOptions {
   /** Equal intervals to start from (default 16). */
@@ -65,12 +63,12 @@ interface Interval {
   estimate: number;
 }
 
-export function integratedGradients(
-  model: tf.LayersModel,
-  input: Float32Array,
-  classIndex: number,
-  options: IntegratedGradientsOptions = {}
-): IntegratedGradients {
+export const integratedGradients: AttributionFunction<IntegratedGradientsOptions, IntegratedGradients> = (
+  model,
+  input,
+  classIndex,
+  options = {}
+) => {
   const steps = options.steps ?? 16;
   const maxSteps = Math.max(options.maxSteps ?? 128, steps);
   const tolerance = options.tolerance ?? 0.01;
@@ -134,4 +132,4 @@ export function integratedGradients(
     steps: spent
   };
   return {method: "integrated-gradients", classIndex, values, importance: positiveImportance(values), completeness};
-}
+};

@@ -5,11 +5,9 @@
  * hiding a part does. The original image runs in the same batch as the occluded ones, so a square
  * that changes no pixel changes nothing. Isomorphic.
  */
-import type * as tf from "@tensorflow/tfjs";
-
 import {IMAGE_PIXELS, IMAGE_SIZE} from "../../data/fashionMnist.js";
 import {classProbabilities} from "./batch.js";
-import {positiveImportance, type Attribution} from "./types.js";
+import {positiveImportance, type AttributionFunction} from "./types.js";
 
 export interface OcclusionOptions {
   /** Side of the square in pixels (default 4). */
@@ -28,12 +26,7 @@ export function patchStarts(patch: number, stride: number, size = IMAGE_SIZE): n
   return starts;
 }
 
-export function occlusion(
-  model: tf.LayersModel,
-  input: Float32Array,
-  classIndex: number,
-  options: OcclusionOptions = {}
-): Attribution {
+export const occlusion: AttributionFunction<OcclusionOptions> = (model, input, classIndex, options = {}) => {
   const patch = options.patch ?? 4;
   const fill = options.fill ?? 0;
   const starts = patchStarts(patch, options.stride ?? 2);
@@ -61,4 +54,4 @@ export function occlusion(
   });
   const values = total.map((t, p) => t / covered[p]);
   return {method: "occlusion", classIndex, values, importance: positiveImportance(values)};
-}
+};

@@ -4,13 +4,11 @@
  * standard deviation of `noise` times the image's brightness range (the paper recommends 10-20 %),
  * drawn from a seeded generator so the map is the same every run. Isomorphic.
  */
-import type * as tf from "@tensorflow/tfjs";
-
 import {IMAGE_PIXELS} from "../../data/fashionMnist.js";
 import {createRandom, type Random} from "../../random.js";
 import {maxOf, minOf} from "../colormap.js";
 import {batchGradients} from "./batch.js";
-import {magnitudeImportance, type Attribution} from "./types.js";
+import {magnitudeImportance, type AttributionFunction} from "./types.js";
 
 export interface SmoothGradOptions {
   /** Noisy copies (default 25). */
@@ -28,12 +26,7 @@ function gaussian(random: Random): number {
 }
 
 /** The mean gradient of logit(classIndex) over `samples` noisy copies of `input`. */
-export function smoothGrad(
-  model: tf.LayersModel,
-  input: Float32Array,
-  classIndex: number,
-  options: SmoothGradOptions = {}
-): Attribution {
+export const smoothGrad: AttributionFunction<SmoothGradOptions> = (model, input, classIndex, options = {}) => {
   const samples = options.samples ?? 25;
   const random = createRandom(options.seed ?? 1);
   const sigma = (options.noise ?? 0.15) * (maxOf(input) - minOf(input) || 1);
@@ -45,4 +38,4 @@ export function smoothGrad(
     for (let p = 0; p < IMAGE_PIXELS; p++) values[p] += grads[s * IMAGE_PIXELS + p] / samples;
   }
   return {method: "smoothgrad", classIndex, values, importance: magnitudeImportance(values)};
-}
+};

@@ -3,6 +3,8 @@
  * units, and the same map as "importance" in [0, 1], which the lab draws on one shared colour
  * scale and the faithfulness curves (./faithfulness.ts) order pixels by. Isomorphic.
  */
+import type * as tf from "@tensorflow/tfjs";
+
 import {IMAGE_SIZE} from "../../data/fashionMnist.js";
 import {resizeBilinear} from "../../image/raster.js";
 import type {HeatMap} from "../cam.js";
@@ -19,6 +21,18 @@ export interface Attribution {
   /** Per input pixel, in [0, 1]: how strongly the method points at the pixel as evidence for the class. */
   importance: Float32Array;
 }
+
+/**
+ * The signature the methods that work on the input share (SmoothGrad, Integrated Gradients,
+ * occlusion, counterfactuals), declared once: the model, one 28×28 input, the class to explain
+ * (for a counterfactual, the class to reach) and the method's own options.
+ */
+export type AttributionFunction<Options, Result = Attribution> = (
+  model: tf.LayersModel,
+  input: Float32Array,
+  classIndex: number,
+  options?: Options
+) => Result;
 
 /** `values` divided by their largest absolute value (all zero stays zero). */
 function scaled(values: Float32Array): Float32Array {

@@ -3,17 +3,21 @@
  * channel, one colour scale per layer, so weak maps look dark), vectors as a strip. Over each tile
  * lies a button that opens the map enlarged with its own value range.
  */
+import "./featureMaps.css";
+
 import type {LayerActivation} from "../../../../src/core/model/forward.js";
 import {applyColormap, maxOf, minOf} from "../../../../src/core/viz/colormap.js";
 import {featureGrid} from "../../../../src/core/viz/featureGrid.js";
 import {formatWeight} from "../../../../src/core/viz/weightCharts.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import {drawRaster} from "../../ui/raster.js";
 import {featureDialog, type FeatureDialog} from "./featureDialog.js";
 
 export interface FeatureMaps {
   element: HTMLElement;
   update(layers: LayerActivation[]): void;
+  /** No input: the maps go, `message` says why. */
+  clear(message: string): void;
 }
 
 /** Channel `c` of an [h, w, channels] activation. */
@@ -49,6 +53,11 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
   const scale = Math.max(1, Math.round(40 / Math.max(width, height))); // tiles of about 40 px
   const gap = 2;
   const columns = Math.ceil(Math.sqrt(channels));
+  const rows = Math.ceil(channels / columns);
+  // The grid's size in pixels (as featureGrid draws it); on a narrow screen it shrinks to fit, and
+  // the tiles over it, in fractions and percentages, shrink with it.
+  const gridWidth = columns * width * scale + (columns - 1) * gap;
+  const gridHeight = rows * height * scale + (rows - 1) * gap;
   const buttons = Array.from({length: channels}, (_, c) => {
     const button = h("button", {
       type: "button",
@@ -64,7 +73,9 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
     "div",
     {
       class: "feature-tiles",
-      style: `grid-template-columns: repeat(${columns}, ${width * scale}px); grid-auto-rows: ${height * scale}px; gap: ${gap}px`
+      style:
+        `grid-template-columns: repeat(${columns}, 1fr); grid-template-rows: repeat(${rows}, 1fr); ` +
+        `column-gap: ${(100 * gap) / gridWidth}%; row-gap: ${(100 * gap) / gridHeight}%`
     },
     ...buttons
   );
@@ -74,7 +85,7 @@ function mapLayer(first: LayerActivation, dialog: FeatureDialog): LayerBlock {
       {class: "feature-layer", "data-layer": first.name},
       h("h3", {}, `${first.name} `, h("span", {class: "muted"}, `${first.className} · ${height}×${width}×${channels}`)),
       range,
-      h("div", {class: "feature-grid"}, canvas, overlay)
+      h("div", {class: "feature-grid", style: `width: ${gridWidth}px`}, canvas, overlay)
     ),
     update(activation) {
       current = activation;
@@ -122,10 +133,10 @@ export function featureMaps(): FeatureMaps {
     h("p", {class: "muted"}, "Feature maps appear after the first prediction.")
   );
   let blocks: LayerBlock[] | undefined;
-  const element = h(
-    "section",
-    {class: "panel feature-panel", "aria-labelledby": "features-heading"},
-    h("h2", {id: "features-heading"}, "Every layer's feature maps"),
+  const element = panel(
+    "features",
+    "Every layer's feature maps",
+    {class: "feature-panel"},
     h(
       "p",
       {class: "muted small"},
@@ -143,6 +154,10 @@ export function featureMaps(): FeatureMaps {
         return made;
       })();
       layers.forEach((a, i) => blocks?.[i]?.update(a));
+    },
+    clear(message) {
+      blocks = undefined;
+      body.replaceChildren(h("p", {class: "muted"}, message));
     }
   };
 }

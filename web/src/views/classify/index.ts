@@ -4,59 +4,66 @@
  * class's probability and the OOD flag, where the model looks (CAM / Grad-CAM), and each layer's
  * feature maps. The quick forward pass runs for every input (latest only, never two at once); the
  * heavier explanations (synchronous) run for the latest input at most every 500 ms or three times
- * their own duration, and for a drawing only once the pen has rested.
+ * their own duration, and for a drawing only once the pen has rested. The source, the test image
+ * and the map's pickers live in the URL (urlState.ts).
  */
 import "./classify.css";
 
 import * as tf from "@tensorflow/tfjs";
 
-import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
-import {centreDrawing, preprocess} from "../../../../src/core/image/preprocess.js";
+import {preprocess} from "../../../../src/core/image/preprocess.js";
 import {forward} from "../../../../src/core/model/forward.js";
 import {classifierOf} from "../../../../src/core/model/ttaPrediction.js";
-import {loadExport, testImage} from "../../data/exportData.js";
+import {loadExport} from "../../data/exportData.js";
 import {DataError} from "../../data/fetchData.js";
 import {loadModel} from "../../data/model.js";
-import {routeHash} from "../../router.js";
-import {h} from "../../ui/dom.js";
-import type {Unmount, ViewContext} from "../view.js";
+import {isShown, routeHash, writeRoute} from "../../router.js";
+import {h, panel} from "../../ui/dom.js";
+import type {MountedView, ViewContext} from "../view.js";
 import {camPanel} from "./camPanel.js";
 import {featureMaps} from "./featureMaps.js";
 import {canvasGrey, decodeFile, toRgbRaster} from "./imageInput.js";
 import {predict} from "./inference.js";
 import {contrastPanel, pairFromParams} from "./lab/contrastPanel.js";
-import {labClient} from "./lab/labClient.js";
 import {counterfactualPanel} from "./lab/counterfactualPanel.js";
+import {labClient} from "./lab/labClient.js";
 import {labPanel} from "./lab/labPanel.js";
-import {resultsPanel} from "./resultsPanel.js";
 import {nearestPanel} from "./nearestPanel.js";
+import {resultsPanel} from "./resultsPanel.js";
 import {latestRunner} from "./scheduler.js";
 import {drawSource} from "./sources/drawSource.js";
 import {fileSource} from "./sources/fileSource.js";
 import {webcamSource} from "./sources/webcamSource.js";
-import {stepsStrip, type Step} from "./stepsStrip.js";
+import {sourceSwitch} from "./sourceSwitch.js";
+import {drawingInput, type Prepared} from "./prepared.js";
+import {stepsStrip} from "./stepsStrip.js";
+import {testImageInput} from "./testImageInput.js";
+import {uploadPreview} from "./uploadPreview.js";
+import {userModelNote} from "./userModelNote.js";
+import {classifyParams, readClassifyParams, type SourceName} from "./urlState.js";
 
 export const title = "Classify & explain";
 
-/** What a source hands over: the steps to show and the 784 model inputs. */
-interface Prepared {
-  steps: Step[];
-  input: Float32Array;
-  /** Explain only once the input has been still this long (while drawing: not mid-stroke). */
-  settleMs?: number;
-  /** An empty drawing pad: nothing to classify, so no prediction is shown. */
-  empty?: boolean;
-}
-
-type SourceName = "file" | "draw" | "webcam";
-
-export async function mount(root: HTMLElement, {params, signal}: ViewContext): Promise<Unmount> {
+export async function mount(root: HTMLElement, {params, signal}: ViewContext): Promise<MountedView> {
   const {model, ood, userFile} = await loadModel();
-  if (signal.aborted) return () => {};
+  if (signal.aborted) return {unmount: () => {}, update: () => false};
   const classifier = classifierOf(model);
+  const initial = readClassifyParams(params);
+  /** The test image shown (from the URL), until another input replaces it. */
+  let shownTest = initial.test;
+  /** A confusion pair from the dashboard (`true=A&predicted=B`), kept in the URL with the rest. */
+  const pair = pairFromParams(params);
+  const pairParams = pair ? {true: pair.trueClass, predicted: pair.predictedClass} : {};
+  const urlParams = (test: number | undefined) => ({
+    ...pairParams,
+    ...classifyParams({test, source: switcher.current(), cam: camView.choice()})
+  });
+  const writeUrl = (mode: "push" | "replace") => {
+    if (isShown()) writeRoute("classify", urlParams(shownTest), mode);
+  };
 
   const results = resultsPanel(ood !== undefined);
-  const camView = camPanel(model);
+  const camView = camPanel(model, () => writeUrl("push"));
   const features = featureMaps();
   const nearest = nearestPanel(userFile === undefined ? undefined : model);
   /** The true label when the input is a test image. */
@@ -86,7 +93,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   };
   const explain = latestRunner<{seq: number; input: Float32Array; predicted: number}>(
     ({seq, input, predicted}) => {
-      if (signal.aborted) return;
+      if (signal.aborted || seq <= clearedAt) return;
       const t0 = performance.now();
       const pass = forward(model, input);
       camView.update(input, pass, predicted);
@@ -106,6 +113,21 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     () => Math.max(500, 3 * explainMs)
   ); // the page keeps at least two thirds of its time
   let settle: ReturnType<typeof setTimeout> | undefined;
+  /** Inputs up to this number were withdrawn (an empty pad, a refused file): their results are not shown. */
+  let clearedAt = 0;
+  /** Nothing to classify: no prediction, map or feature maps, and `message` says why. */
+  const showNothing = (message: string) => {
+    seq++;
+    clearedAt = seq;
+    root.dataset.inputSeq = root.dataset.explainedSeq = String(seq);
+    clearTimeout(settle);
+    results.clear(message);
+    camView.clear();
+    features.clear(message);
+    nearest.clear();
+    lab.clear();
+    whatIf.clear();
+  };
   const classify = latestRunner<{seq: number; prepare: () => Prepared}>(async ({seq, prepare}) => {
     if (signal.aborted) return;
     let prepared: Prepared;
@@ -116,19 +138,14 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       return;
     }
     if (prepared.empty) {
-      clearTimeout(settle);
       stepsBox.replaceChildren(stepsStrip(prepared.steps));
-      results.clear("The pad is empty: draw a garment.");
-      nearest.clear();
-      lab.clear();
-      whatIf.clear();
-      root.dataset.explainedSeq = String(seq); // nothing to explain: the input is handled
+      showNothing("The pad is empty: draw a garment.");
       return;
     }
     const t0 = performance.now();
     const prediction = await predict(classifier, prepared.input, ood);
     forwardMs = performance.now() - t0;
-    if (signal.aborted) return;
+    if (signal.aborted || seq <= clearedAt) return;
     stepsBox.replaceChildren(stepsStrip(prepared.steps));
     results.show(prediction);
     const job = {seq, input: prepared.input, predicted: prediction.predicted};
@@ -141,9 +158,13 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     truth = undefined;
     testLabel.hidden = true;
     testNav.hidden = true;
+    if (shownTest === undefined) return;
+    shownTest = undefined;
+    writeUrl("replace");
   };
 
   const fileInfo = h("p", {class: "muted small file-info", "aria-live": "polite"});
+  const preview = uploadPreview();
   const files = fileSource(async (file) => {
     showMessage(undefined);
     leaveTestImage();
@@ -152,76 +173,54 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       const bitmap = await decodeFile(file);
       const raster = toRgbRaster(bitmap, bitmap.width, bitmap.height);
       fileInfo.textContent = `${file.name}: ${bitmap.width}×${bitmap.height} pixels`;
+      preview.show(bitmap, file.name);
       bitmap.close();
       submit(photo(raster));
     } catch (error) {
       showMessage(error instanceof Error ? error.message : String(error));
+      // The previous photo's result would read as this file's: clear it all.
+      preview.clear();
+      stepsBox.replaceChildren(h("p", {class: "muted"}, "No input: the file was refused."));
+      showNothing("No prediction: the file was refused (see the message under Input).");
     }
   });
   const drawing = drawSource((canvas) => {
+    leaveTestImage();
     const grey = canvasGrey(canvas);
-    submit(() => {
-      const input = centreDrawing(grey);
-      return {
-        steps: [
-          {id: "drawing", title: "Your drawing", raster: grey},
-          {id: "centred", title: "Cropped to the strokes, longest edge 28, centred", raster: input}
-        ],
-        input: Float32Array.from(input.data, (v) => v / 255),
-        settleMs: 250,
-        empty: input.data.every((v) => v === 0)
-      };
-    });
+    submit(() => drawingInput(grey));
   });
   const webcam = webcamSource((video) => {
+    leaveTestImage();
     // Grab the pixels only when the classifier is free: a waiting frame would be stale anyway.
     submit(() => preprocess(toRgbRaster(video, video.videoWidth, video.videoHeight, 320), "fashion"));
   });
 
   const panels: Record<SourceName, HTMLElement> = {
-    file: h("div", {class: "source-panel"}, files, fileInfo),
+    file: h("div", {class: "source-panel"}, files, h("div", {class: "file-row"}, preview.element, fileInfo)),
     draw: h("div", {class: "source-panel", hidden: true}, drawing.element),
     webcam: h("div", {class: "source-panel", hidden: true}, webcam.element)
   };
-  const labels: Record<SourceName, string> = {file: "Image file", draw: "Draw", webcam: "Webcam"};
-  const switches = (Object.keys(panels) as SourceName[]).map((name) => {
-    const button = h(
-      "button",
-      {type: "button", "data-source": name, "aria-pressed": String(name === "file")},
-      labels[name]
-    );
-    button.addEventListener("click", () => choose(name));
-    return button;
-  });
-  const choose = (name: SourceName) => {
-    for (const button of switches) button.setAttribute("aria-pressed", String(button.dataset.source === name));
-    for (const [key, panel] of Object.entries(panels)) panel.hidden = key !== name;
-    if (name !== "webcam") webcam.stop();
-    showMessage(undefined);
-  };
+  const switcher = sourceSwitch(
+    panels,
+    (name) => {
+      if (name !== "webcam") webcam.stop();
+      showMessage(undefined);
+    },
+    () => writeUrl("push")
+  );
+  const choose = switcher.choose;
 
-  const userModelNote =
-    userFile === undefined
-      ? []
-      : [
-          h(
-            "p",
-            {class: "muted user-model-note", "data-testid": "user-model-note"},
-            `Running your model, ${userFile}. `,
-            h("a", {href: "#/model"}, "Change it in the Model view.")
-          )
-        ];
   root.append(
     h("h1", {}, title),
-    ...userModelNote,
+    userFile === undefined ? "" : userModelNote(userFile),
     h(
       "div",
       {class: "classify-layout"},
-      h(
-        "section",
-        {class: "panel input-panel", "aria-labelledby": "input-heading"},
-        h("h2", {id: "input-heading"}, "Input"),
-        h("div", {class: "source-switch", role: "group", "aria-label": "Input source"}, ...switches),
+      panel(
+        "input",
+        "Input",
+        {class: "input-panel"},
+        switcher.element,
         ...Object.values(panels),
         message,
         testLabel,
@@ -230,68 +229,61 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
       h("div", {class: "results-column"}, results.element, timing),
       camView.element
     ),
-    h(
-      "section",
-      {class: "panel steps-panel", "aria-labelledby": "steps-heading"},
-      h("h2", {id: "steps-heading"}, "Preprocessing"),
-      stepsBox
-    ),
+    panel("steps", "Preprocessing", {class: "steps-panel"}, stepsBox),
     nearest.element,
     lab.element,
     whatIf.element,
     features.element
   );
 
-  // A confusion pair from the dashboard: its contrastive maps on top, its first image as the input.
-  const pair = pairFromParams(params);
-  let test = params.get("test");
+  const restore = (state: ReturnType<typeof readClassifyParams>) => {
+    choose(state.source);
+    camView.restore(state.cam);
+  };
+  restore(initial);
+  const mounted: MountedView = {
+    unmount: () => {
+      classify.stop();
+      explain.stop();
+      clearTimeout(settle);
+      drawing.stop();
+      webcam.stop();
+    },
+    // Back and Forward between sources and pickers act in place; another test image mounts afresh.
+    update: (next) => {
+      const state = readClassifyParams(next);
+      const nextPair = pairFromParams(next);
+      if (state.test !== shownTest || nextPair?.trueClass !== pair?.trueClass) return false;
+      if (nextPair?.predictedClass !== pair?.predictedClass) return false;
+      restore(state);
+      return true;
+    }
+  };
+
+  // A confusion pair: its contrastive maps on top, its first image as the input unless one is named.
   if (pair) {
     try {
       const data = await loadExport();
-      if (signal.aborted) return () => {};
-      const view = contrastPanel(model, data, pair, test === null ? undefined : Number(test), signal);
+      if (signal.aborted) return mounted;
+      const view = contrastPanel(model, data, pair, shownTest, signal);
       root.querySelector("h1")?.after(view.element);
-      if (test === null && view.indices.length > 0) test = String(view.indices[0]);
+      if (shownTest === undefined && view.indices.length > 0) shownTest = view.indices[0];
     } catch (error) {
       showMessage(error instanceof Error ? error.message : String(error));
     }
   }
-  if (test !== null) {
+  if (shownTest !== undefined) {
     try {
-      const data = await loadExport();
-      const index = Number(test);
-      const pixels = testImage(data, index);
-      if (signal.aborted) return () => {};
-      truth = data.labels[index];
-      testLabel.textContent = `Test image ${index} · true label: ${CLASS_NAMES[truth]}`;
-      testLabel.hidden = false;
-      const link = (i: number, text: string) =>
-        i >= 0 && i < data.count ? h("a", {href: routeHash("classify", {test: i})}, text) : null;
-      testNav.replaceChildren(
-        ...[link(index - 1, "← previous test image"), link(index + 1, "next test image →")].filter((x) => x !== null)
-      );
-      testNav.hidden = false;
-      const raster = {
-        width: 28,
-        height: 28,
-        channels: 1 as const,
-        data: Uint8Array.from(pixels, (v) => Math.round(v * 255))
-      };
-      submit(() => ({
-        steps: [{id: "test", title: `Test image ${index}: already 28×28, used as it is`, raster}],
-        input: pixels
-      }));
+      const hrefOf = (i: number) => routeHash("classify", urlParams(i));
+      const prepared = await testImageInput(shownTest, testLabel, testNav, hrefOf);
+      if (signal.aborted) return mounted;
+      truth = prepared.label;
+      submit(() => prepared);
     } catch (error) {
       showMessage(error instanceof Error ? error.message : String(error));
       if (error instanceof DataError) message.append(h("br"), error.hint);
     }
   }
 
-  return () => {
-    classify.stop();
-    explain.stop();
-    clearTimeout(settle);
-    drawing.stop();
-    webcam.stop();
-  };
+  return mounted;
 }

@@ -4,6 +4,8 @@
  * input resembles. For a misclassified test image it adds the training images of the wrong class
  * nearest to it (they pull it toward that class) beside those of its true class.
  */
+import "./nearestPanel.css";
+
 import type * as tf from "@tensorflow/tfjs";
 
 import {CLASS_NAMES, IMAGE_PIXELS} from "../../../../src/core/data/fashionMnist.js";
@@ -16,7 +18,7 @@ import {
 import {embedAll} from "../../../../src/core/model/embedding.js";
 import {loadTrainingExamples} from "../../data/trainingExamples.js";
 import {DataError} from "../../data/fetchData.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import {greyCanvas} from "../../ui/thumbnail.js";
 
 const K = 8;
@@ -78,10 +80,10 @@ function bankFor(model: tf.LayersModel): Promise<ExampleBank> {
 /** `ownModel`: a model the user brought, whose embeddings of the training examples are computed here. */
 export function nearestPanel(ownModel?: tf.LayersModel): NearestPanel {
   const body = h("div", {class: "near-body"}, h("p", {class: "muted"}, "No input yet."));
-  const element = h(
-    "section",
-    {class: "panel nearest-panel", "aria-labelledby": "nearest-heading", "data-testid": "nearest-panel"},
-    h("h2", {id: "nearest-heading"}, "Nearest training images"),
+  const element = panel(
+    "nearest",
+    "Nearest training images",
+    {class: "nearest-panel", "data-testid": "nearest-panel"},
     h(
       "p",
       {class: "muted small"},

@@ -5,7 +5,7 @@
  */
 import {CLASS_NAMES} from "../../../../src/core/data/fashionMnist.js";
 import {NOT_A_GARMENT} from "../../../../src/core/model/ood.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import type {Prediction} from "./inference.js";
 
 export interface ResultsPanel {
@@ -43,10 +43,10 @@ export function resultsPanel(calibrated: boolean): ResultsPanel {
     return {row, bar, value};
   });
   const list = h("ol", {class: "prob-list", "aria-label": "Class probabilities, most likely first"});
-  const element = h(
-    "section",
-    {class: "panel results", "aria-labelledby": "results-heading"},
-    h("h2", {id: "results-heading"}, "Prediction"),
+  const element = panel(
+    "results",
+    "Prediction",
+    {class: "results"},
     warning,
     closest,
     label,
@@ -79,8 +79,10 @@ export function resultsPanel(calibrated: boolean): ResultsPanel {
     },
     clear(message) {
       warning.hidden = true;
+      warning.textContent = "";
       closest.hidden = true;
       details.hidden = true;
+      details.textContent = "";
       label.textContent = "—";
       confidence.textContent = message;
       list.replaceChildren();

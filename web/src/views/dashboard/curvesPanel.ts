@@ -3,7 +3,7 @@ import {METRICS_FILE, parseMetricsLog, type CurvePoint} from "../../../../src/co
 import {mountedUrl} from "../../../../src/core/formats/mounts.js";
 import {trainingCurvesSvg} from "../../../../src/core/viz/curvesChart.js";
 import {fetchText} from "../../data/fetchData.js";
-import {errorBox, h, svgFigure} from "../../ui/dom.js";
+import {errorBox, h, svgFigure, panel} from "../../ui/dom.js";
 import {startPoller} from "./poller.js";
 import {bestEpoch, epochPoints, runSummaryText} from "./runSummary.js";
 
@@ -12,11 +12,14 @@ export const POLL_MS = 5000;
 
 const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-/** The numbers behind the chart, as a table for screen readers. */
-function curvesTable(points: readonly CurvePoint[]): HTMLTableElement {
-  return h(
+/**
+ * The numbers behind the chart, as a table for screen readers (inside a hidden box: a table
+ * ignores the width and overflow that hide other elements, and would widen a phone's page).
+ */
+function curvesTable(points: readonly CurvePoint[]): HTMLElement {
+  const table = h(
     "table",
-    {class: "visually-hidden"},
+    {},
     h("caption", {}, "Training and validation metrics per epoch"),
     h(
       "thead",
@@ -45,6 +48,7 @@ function curvesTable(points: readonly CurvePoint[]): HTMLTableElement {
       )
     )
   );
+  return h("div", {class: "visually-hidden"}, table);
 }
 
 /** The curves section; polls the log until the returned stop() is called. */
@@ -52,14 +56,7 @@ export function curvesPanel(): {element: HTMLElement; stop: () => void} {
   const chart = h("div", {class: "curves-chart", "data-epochs": "0"}, h("p", {class: "loading"}, "Loading the log…"));
   const summary = h("p", {class: "run-summary"});
   const updated = h("p", {class: "muted last-updated", "aria-live": "off"});
-  const element = h(
-    "section",
-    {class: "panel", "aria-labelledby": "curves-heading"},
-    h("h2", {id: "curves-heading"}, "Loss and accuracy per epoch"),
-    summary,
-    chart,
-    updated
-  );
+  const element = panel("curves", "Loss and accuracy per epoch", {}, summary, chart, updated);
   let changedAt: Date | undefined;
 
   const draw = (text: string) => {

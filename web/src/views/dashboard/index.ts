@@ -1,6 +1,7 @@
 /**
  * Training dashboard: the run's curves (re-read every few seconds while `fmnist train` writes the
  * log), the test set's confusion matrix whose cells list their images, and per-class accuracy.
+ * The chosen cell is in the URL (`#/dashboard?cell=6,0`: true Shirt, predicted T-shirt/top).
  */
 import "./dashboard.css";
 
@@ -11,8 +12,9 @@ import {confusionMatrix, perClassAccuracy} from "../../../../src/core/model/metr
 import {perClassAccuracySvg} from "../../../../src/core/viz/perClassAccuracyChart.js";
 import {loadExport, type ExportData} from "../../data/exportData.js";
 import {fetchJson} from "../../data/fetchData.js";
-import {h, svgFigure} from "../../ui/dom.js";
-import type {Unmount, ViewContext} from "../view.js";
+import {writeRoute} from "../../router.js";
+import {h, svgFigure, panel} from "../../ui/dom.js";
+import type {MountedView, ViewContext} from "../view.js";
 import {confusionTable} from "./confusionTable.js";
 import {curvesPanel} from "./curvesPanel.js";
 import {showPair} from "./pairImages.js";
@@ -34,33 +36,59 @@ async function modelFacts(): Promise<string | undefined> {
   }
 }
 
-function testSetSection(data: ExportData): HTMLElement {
+/** A `cell` parameter ("6,0") as [true class, predicted class], if it names a cell. */
+function parseCell(text: string | null): [number, number] | undefined {
+  const m = /^(\d+),(\d+)$/.exec(text ?? "");
+  const cell = m ? ([Number(m[1]), Number(m[2])] as [number, number]) : undefined;
+  return cell && cell.every((c) => c < CLASS_NAMES.length) ? cell : undefined;
+}
+
+interface TestSet {
+  element: HTMLElement;
+  /** Shows a cell's images (none: the hint), as when it is chosen, without a history entry. */
+  showCell(cell: [number, number] | undefined): void;
+}
+
+function testSetSection(data: ExportData): TestSet {
   const matrix = confusionMatrix(data.labels, data.predicted, CLASS_NAMES.length);
   const correct = matrix.reduce((s, row, i) => s + row[i], 0);
   const overall = correct / data.count;
   const accuracies = perClassAccuracy(matrix);
   const pair = h("section", {class: "panel pair-images", "aria-live": "polite"});
-  pair.append(h("p", {class: "muted"}, "Choose a cell of the confusion matrix to see its test images."));
+  const hint = () => h("p", {class: "muted"}, "Choose a cell of the confusion matrix to see its test images.");
+  pair.append(hint());
+  let restoring = false;
   const table = confusionTable(matrix, CLASS_NAMES, ({trueClass, predictedClass}) => {
     showPair(pair, data, CLASS_NAMES, trueClass, predictedClass);
+    if (!restoring) writeRoute("dashboard", {cell: `${trueClass},${predictedClass}`}, "push");
   });
+  const showCell = (cell: [number, number] | undefined) => {
+    if (!cell) {
+      for (const b of table.querySelectorAll("button[aria-pressed=true]")) b.setAttribute("aria-pressed", "false");
+      pair.replaceChildren(hint());
+      return;
+    }
+    restoring = true;
+    table.querySelector<HTMLButtonElement>(`button[data-true="${cell[0]}"][data-predicted="${cell[1]}"]`)?.click();
+    restoring = false;
+  };
   const accuracyAlt = `Per-class accuracy on the test set: ${accuracies
     .map((a, i) => `${CLASS_NAMES[i]} ${(a * 100).toFixed(1)}%`)
     .join(", ")}; overall ${(overall * 100).toFixed(2)}%.`;
-  return h(
+  const element = h(
     "div",
     {class: "dashboard-test"},
-    h(
-      "section",
-      {class: "panel", "aria-labelledby": "confusion-heading"},
-      h("h2", {id: "confusion-heading"}, `Confusion matrix of the ${data.count.toLocaleString("en")} test images`),
+    panel(
+      "confusion",
+      `Confusion matrix of the ${data.count.toLocaleString("en")} test images`,
+      {},
       h("p", {class: "muted"}, `${correct.toLocaleString("en")} correct (${(overall * 100).toFixed(2)}%).`),
       h("div", {class: "confusion-scroll"}, table)
     ),
-    h(
-      "section",
-      {class: "panel", "aria-labelledby": "accuracy-heading"},
-      h("h2", {id: "accuracy-heading"}, "Per-class accuracy"),
+    panel(
+      "accuracy",
+      "Per-class accuracy",
+      {},
       svgFigure(
         perClassAccuracySvg(accuracies, {classNames: CLASS_NAMES, overall, title: "Test set", barWidth: 360}),
         accuracyAlt
@@ -68,9 +96,10 @@ function testSetSection(data: ExportData): HTMLElement {
     ),
     pair
   );
+  return {element, showCell};
 }
 
-export async function mount(root: HTMLElement, context: ViewContext): Promise<Unmount> {
+export async function mount(root: HTMLElement, context: ViewContext): Promise<MountedView> {
   const curves = curvesPanel();
   const facts = h("p", {class: "model-facts"});
   const testPart = h("div", {}, h("p", {class: "loading"}, "Loading the test-set predictions…"));
@@ -78,12 +107,23 @@ export async function mount(root: HTMLElement, context: ViewContext): Promise<Un
   void modelFacts().then((text) => {
     if (text) facts.textContent = text;
   });
+  let testSet: TestSet | undefined;
   try {
     const data = await loadExport();
-    if (!context.signal.aborted) testPart.replaceChildren(testSetSection(data));
+    if (!context.signal.aborted) {
+      testSet = testSetSection(data);
+      testPart.replaceChildren(testSet.element);
+      testSet.showCell(parseCell(context.params.get("cell")));
+    }
   } catch (error) {
     curves.stop();
     throw error;
   }
-  return () => curves.stop();
+  return {
+    unmount: () => curves.stop(),
+    update: (params) => {
+      testSet?.showCell(parseCell(params.get("cell")));
+      return testSet !== undefined;
+    }
+  };
 }

@@ -5,7 +5,7 @@
  */
 import {useServedModel, useUserModel} from "../../data/model.js";
 import {modelFromFiles} from "../../data/userModel.js";
-import {h} from "../../ui/dom.js";
+import {h, panel} from "../../ui/dom.js";
 import {dropZone} from "../../ui/dropZone.js";
 
 /** `current`: the file of the model in use when it is the user's. `changed` re-renders the app's views. */
@@ -49,13 +49,5 @@ export function userModelPanel(current: string | undefined, changed: () => void)
         .finally(() => (busy = false));
     }
   });
-  return h(
-    "section",
-    {class: "panel user-model", "aria-labelledby": "user-model-heading"},
-    h("h2", {id: "user-model-heading"}, "Your own model"),
-    zone,
-    status,
-    error,
-    back
-  );
+  return panel("user-model", "Your own model", {class: "user-model"}, zone, status, error, back);
 }

@@ -1,18 +1,16 @@
 /**
  * The projector's WebGL scatter (three.js): all points in one THREE.Points with a ShaderMaterial,
- * an orthographic camera with pan/zoom for 2-D and a perspective camera with OrbitControls for
- * 3-D. It renders on demand (after a change), never in a loop, and allocates nothing per frame.
+ * seen through the {@link CameraRig}'s 2-D or 3-D camera. It renders on demand (after a change),
+ * never in a loop, and allocates nothing per frame.
  */
 import * as THREE from "three";
-import {OrbitControls} from "three/examples/jsm/controls/OrbitControls.js";
 
+import {CameraRig, type CameraState} from "./cameraRig.js";
 import type {Dim} from "./layouts.js";
 import {BACKGROUND, createPointCloud, MAX_CSS_PX, THUMB_CSS_PX, WORLD_SIZE, type SpriteSheet} from "./pointCloud.js";
 
 /** How long points take to move to a new layout. */
 const TRANSITION_MS = 450;
-/** Half the height of the 2-D view at zoom 1, in layout units. */
-const VIEW_HALF = 1.08;
 
 export class ProjectorScene {
   readonly canvas: HTMLCanvasElement;
@@ -28,20 +26,17 @@ export class ProjectorScene {
   private transitionStart = -Infinity;
   private readonly colours: THREE.BufferAttribute;
   private readonly states: THREE.BufferAttribute;
-  private readonly ortho = new THREE.OrthographicCamera(-1, 1, 1, -1, -10, 10);
-  private readonly perspective = new THREE.PerspectiveCamera(45, 1, 0.01, 50);
-  private camera: THREE.Camera = this.ortho;
-  private controls: OrbitControls;
-  private dim: Dim = 2;
+  private readonly rig: CameraRig;
   private frame = 0;
   private readonly resize: ResizeObserver;
   private readonly clip = new THREE.Vector4();
-  private readonly offset = new THREE.Vector3();
   private readonly viewProjection = new THREE.Matrix4();
   /** Number of frames drawn (tests and the frame-time measurement read it). */
   renders = 0;
   /** Called after each frame is drawn. */
   onRender?: () => void;
+  /** Called after the view moved (pan, zoom, orbit, reset, restore). */
+  onCameraChange?: () => void;
 
   constructor(
     private readonly container: HTMLElement,
@@ -75,33 +70,13 @@ export class ProjectorScene {
     } = cloud);
     this.scene.add(cloud.points);
 
-    this.perspective.position.set(0, 0, 2.9);
-    this.ortho.position.set(0, 0, 5);
-    this.controls = this.makeControls();
+    this.rig = new CameraRig(this.canvas, () => {
+      this.requestRender();
+      this.onCameraChange?.();
+    });
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(container);
     this.fit();
-  }
-
-  private makeControls(): OrbitControls {
-    const controls = new OrbitControls(this.camera, this.canvas);
-    if (this.dim === 2) {
-      controls.enableRotate = false;
-      controls.mouseButtons = {LEFT: THREE.MOUSE.PAN, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN};
-      controls.touches = {ONE: THREE.TOUCH.PAN, TWO: THREE.TOUCH.DOLLY_PAN};
-      controls.zoomToCursor = true;
-      controls.minZoom = 0.5;
-      controls.maxZoom = 400;
-    } else {
-      controls.minDistance = 0.02;
-      controls.maxDistance = 12;
-      controls.zoomToCursor = true;
-    }
-    controls.screenSpacePanning = true;
-    controls.keyPanSpeed = 20;
-    controls.listenToKeyEvents(this.canvas);
-    controls.addEventListener("change", () => this.requestRender());
-    return controls;
   }
 
   /** Resizes the drawing buffer and cameras to the container. */
@@ -111,14 +86,7 @@ export class ProjectorScene {
     this.renderer.setSize(width, height, false);
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
-    const aspect = width / height;
-    this.ortho.left = -VIEW_HALF * aspect;
-    this.ortho.right = VIEW_HALF * aspect;
-    this.ortho.top = VIEW_HALF;
-    this.ortho.bottom = -VIEW_HALF;
-    this.ortho.updateProjectionMatrix();
-    this.perspective.aspect = aspect;
-    this.perspective.updateProjectionMatrix();
+    this.rig.fit(width / height);
     const ratio = this.renderer.getPixelRatio();
     const uniforms = this.material.uniforms;
     uniforms.uViewHeight.value = height * ratio;
@@ -140,72 +108,45 @@ export class ProjectorScene {
     // Ease in and out; keep drawing until the points have arrived.
     this.material.uniforms.uMix.value = t * t * (3 - 2 * t);
     if (t < 1) this.requestRender();
-    this.renderer.render(this.scene, this.camera);
+    this.renderer.render(this.scene, this.rig.camera);
     this.renders++;
     this.onRender?.();
   };
 
   /** Switches between the 2-D (orthographic, pan and zoom) and 3-D (perspective, orbit) cameras. */
   setDim(dim: Dim): void {
-    if (dim === this.dim) return;
-    this.dim = dim;
-    this.camera = dim === 2 ? this.ortho : this.perspective;
-    this.controls.dispose();
-    this.controls = this.makeControls();
-    this.resetView();
+    this.rig.setDim(dim);
   }
 
   /** Back to the whole layout, seen from the front. */
   resetView(): void {
-    this.controls.target.set(0, 0, 0);
-    if (this.dim === 2) {
-      this.ortho.position.set(0, 0, 5);
-      this.ortho.zoom = 1;
-      this.ortho.updateProjectionMatrix();
-    } else {
-      this.perspective.position.set(0, 0, 2.9);
-    }
-    this.controls.update();
-    this.requestRender();
+    this.rig.resetView();
   }
 
   /** Zooms about the centre of the view by `factor` (> 1 zooms in): for the keyboard and the buttons. */
   zoom(factor: number): void {
-    // OrbitControls multiplies the distance (or divides the zoom) by the scale it is given.
-    this.controls.dollyIn(1 / factor);
-    this.requestRender();
-  }
-
-  /** Pans by a fraction of the view (keyboard). */
-  pan(dx: number, dy: number): void {
-    const offset = this.offset;
-    if (this.dim === 2) {
-      const h = (this.ortho.top - this.ortho.bottom) / this.ortho.zoom;
-      offset.set(dx * h, dy * h, 0);
-    } else {
-      const distance = this.perspective.position.distanceTo(this.controls.target);
-      offset.set(dx * distance, dy * distance, 0).applyQuaternion(this.perspective.quaternion);
-    }
-    this.camera.position.add(offset);
-    this.controls.target.add(offset);
-    this.controls.update();
-    this.requestRender();
+    this.rig.zoom(factor);
   }
 
   /** Moves the view (not the zoom) so that point `i` is in the middle. */
   centreOn(i: number): void {
     const p = this.positions.array as Float32Array;
-    const target = this.controls.target;
-    this.offset.set(p[i * 3] - target.x, p[i * 3 + 1] - target.y, p[i * 3 + 2] - target.z);
-    this.camera.position.add(this.offset);
-    target.add(this.offset);
-    this.controls.update();
-    this.requestRender();
+    this.rig.centreOn(p[i * 3], p[i * 3 + 1], p[i * 3 + 2]);
   }
 
   /** Enables or disables the mouse controls (off while lassoing). */
   setControlsEnabled(enabled: boolean): void {
-    this.controls.enabled = enabled;
+    this.rig.setEnabled(enabled);
+  }
+
+  /** The view as numbers, for the URL; undefined when it is the reset view. */
+  cameraState(): CameraState | undefined {
+    return this.rig.isReset() ? undefined : this.rig.state();
+  }
+
+  /** Shows a view saved by {@link cameraState}; false when it does not fit the current dimension. */
+  restoreCamera(values: readonly number[]): boolean {
+    return this.rig.restore(values);
   }
 
   /** Copies positions (count × 3) into the buffer; with `animate`, points move there from where they are drawn now. */
@@ -252,9 +193,7 @@ export class ProjectorScene {
    * NaN behind the camera). Used for picking and lasso, not per frame.
    */
   projectAll(out: Float32Array): void {
-    this.camera.updateMatrixWorld();
-    this.viewProjection.multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse);
-    const e = this.viewProjection.elements;
+    const e = this.updateViewProjection().elements;
     const p = this.positions.array as Float32Array;
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
@@ -275,31 +214,29 @@ export class ProjectorScene {
   /** One point's position in CSS pixels relative to the canvas. */
   screenPosition(i: number): {x: number; y: number} {
     const p = this.positions.array as Float32Array;
-    this.camera.updateMatrixWorld();
     this.clip.set(p[i * 3], p[i * 3 + 1], p[i * 3 + 2], 1);
-    this.viewProjection.multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse);
-    this.clip.applyMatrix4(this.viewProjection);
+    this.clip.applyMatrix4(this.updateViewProjection());
     return {
       x: (this.clip.x / this.clip.w + 1) * 0.5 * this.canvas.clientWidth,
       y: (1 - this.clip.y / this.clip.w) * 0.5 * this.canvas.clientHeight
     };
   }
 
+  private updateViewProjection(): THREE.Matrix4 {
+    const camera = this.rig.camera;
+    camera.updateMatrixWorld();
+    return this.viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
+  }
+
   /** A point's current size on screen in CSS pixels, at the view's centre (for the picking radius). */
   pointPixels(): number {
-    const h = this.canvas.clientHeight;
-    const px =
-      this.dim === 2
-        ? (WORLD_SIZE * this.ortho.zoom * h) / (this.ortho.top - this.ortho.bottom)
-        : (WORLD_SIZE * this.perspective.projectionMatrix.elements[5] * 0.5 * h) /
-          this.perspective.position.distanceTo(this.controls.target);
-    return Math.min(Math.max(3, px), MAX_CSS_PX);
+    return Math.min(Math.max(3, this.rig.pixelsOf(WORLD_SIZE, this.canvas.clientHeight)), MAX_CSS_PX);
   }
 
   dispose(): void {
     cancelAnimationFrame(this.frame);
     this.resize.disconnect();
-    this.controls.dispose();
+    this.rig.dispose();
     this.geometry.dispose();
     this.material.dispose();
     this.texture.dispose();

@@ -1,4 +1,6 @@
 /** The side panel: the selected image(s) with labels and score, and their nearest neighbours in the embedding. */
+import "./selectionPanel.css";
+
 import {imageName, type ExportData} from "../../data/exportData.js";
 import {routeHash} from "../../router.js";
 import {h} from "../../ui/dom.js";
@@ -11,6 +13,16 @@ const SHOWN = 48;
 export interface SelectionActions {
   /** Select this single point instead. */
   select(index: number): void;
+  /** Download the selection as CSV. */
+  download(): void;
+}
+
+function downloadButton(actions: SelectionActions): HTMLElement {
+  return h(
+    "button",
+    {type: "button", class: "download-selection", onclick: () => actions.download()},
+    "Download selection (CSV)"
+  );
 }
 
 /** "true Shirt, predicted T-shirt/top (54%)" */
@@ -86,7 +98,7 @@ export function renderSelection(
       h(
         "p",
         {class: "muted"},
-        "Click a point to select it, shift-drag to lasso several, or search. Double-click (or Enter) opens a point in Classify."
+        "Click a point to select it, shift-drag to lasso several (Ctrl adds to the selection), or search. Double-click (or Enter) opens a point in Classify."
       )
     );
     return;
@@ -112,7 +124,12 @@ export function renderSelection(
           h("dd", {}, `${(data.scores[i] * 100).toFixed(1)}%`)
         )
       ),
-      h("a", {class: "explain-link", href: routeHash("classify", {test: i})}, "Explain in Classify →"),
+      h(
+        "p",
+        {class: "selection-actions"},
+        h("a", {class: "explain-link", href: routeHash("classify", {test: i})}, "Explain in Classify →"),
+        downloadButton(actions)
+      ),
       heading,
       neighboursBlock(data, selection, k, classNames, actions)
     );
@@ -128,6 +145,7 @@ export function renderSelection(
   panel.replaceChildren(
     h("h2", {}, `${selection.length.toLocaleString("en")} images selected`),
     h("p", {}, `${right} correct (${((right / selection.length) * 100).toFixed(1)}%). True classes: ${byClass}.`),
+    h("p", {class: "selection-actions"}, downloadButton(actions)),
     h("div", {class: "thumb-row"}, ...selection.slice(0, SHOWN).map((i) => pointButton(data, i, classNames, actions))),
     selection.length > SHOWN ? h("p", {class: "muted"}, `The first ${SHOWN} are shown.`) : "",
     heading,

@@ -1,4 +1,7 @@
-/** The method (PCA, t-SNE, UMAP, Custom) and dimension (2-D, 3-D) buttons; what the export lacks is disabled. */
+/**
+ * The method (PCA, t-SNE, UMAP, Custom) and dimension (2-D, 3-D) buttons; what the export lacks is
+ * disabled. Custom stays enabled: until a custom projection exists it opens the form that makes one.
+ */
 import {h} from "../../ui/dom.js";
 import {METHOD_NAMES, PRECOMPUTED, type Dim, type Method} from "./layouts.js";
 
@@ -30,8 +33,14 @@ export function viewSwitch(choose: (method: Method | undefined, dim: Dim | undef
     refresh(method, dim, available) {
       for (const [m, b] of methodButtons) {
         b.setAttribute("aria-pressed", String(m === method));
-        // The custom projection is 2-D only: choosing it from 3-D switches to 2-D.
-        b.disabled = !available(m, dim) && !(m === "custom" && available(m, 2));
+        if (m === "custom") {
+          // 2-D only: choosing it from 3-D switches to 2-D.
+          b.title = available(m, 2)
+            ? "The custom projection (2-D)"
+            : "No custom projection yet: opens the form below; choose two queries (e.g. Sneaker and Ankle boot) and press Project";
+        } else {
+          b.disabled = !available(m, dim);
+        }
       }
       for (const [d, b] of dimButtons) {
         b.setAttribute("aria-pressed", String(d === dim));

@@ -16,7 +16,7 @@ import {cssColor} from "../../../../../src/core/viz/colormap.js";
 import {inputRaster} from "../../../../../src/core/viz/heatOverlay.js";
 import {importanceRaster} from "../../../../../src/core/viz/labCharts.js";
 import {colourLegend} from "../../../ui/colourLegend.js";
-import {h} from "../../../ui/dom.js";
+import {h, panel} from "../../../ui/dom.js";
 import {faithfulnessPanel} from "./faithfulnessPanel.js";
 import type {LabClient} from "./labClient.js";
 import {mapTile} from "./mapTile.js";
@@ -72,10 +72,10 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
   const completeness = h("p", {class: "small lab-completeness", "data-testid": "ig-completeness", hidden: true});
   const faithfulness = faithfulnessPanel();
   const stops = Array.from({length: 11}, (_, i) => cssColor("viridis", i / 10));
-  const element = h(
-    "section",
-    {class: "panel lab-panel", "aria-labelledby": "lab-heading", "data-testid": "lab", "data-state": "idle"},
-    h("h2", {id: "lab-heading"}, "Attribution lab: which pixels made the class?"),
+  const element = panel(
+    "lab",
+    "Attribution lab: which pixels made the class?",
+    {class: "lab-panel", "data-testid": "lab", "data-state": "idle"},
     h(
       "p",
       {class: "muted small"},
