@@ -152,6 +152,7 @@ napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void fmnist::registerBatchNorm(napi_env env, napi_value exports) {
-  exportFunction(env, exports, "batchNormTraining", BatchNormTraining);
-  exportFunction(env, exports, "batchNormTrainingGrad", BatchNormTrainingGrad);
+  exportFunctions(env, exports,
+                  {{"batchNormTraining", BatchNormTraining},
+                   {"batchNormTrainingGrad", BatchNormTrainingGrad}});
 }

@@ -257,8 +257,7 @@ napi_value BackwardWeights(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void fmnist::registerConv(napi_env env, napi_value exports) {
-  exportFunction(env, exports, "forward", Forward);
-  exportFunction(env, exports, "forwardBiasActivation", ForwardBiasActivation);
-  exportFunction(env, exports, "backwardData", BackwardData);
-  exportFunction(env, exports, "backwardWeights", BackwardWeights);
+  exportFunctions(env, exports,
+                  {{"forward", Forward}, {"forwardBiasActivation", ForwardBiasActivation},
+                   {"backwardData", BackwardData}, {"backwardWeights", BackwardWeights}});
 }

@@ -300,11 +300,8 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void fmnist::registerHeapKernels(napi_env env, napi_value exports) {
-  exportFunction(env, exports, "sumRows", SumRows);
-  exportFunction(env, exports, "maxPoolGrad", MaxPoolGrad);
-  exportFunction(env, exports, "reluGrad", ReluGrad);
-  exportFunction(env, exports, "binary", Binary);
-  exportFunction(env, exports, "unary", Unary);
-  exportFunction(env, exports, "batchNorm", BatchNorm);
-  exportFunction(env, exports, "adamUpdate", AdamUpdate);
+  exportFunctions(env, exports,
+                  {{"sumRows", SumRows}, {"maxPoolGrad", MaxPoolGrad}, {"reluGrad", ReluGrad},
+                   {"binary", Binary}, {"unary", Unary}, {"batchNorm", BatchNorm},
+                   {"adamUpdate", AdamUpdate}});
 }

@@ -3,19 +3,9 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <initializer_list>
 
 namespace fmnist {
-
-// The float32 data and length of a Float32Array argument; false for anything else.
-inline bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
-  napi_typedarray_type type;
-  void* ptr;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &buffer, &offset) != napi_ok) return false;
-  *data = static_cast<float*>(ptr);
-  return type == napi_float32_array;
-}
 
 // The data and length of a typed array of `expected` type (e.g. napi_float64_array); false for anything else.
 template <typename T>
@@ -29,6 +19,11 @@ inline bool typedArray(napi_env env, napi_value v, napi_typedarray_type expected
   return type == expected;
 }
 
+// The float32 data and length of a Float32Array argument; false for anything else.
+inline bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
+  return typedArray(env, v, napi_float32_array, data, length);
+}
+
 // An integer argument; false when it is not a number.
 inline bool intArg(napi_env env, napi_value v, int64_t* out) { return napi_get_value_int64(env, v, out) == napi_ok; }
 
@@ -37,11 +32,19 @@ inline napi_value fail(napi_env env, const char* message) {
   return nullptr;
 }
 
-// Adds `fn` as exports[name].
-inline void exportFunction(napi_env env, napi_value exports, const char* name, napi_callback fn) {
-  napi_value f;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, nullptr, &f);
-  napi_set_named_property(env, exports, name, f);
+// A function the addon exports, by name.
+struct Export {
+  const char* name;
+  napi_callback fn;
+};
+
+// Adds each `fn` as exports[name].
+inline void exportFunctions(napi_env env, napi_value exports, std::initializer_list<Export> functions) {
+  for (const Export& e : functions) {
+    napi_value f;
+    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.fn, nullptr, &f);
+    napi_set_named_property(env, exports, e.name, f);
+  }
 }
 
 void registerConv(napi_env env, napi_value exports);

@@ -280,7 +280,7 @@ napi_value TsneRelease(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void fmnist::registerTsne(napi_env env, napi_value exports) {
-  exportFunction(env, exports, "tsneWorkspace", TsneWorkspace);
-  exportFunction(env, exports, "tsneStep", TsneStep);
-  exportFunction(env, exports, "tsneRelease", TsneRelease);
+  exportFunctions(env, exports,
+                  {{"tsneWorkspace", TsneWorkspace}, {"tsneStep", TsneStep},
+                   {"tsneRelease", TsneRelease}});
 }
