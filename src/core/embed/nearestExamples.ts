@@ -5,6 +5,7 @@
  * Isomorphic (the web app's Classify view and the tests).
  */
 import type {TrainingExamples} from "../formats/trainingExamples.js";
+import {l2Normalise} from "../model/oodScores.js";
 
 /** Training examples ready to search: embeddings scaled to unit length. */
 export interface ExampleBank {
@@ -20,19 +21,8 @@ export interface NearExample {
   distance: number;
 }
 
-function unitRows(data: Float32Array, dims: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let at = 0; at < data.length; at += dims) {
-    let norm = 0;
-    for (let d = 0; d < dims; d++) norm += data[at + d] * data[at + d];
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let d = 0; d < dims; d++) out[at + d] = data[at + d] * scale;
-  }
-  return out;
-}
-
 export function exampleBank(examples: TrainingExamples): ExampleBank {
-  return {examples, unit: unitRows(examples.embeddings, examples.dims)};
+  return {examples, unit: l2Normalise(examples.embeddings, examples.dims)};
 }
 
 /**
@@ -45,7 +35,7 @@ export function nearestExamples(bank: ExampleBank, embedding: Float32Array, k: n
   if (embedding.length !== dims) {
     throw new RangeError(`an embedding of ${embedding.length} values; the training examples have ${dims}`);
   }
-  const query = unitRows(embedding, dims);
+  const query = l2Normalise(embedding, dims);
   const found: NearExample[] = [];
   for (let row = 0; row < count; row++) {
     if (label !== undefined && labels[row] !== label) continue;

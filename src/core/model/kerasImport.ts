@@ -34,6 +34,11 @@ export function hasHdf5Signature(bytes: ArrayLike<number>): boolean {
   return bytes.length >= 8 && HDF5_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
+/** The error for a file without that signature, named `where` (the CLI's path, the browser's file name). */
+export function notHdf5Error(where: string): FormatError {
+  return new FormatError(`${where}: not an HDF5 file (no HDF5 signature); expected a Keras model saved as .h5`);
+}
+
 /** What the importer uses of h5wasm (its Node and browser builds both have it). */
 interface H5Attributed {
   attrs: Record<string, {value: unknown}>;

@@ -10,7 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import h5wasm from "h5wasm/node";
 
 import {FormatError} from "../../core/errors.js";
-import {hasHdf5Signature, modelFromKerasH5} from "../../core/model/kerasImport.js";
+import {hasHdf5Signature, modelFromKerasH5, notHdf5Error} from "../../core/model/kerasImport.js";
 
 /** True when the file starts with the HDF5 signature (Keras .h5 files keep the superblock at offset 0). */
 export async function isHdf5File(path: string): Promise<boolean> {
@@ -63,7 +63,7 @@ function hdf5Reason(diagnostics: string): string {
 /** Loads a Keras .h5 model as a TF.js LayersModel; throws a one-line error naming the file on any problem. */
 export async function loadKerasH5(path: string): Promise<tf.LayersModel> {
   if (!(await isHdf5File(path))) {
-    throw new FormatError(`${path}: not an HDF5 file (no HDF5 signature); expected a Keras model saved as .h5`);
+    throw notHdf5Error(path);
   }
   await h5wasm.ready;
   let opened: {result: InstanceType<typeof h5wasm.File>; diagnostics: string};

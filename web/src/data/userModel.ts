@@ -11,7 +11,7 @@ import {UserError} from "../../../src/core/errors.js";
 import {METADATA_FILE} from "../../../src/core/formats/metadata.js";
 import {OOD_STATS_FILE, OOD_STATS_SUFFIX, parseOodStats, type OodStats} from "../../../src/core/formats/oodStats.js";
 import {checkImageClassifier} from "../../../src/core/model/imageClassifier.js";
-import {hasHdf5Signature, modelFromKerasH5} from "../../../src/core/model/kerasImport.js";
+import {hasHdf5Signature, modelFromKerasH5, notHdf5Error} from "../../../src/core/model/kerasImport.js";
 
 const KERAS_FILE = /\.(h5|hdf5|keras)$/i;
 
@@ -19,9 +19,7 @@ let uploads = 0;
 
 async function fromKerasFile(file: File): Promise<tf.LayersModel> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  if (!hasHdf5Signature(bytes)) {
-    throw new UserError(`${file.name}: not an HDF5 file (no HDF5 signature); expected a Keras model saved as .h5`);
-  }
+  if (!hasHdf5Signature(bytes)) throw notHdf5Error(file.name);
   const {default: h5wasm} = await import("h5wasm");
   const {FS} = await h5wasm.ready;
   // h5wasm reads from its in-memory file system: the bytes go there under a name of our own.

@@ -8,6 +8,7 @@ import "./nearestPanel.css";
 
 import type * as tf from "@tensorflow/tfjs";
 
+import {normalise} from "../../../../src/core/data/dataset.js";
 import {CLASS_NAMES, IMAGE_PIXELS} from "../../../../src/core/data/fashionMnist.js";
 import {
   exampleBank,
@@ -63,8 +64,8 @@ function bankFor(model: tf.LayersModel): Promise<ExampleBank> {
   let bank = rebanked.get(model);
   if (!bank) {
     bank = loadTrainingExamples().then(async ({examples}) => {
-      const xs = Float32Array.from(examples.pixels, (v) => v / 255);
-      const embedded = await embedAll(model, {xs, ys: examples.labels, count: examples.count}, {batchSize: 250});
+      const {pixels: images, labels, count} = examples;
+      const embedded = await embedAll(model, normalise({images, labels, count}), {batchSize: 250});
       return exampleBank({
         ...examples,
         embeddings: embedded.embeddings,
