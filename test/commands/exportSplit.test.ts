@@ -17,7 +17,13 @@ import {parseMetadataTsv, type EmbeddingInfo} from "../../src/core/formats/proje
 import {createCnn} from "../../src/core/model/cnn.js";
 import {selectBackend} from "../../src/node/backend/selectBackend.js";
 import {loadFashionMnist} from "../../src/node/data/loadFashionMnist.js";
-import {saveModel} from "../../src/node/model/io.js";
+import {loadModel, saveModel} from "../../src/node/model/io.js";
+import {computeTrainingExamples} from "../../src/node/embed/trainingExamples.js";
+import {
+  parseTrainingExamples,
+  serialiseTrainingExamples,
+  TRAINING_EXAMPLES_FILE
+} from "../../src/core/formats/trainingExamples.js";
 import {writeRealSlice} from "../helpers/dataSlice.js";
 import {recordingEffects} from "../helpers/effects.js";
 
@@ -25,6 +31,8 @@ const TEST = 40;
 const TRAIN = 60;
 const COUNT = TEST + TRAIN;
 const PIXEL_ROWS = 30;
+/** Fewer than the export's training rows: the examples come from those rows, not a second forward pass. */
+const EXAMPLES = 50;
 const root = mkdtempSync(join(tmpdir(), "fmnist-export-split-"));
 const dataDir = join(root, "data");
 const out = join(root, "projector");
@@ -45,7 +53,8 @@ beforeAll(async () => {
       verify: false,
       seed: 5,
       tsneIterations: 50,
-      maxPixelRows: PIXEL_ROWS
+      maxPixelRows: PIXEL_ROWS,
+      trainingExamples: EXAMPLES
     },
     effects
   );
@@ -96,5 +105,20 @@ describe("exportCommand({split: 'all'}) on 40 test and 60 training images", () =
       for (let x = 0; x < 28; x++) cell[y * 28 + x] = data[(cy * 28 + y) * info.width + cx * 28 + x];
     }
     expect(Array.from(cell)).toEqual(Array.from(train.images.subarray(0, IMAGE_PIXELS)));
+  });
+
+  it("ships the first training rows' embeddings as the training examples, the same bytes as embedding them apart", async () => {
+    const shipped = parseTrainingExamples(new Uint8Array(read(TRAINING_EXAMPLES_FILE)), "x");
+    const model = await loadModel(join(root, "model"));
+    const apart = await computeTrainingExamples(model, EXAMPLES, {dataDir, verify: false});
+    model.dispose();
+    expect(shipped.count).toBe(EXAMPLES);
+    expect(Buffer.from(serialiseTrainingExamples(shipped)).equals(Buffer.from(serialiseTrainingExamples(apart)))).toBe(
+      true
+    );
+    // …and they are the rows' own embeddings (rows TEST.. of embedding_tensors.bytes).
+    const bytes = read("embedding_tensors.bytes");
+    const rows = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    expect(shipped.embeddings).toEqual(rows.slice(TEST * 64, (TEST + EXAMPLES) * 64));
   });
 });

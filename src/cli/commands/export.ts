@@ -7,7 +7,7 @@
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
 import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
-import {loadExportRows, splitRows, type ExportSplit} from "../../node/data/exportRows.js";
+import {firstTrainingRow, loadExportRows, splitRows, type ExportSplit} from "../../node/data/exportRows.js";
 import {points} from "../../core/embed/points.js";
 import {InterruptedError, UsageError, UserError} from "../../core/errors.js";
 import {describe, scatterPng, spritePng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
@@ -42,7 +42,7 @@ import {
   serialiseTrainingExamples,
   TRAINING_EXAMPLES_FILE
 } from "../../core/formats/trainingExamples.js";
-import {computeTrainingExamples} from "../../node/embed/trainingExamples.js";
+import {computeTrainingExamples, trainingExamplesFrom} from "../../node/embed/trainingExamples.js";
 
 /** `fmnist serve` serves the export at /projector/ on port 8000 by default. */
 export const DEFAULT_BASE_URL = "http://localhost:8000/projector";
@@ -157,18 +157,24 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
     const splitColumn = splitName === "test" ? undefined : split.splits;
     const pixels = Math.min(pixelRows(count), options.maxPixelRows ?? count);
     const exampleCount = options.trainingExamples ?? DEFAULT_TRAINING_EXAMPLES;
+    // A train or all export whose rows hold the first training images has embedded them already:
+    // take them from there, the same bytes (test/commands/exportSplit.test.ts), no second pass.
+    const trainStart = firstTrainingRow(splitName);
+    const inRows = trainStart !== undefined && count - trainStart >= exampleCount;
     const {embedded, examples} = await time("forward pass", async () => {
-      progress.start("forward pass", test.count + exampleCount);
+      progress.start("forward pass", test.count + (inRows ? 0 : exampleCount));
       try {
         const embedded = await embedAll(model, test, {batchSize: 250, onBatch: (done) => progress.update(done)});
         const examples =
-          exampleCount > 0
-            ? await computeTrainingExamples(model, exampleCount, {
-                dataDir: options.dataDir,
-                verify: options.verify,
-                onBatch: (done) => progress.update(test.count + done)
-              })
-            : undefined;
+          exampleCount === 0
+            ? undefined
+            : inRows
+              ? trainingExamplesFrom(split, embedded, trainStart, exampleCount)
+              : await computeTrainingExamples(model, exampleCount, {
+                  dataDir: options.dataDir,
+                  verify: options.verify,
+                  onBatch: (done) => progress.update(test.count + done)
+                });
         return {embedded, examples};
       } finally {
         progress.stop();

@@ -15,6 +15,11 @@ export function splitRows(split: ExportSplit): number {
   return split === "all" ? DATASET_FILES.test.count + DATASET_FILES.train.count : DATASET_FILES[split].count;
 }
 
+/** The row of `split` that holds training image 0 (none in a test export). */
+export function firstTrainingRow(split: ExportSplit): number | undefined {
+  return split === "train" ? 0 : split === "all" ? DATASET_FILES.test.count : undefined;
+}
+
 /** Images and labels of the rows, and each row's split code ({@link SPLIT_NAMES}). */
 export interface ExportRows extends FashionMnistSplit {
   splits: Uint8Array;
