@@ -14,6 +14,7 @@ import {h} from "../../../ui/dom.js";
 import type {LabClient} from "./labClient.js";
 import type {ExplainInput} from "./labPanel.js";
 import {mapTile} from "./mapTile.js";
+import {onDemand} from "./onDemand.js";
 
 export interface CounterfactualPanel {
   element: HTMLElement;
@@ -79,10 +80,7 @@ export function counterfactualPanel(client: LabClient, signal: AbortSignal): Cou
     h("div", {class: "lab-tiles cf-tiles"}, ...Object.values(tiles).map((t) => t.element))
   );
 
-  let latest: ExplainInput | undefined;
-  let started = false;
   let chosen = false; // the user picked the target: keep it across inputs
-  let token = 0;
 
   const show = (job: ExplainInput, result: Counterfactual, ms: number, maps: [HeatMap, HeatMap]) => {
     const goal = CLASS_NAMES[result.target];
@@ -118,49 +116,37 @@ export function counterfactualPanel(client: LabClient, signal: AbortSignal): Cou
   const title = () => {
     heading.textContent = `Counterfactual: what would make this ${article(CLASS_NAMES[Number(target.value)])}?`;
   };
-  const start = async (job: ExplainInput, mine: number) => {
+  const start = async (job: ExplainInput, current: () => boolean) => {
     const goal = Number(target.value);
     element.dataset.state = "running";
     verdict.textContent = `Looking for a change towards ${CLASS_NAMES[goal]}…`;
     const reply = await client.counterfactual(job.input, goal, Number(epsilon.value));
-    if (!reply || mine !== token) return; // a newer input, target or budget took over
+    if (!reply || !current()) return; // a newer input, target or budget took over
     const {result, ms, before, after} = reply.counterfactual;
     show(job, result, ms, [before, after]);
     element.dataset.tensors = String(reply.facts.tensors);
   };
-  const schedule = () => {
-    if (!started || !latest || signal.aborted) return;
-    const mine = ++token;
-    start(latest, mine).catch((error: unknown) => {
-      if (mine !== token) return;
-      element.dataset.state = "error";
-      verdict.textContent = `The counterfactual failed: ${error instanceof Error ? error.message : String(error)}`;
-    });
-  };
+  const runner = onDemand(start, {panel: element, line: verdict, what: "The counterfactual"}, signal);
   run.addEventListener("click", () => {
-    started = true;
-    if (!latest) verdict.textContent = "It runs as soon as there is an input: choose, draw or open an image.";
-    schedule();
+    if (!runner.ask()) verdict.textContent = "It runs as soon as there is an input: choose, draw or open an image.";
   });
   target.addEventListener("change", () => {
     chosen = true;
     title();
-    schedule();
+    runner.rerun();
   });
   epsilon.addEventListener("input", showEpsilon);
-  epsilon.addEventListener("change", schedule);
+  epsilon.addEventListener("change", runner.rerun);
 
   return {
     element,
     update(job) {
-      latest = job;
       if (!chosen) target.value = String(runnerUp(job.pass.probabilities));
       title();
-      schedule();
+      runner.offer(job);
     },
     clear() {
-      latest = undefined;
-      token++;
+      runner.offer(undefined);
       for (const tile of Object.values(tiles)) tile.reset();
       verdict.textContent = "No input.";
       element.dataset.state = "idle";

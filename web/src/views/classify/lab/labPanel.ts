@@ -19,6 +19,7 @@ import {colourLegend} from "../../../ui/colourLegend.js";
 import {h, panel} from "../../../ui/dom.js";
 import {faithfulnessPanel} from "./faithfulnessPanel.js";
 import type {LabClient} from "./labClient.js";
+import {onDemand} from "./onDemand.js";
 import {mapTile} from "./mapTile.js";
 
 const METHODS: AttributionMethod[] = [
@@ -91,12 +92,9 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
     faithfulness.element
   );
 
-  let latest: ExplainInput | undefined;
-  let started = false;
-  let token = 0;
   const classOf = (job: ExplainInput) => (classPick.value === "predicted" ? job.predicted : Number(classPick.value));
 
-  const start = async (job: ExplainInput, mine: number) => {
+  const start = async (job: ExplainInput, current: () => boolean) => {
     const classIndex = classOf(job);
     const name = CLASS_NAMES[classIndex];
     element.dataset.state = "running";
@@ -106,7 +104,7 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
     faithfulness.clear();
     status.textContent = `Computing the maps for ${name}…`;
     const reply = await client.lab(job.input, classIndex, (entry, index, total) => {
-      if (mine !== token) return;
+      if (!current()) return;
       const method = entry.attribution.method;
       const ms = `${entry.ms.toFixed(0)} ms`;
       tiles
@@ -119,7 +117,7 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
       tiles.get(method)?.element.setAttribute("data-ms", entry.ms.toFixed(1));
       status.textContent = `Computing the maps for ${name}: ${index + 1} of ${total} done…`;
     });
-    if (!reply || mine !== token) return; // a newer input or class took over
+    if (!reply || !current()) return; // a newer input or class took over
     const result = reply.run;
     for (const m of METHODS) {
       if (!result.entries.some((e) => e.attribution.method === m)) tiles.get(m)?.reset("not for this model");
@@ -140,33 +138,20 @@ export function labPanel(client: LabClient, signal: AbortSignal): LabPanel {
     element.dataset.tensors = String(reply.facts.tensors);
     element.dataset.runs = String(Number(element.dataset.runs ?? 0) + 1);
   };
-  const schedule = () => {
-    if (!started || !latest || signal.aborted) return;
-    const job = latest;
-    const mine = ++token;
-    start(job, mine).catch((error: unknown) => {
-      if (mine !== token) return;
-      element.dataset.state = "error";
-      status.textContent = `The lab failed: ${error instanceof Error ? error.message : String(error)}`;
-    });
-  };
+  const runner = onDemand(start, {panel: element, line: status, what: "The lab"}, signal);
   run.addEventListener("click", () => {
-    started = true;
     run.textContent = "Run again";
-    if (!latest) status.textContent = "The lab runs as soon as there is an input: choose, draw or open an image.";
-    schedule();
+    if (!runner.ask()) status.textContent = "The lab runs as soon as there is an input: choose, draw or open an image.";
   });
-  classPick.addEventListener("change", schedule);
+  classPick.addEventListener("change", runner.rerun);
 
   return {
     element,
     update(job) {
-      latest = job;
-      schedule();
+      runner.offer(job);
     },
     clear() {
-      latest = undefined;
-      token++;
+      runner.offer(undefined);
       inputTile.reset();
       for (const tile of tiles.values()) tile.reset();
       completeness.hidden = true;
