@@ -69,12 +69,10 @@ export async function loadModel(): Promise<LoadedModel> {
 export function useUserModel(model: tf.LayersModel, file: string, ood?: OodStats): void {
   userModel?.model.dispose();
   userModel = {model, userFile: file, ...(ood ? {ood} : {})};
-  document.body.dataset.userModel = file;
 }
 
 /** Back to the served model. */
 export function useServedModel(): void {
   userModel?.model.dispose();
   userModel = undefined;
-  delete document.body.dataset.userModel;
 }
