@@ -38,7 +38,7 @@ export interface TsneThreads {
 /**
  * Threads for one t-SNE fit of `n` points in `dim` dimensions (default: one per core, this one
  * included). Where the native addon has t-SNE (and `native` is not false) whole iterations run
- * there on `threads` OpenMP threads, the same bytes several times faster. Otherwise the workers
+ * there on `threads` threads of its own pool, the same bytes several times faster. Otherwise the workers
  * start when the fit has computed P (`prepare`); until they are up, and for any later fit with the
  * same threads, the runs are computed on the calling thread.
  */

@@ -208,7 +208,6 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     },
     () => writeUrl("push")
   );
-  const choose = switcher.choose;
 
   root.append(
     h("h1", {}, title),
@@ -237,7 +236,7 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
   );
 
   const restore = (state: ReturnType<typeof readClassifyParams>) => {
-    choose(state.source);
+    switcher.choose(state.source);
     camView.restore(state.cam);
   };
   restore(initial);
@@ -253,8 +252,8 @@ export async function mount(root: HTMLElement, {params, signal}: ViewContext): P
     update: (next) => {
       const state = readClassifyParams(next);
       const nextPair = pairFromParams(next);
-      if (state.test !== shownTest || nextPair?.trueClass !== pair?.trueClass) return false;
-      if (nextPair?.predictedClass !== pair?.predictedClass) return false;
+      const samePair = nextPair?.trueClass === pair?.trueClass && nextPair?.predictedClass === pair?.predictedClass;
+      if (state.test !== shownTest || !samePair) return false;
       restore(state);
       return true;
     }
