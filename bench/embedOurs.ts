@@ -16,6 +16,7 @@ import {selectBackend} from "../src/node/backend/selectBackend.js";
 import {loadExportRows} from "../src/node/data/exportRows.js";
 import {parallelKnn} from "../src/node/embed/knnPool.js";
 import {createTsneThreads} from "../src/node/embed/tsneThreads.js";
+import {createNativeUmap} from "../src/node/embed/umapNative.js";
 import {DEFAULT_MODEL_DIR} from "../src/node/model/defaultModel.js";
 import {loadModel} from "../src/node/model/io.js";
 
@@ -97,11 +98,16 @@ export async function oursTsne(input: EmbedInput, iterations: number): Promise<E
   return {seconds: run.seconds, cores: run.cores, ...layoutQuality(input, run.value)};
 }
 
-/** UMAP 2-D (15 neighbours, min. distance 0.1, umap-js' epochs), its kNN included. */
+/** UMAP 2-D (15 neighbours, min. distance 0.1, umap-js' epochs), its kNN included, on the native threads where built. */
 export async function oursUmap(input: EmbedInput): Promise<EmbedEntry> {
   const run = await timed(async () => {
     const neighbors = await parallelKnn(input.x, 14);
-    return umapLayout(input.x, {neighbors, nEpochs: umapEpochs(input.x.count), random: createRandom(42)});
+    const runner = createNativeUmap();
+    try {
+      return umapLayout(input.x, {neighbors, nEpochs: umapEpochs(input.x.count), random: createRandom(42), runner});
+    } finally {
+      runner?.close();
+    }
   });
   return {seconds: run.seconds, cores: run.cores, ...layoutQuality(input, run.value)};
 }

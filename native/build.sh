@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 mkdir -p build
 FLAGS="-O3 -std=c++17 -fPIC -fopenmp -DNODE_GYP_MODULE_NAME=fmnist_native
   -I$(node -p 'require("path").resolve(process.execPath, "../../include/node")') -I/usr/include/node"
-# t-SNE must round as V8 does (the same bytes as the JavaScript path): no fused multiply-add, no
+# t-SNE and UMAP must round as V8 does (the same bytes as the JavaScript path): no fused multiply-add, no
 # -ffast-math. On x86-64 its forces are compiled a second time for AVX2, picked at run time.
 TSNE="build/tsne.o"
 if [ "$(uname -m)" = x86_64 ]; then
@@ -16,6 +16,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 else
   g++ $FLAGS -ffp-contract=off -c -o build/tsne.o tsne.cc
 fi
-g++ $FLAGS -shared -o build/fmnist_native.node.tmp addon.cc dnnl_conv.cc heap_kernels.cc batch_norm.cc $TSNE -ldnnl
-rm -f build/tsne.o build/tsne_avx2.o
+g++ $FLAGS -ffp-contract=off -c -o build/umap.o umap.cc
+g++ $FLAGS -shared -o build/fmnist_native.node.tmp addon.cc dnnl_conv.cc heap_kernels.cc batch_norm.cc $TSNE build/umap.o -ldnnl
+rm -f build/tsne.o build/tsne_avx2.o build/umap.o
 mv build/fmnist_native.node.tmp build/fmnist_native.node

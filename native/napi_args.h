@@ -1,4 +1,4 @@
-// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc, tsne.cc).
+// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc, tsne.cc, umap.cc).
 #pragma once
 #include <node_api.h>
 
@@ -51,5 +51,6 @@ void registerConv(napi_env env, napi_value exports);
 void registerHeapKernels(napi_env env, napi_value exports);
 void registerBatchNorm(napi_env env, napi_value exports);
 void registerTsne(napi_env env, napi_value exports);
+void registerUmap(napi_env env, napi_value exports);
 
 }  // namespace fmnist

@@ -1,5 +1,5 @@
 // Optional step of `npm run build`: builds the native addon (native/build.sh: oneDNN convolutions,
-// OpenMP kernels and t-SNE's iteration) when oneDNN's headers (Debian: libdnnl-dev) and g++ are
+// OpenMP kernels, t-SNE's iteration and UMAP's epochs) when oneDNN's headers (Debian: libdnnl-dev) and g++ are
 // present. Always exits 0: without the addon the product runs its WASM kernels and t-SNE in
 // JavaScript.
 import {spawnSync} from "node:child_process";
@@ -16,7 +16,7 @@ if (!header) {
   say("skipped (no g++); using the WASM kernels");
 } else {
   const result = spawnSync("sh", [script], {encoding: "utf8"});
-  if (result.status === 0) say("built native/build/fmnist_native.node (oneDNN, t-SNE)");
+  if (result.status === 0) say("built native/build/fmnist_native.node (oneDNN, t-SNE, UMAP)");
   else {
     const reason = (result.stderr || result.error?.message || `exit ${result.status}`).trim().split("\n")[0];
     say(`build failed (${reason}); using the WASM kernels`);

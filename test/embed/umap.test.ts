@@ -2,6 +2,8 @@ import {describe, expect, it} from "vitest";
 
 import {exactKnn} from "../../src/core/embed/knn.js";
 import {umapLayout, umapLayoutAsync} from "../../src/core/embed/umap.js";
+import {fuzzyGraph} from "../../src/core/embed/umapGraph.js";
+import {createOptimizer, fitAB, umapAdamStep, umapGradients} from "../../src/core/embed/umapOptimize.js";
 import {createRandom} from "../../src/core/random.js";
 import {blobs, nearestNeighbourAgreement} from "./helpers.js";
 
@@ -43,5 +45,31 @@ describe("umapLayout(points, {random})", () => {
 
   it("needs more points than neighbours", () => {
     expect(() => umapLayout({data: new Float64Array(20), count: 10, dim: 2})).toThrow(/Not enough samples \(10\)/);
+  });
+});
+
+describe("umapGradients(optimizer, epoch, from, to)", () => {
+  it("gives the same moves whether the points are split between threads or not (batch mode)", () => {
+    const make = () => {
+      const graph = fuzzyGraph(exactKnn(points, 14), 15);
+      return createOptimizer(graph, points.count, 2, 50, fitAB(1, 0.1), createRandom(3));
+    };
+    const whole = make();
+    const split = make();
+    for (let epoch = 0; epoch < 50; epoch++) {
+      umapGradients(whole, epoch, 0, whole.n);
+      // Pieces in another order, as threads may finish them.
+      for (const [from, to] of [
+        [77, 120],
+        [0, 31],
+        [31, 77]
+      ])
+        umapGradients(split, epoch, from, to);
+      expect(Array.from(split.gradient)).toEqual(Array.from(whole.gradient));
+      umapAdamStep(whole, epoch);
+      umapAdamStep(split, epoch);
+    }
+    expect(Array.from(split.embedding)).toEqual(Array.from(whole.embedding));
+    expect(nearestNeighbourAgreement({data: whole.embedding, count: whole.n, dim: 2}, labels)).toBe(1);
   });
 });

@@ -32,6 +32,7 @@ import {
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {parallelKnn} from "../../node/embed/knnPool.js";
 import {createTsneThreads} from "../../node/embed/tsneThreads.js";
+import {createNativeUmap} from "../../node/embed/umapNative.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
 import type {Effects} from "../../core/effects.js";
@@ -195,6 +196,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
       tsneIterations: options.tsneIterations,
       knn: parallelKnn,
       tsneThreads: createTsneThreads,
+      umapRunner: () => createNativeUmap(),
       progress,
       signal
     });

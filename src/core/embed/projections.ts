@@ -11,6 +11,7 @@ import {firstColumns, type Points} from "./points.js";
 import {knnAccuracy, trustworthiness} from "./quality.js";
 import {Tsne} from "./tsne.js";
 import {umapLayoutAsync} from "./umap.js";
+import type {UmapRunner} from "./umapOptimize.js";
 import {InterruptedError} from "../errors.js";
 import {silentProgress, type Progress} from "../effects.js";
 import {createRandom} from "../random.js";
@@ -50,6 +51,8 @@ export interface ProjectionOptions {
    * src/node/embed/tsneThreads.ts, which gives the same bytes. Closed after each layout.
    */
   tsneThreads?: (count: number, dim: 2 | 3) => {runner: RepulsionRunner; close(): void};
+  /** Runs UMAP's epochs on several threads (src/node/embed/umapNative.ts, the same bytes on any number); closed after each layout. */
+  umapRunner?: () => UmapRunner | undefined;
   /** Checked between steps and iterations; once aborted, the work stops with an {@link InterruptedError}. */
   signal?: AbortSignal;
 }
@@ -213,6 +216,7 @@ export async function computeProjections(
     for (const d of dims) {
       layouts[d] = await timed(`UMAP ${d}-D`, async () => {
         let started = false;
+        const runner = options.umapRunner?.();
         const layout = await umapLayoutAsync(
           x,
           {
@@ -221,7 +225,8 @@ export async function computeProjections(
             minDist: umapMinDist,
             neighbors,
             nEpochs: options.umapEpochs,
-            random: createRandom(derivedSeed(options.seed, `umap${d}`))
+            random: createRandom(derivedSeed(options.seed, `umap${d}`)),
+            runner
           },
           (epoch, total) => {
             if (!started) {
@@ -231,7 +236,7 @@ export async function computeProjections(
             progress.update(epoch);
             return !options.signal?.aborted;
           }
-        );
+        ).finally(() => runner?.close());
         progress.stop();
         return layout;
       });

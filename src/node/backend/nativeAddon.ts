@@ -3,7 +3,7 @@
  * when Debian's libdnnl-dev and g++ are installed (scripts/buildNative.mjs). It computes on
  * Float32Array views of the WASM backend's heap, in place: oneDNN convolutions
  * (native/dnnl_conv.cc) and a few memory-bound kernels (native/heap_kernels.cc); and the
- * iteration of t-SNE (native/tsne.cc, on Float64Arrays). Without it the WASM and JavaScript
+ * iteration of t-SNE (native/tsne.cc) and UMAP's epochs (native/umap.cc), on Float64Arrays. Without it the WASM and JavaScript
  * kernels run. `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
  */
 import {existsSync} from "node:fs";
@@ -108,6 +108,31 @@ export interface NativeAddon {
     threads: number
   ): number;
   tsneRelease?(workspace: object): void;
+  /** UMAP's batch-mode epochs (native/umap.cc; absent from older builds, which src/node/embed/umapNative.ts checks). */
+  umapWorkspace?(
+    dim: 2 | 3,
+    rowStart: Int32Array,
+    tail: Int32Array,
+    epochsPerSample: Float64Array,
+    a: number,
+    b: number,
+    seed: number
+  ): object;
+  umapEpoch?(
+    workspace: object,
+    epoch: number,
+    alpha: number,
+    c1: number,
+    c2: number,
+    y: Float64Array,
+    nextSample: Float64Array,
+    nextNegative: Float64Array,
+    gradient: Float64Array,
+    moment1: Float64Array,
+    moment2: Float64Array,
+    threads: number
+  ): void;
+  umapRelease?(workspace: object): void;
 }
 
 const FUNCTIONS = [
