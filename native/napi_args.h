@@ -1,4 +1,4 @@
-// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc, tsne.cc, umap.cc).
+// Small helpers for reading Node-API arguments in the native kernels (dnnl_conv.cc, heap_kernels.cc, tsne.cc, umap.cc, knn.cc).
 #pragma once
 #include <node_api.h>
 
@@ -52,5 +52,6 @@ void registerHeapKernels(napi_env env, napi_value exports);
 void registerBatchNorm(napi_env env, napi_value exports);
 void registerTsne(napi_env env, napi_value exports);
 void registerUmap(napi_env env, napi_value exports);
+void registerKnn(napi_env env, napi_value exports);
 
 }  // namespace fmnist

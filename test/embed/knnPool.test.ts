@@ -1,6 +1,6 @@
 /**
  * The blocked exact kNN on real data: the 64-d embeddings of the first 2,000 test images from the
- * shipped model. On one thread and over worker threads it must give the same bytes, and the
+ * shipped model. On one thread and over worker threads (the native path: knnNative.test.ts) it must give the same bytes, and the
  * neighbours of a plain sort of all distances (difference form, ties: lower index first).
  */
 
@@ -39,7 +39,11 @@ describe.skipIf(!haveModel)(`exact kNN of ${COUNT} real embeddings`, () => {
   it("finds the neighbours of a plain sort of all distances, on one thread and on two", async () => {
     const serial = exactKnn(x, K);
     let progress = 0;
-    const parallel = await parallelKnn(x, K, {threads: 2, onProgress: (done, total) => (progress = done / total)});
+    const parallel = await parallelKnn(x, K, {
+      threads: 2,
+      native: false,
+      onProgress: (done, total) => (progress = done / total)
+    });
     expect(progress).toBe(1);
     expect(Buffer.from(parallel.indices.buffer)).toEqual(Buffer.from(serial.indices.buffer));
     expect(Buffer.from(parallel.distances.buffer)).toEqual(Buffer.from(serial.distances.buffer));
@@ -60,7 +64,12 @@ describe.skipIf(!haveModel)(`exact kNN of ${COUNT} real embeddings`, () => {
 
   it("stops its workers when aborted", async () => {
     const controller = new AbortController();
-    const run = parallelKnn(x, K, {threads: 2, signal: controller.signal, onProgress: () => controller.abort()});
+    const run = parallelKnn(x, K, {
+      threads: 2,
+      native: false,
+      signal: controller.signal,
+      onProgress: () => controller.abort()
+    });
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
   });
 });

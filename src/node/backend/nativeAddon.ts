@@ -3,7 +3,8 @@
  * when Debian's libdnnl-dev and g++ are installed (scripts/buildNative.mjs). It computes on
  * Float32Array views of the WASM backend's heap, in place: oneDNN convolutions
  * (native/dnnl_conv.cc) and a few memory-bound kernels (native/heap_kernels.cc); and the
- * iteration of t-SNE (native/tsne.cc) and UMAP's epochs (native/umap.cc), on Float64Arrays. Without it the WASM and JavaScript
+ * iteration of t-SNE (native/tsne.cc) UMAP's epochs (native/umap.cc) and exact kNN
+ * candidates (native/knn.cc), on Float64Arrays. Without it the WASM and JavaScript
  * kernels run. `FMNIST_NATIVE=0` switches it off. See ../../docs/performance.md.
  */
 import {existsSync} from "node:fs";
@@ -133,6 +134,20 @@ export interface NativeAddon {
     threads: number
   ): void;
   umapRelease?(workspace: object): void;
+  /** Exact kNN candidates of a range of rows (native/knn.cc; absent from older builds, which src/node/embed/knnNative.ts checks). */
+  knnRows?(
+    x: Float64Array,
+    norms: Float64Array,
+    dim: number,
+    kk: number,
+    rowFrom: number,
+    rowTo: number,
+    heapD: Float64Array,
+    heapI: Int32Array,
+    size: Int32Array,
+    bound: Float64Array,
+    threads: number
+  ): void;
 }
 
 const FUNCTIONS = [

@@ -3,7 +3,8 @@
  * per core through a shared counter (largest blocks first, so the cores finish together), each
  * worker keeps its own candidate heaps, and core/embed/knn.ts merges and reranks them. Each pair
  * is measured once, by whichever worker takes its block, with the same arithmetic as on one
- * thread, so the result is the same bytes as {@link exactKnn}. Node only.
+ * thread, so the result is the same bytes as {@link exactKnn}. Where the native addon is built,
+ * it computes the candidates instead (./knnNative.ts), the same bytes again. Node only.
  */
 import {availableParallelism} from "node:os";
 import type {Worker} from "node:worker_threads";
@@ -20,6 +21,7 @@ import {
 import {blockCount, squaredNorms, type KnnHeaps} from "../../core/embed/knnBlocks.js";
 import type {Points} from "../../core/embed/points.js";
 import {InterruptedError} from "../../core/errors.js";
+import {nativeKnn} from "./knnNative.js";
 import type {KnnWorkerData, KnnWorkerMessage} from "./knnWorker.js";
 import {siblingWorker} from "./workerUrl.js";
 
@@ -29,6 +31,8 @@ export interface ParallelKnnOptions extends KnnOptions {
   threads?: number;
   /** Stops the workers and rejects with an {@link InterruptedError}. */
   signal?: AbortSignal;
+  /** Use the native addon's kNN where it is built (default true; the same bytes, several times faster). */
+  native?: boolean;
 }
 
 /** Copies `a` into memory that workers share. */
@@ -42,6 +46,10 @@ function sharedF64(a: Float64Array): Float64Array<SharedArrayBuffer> {
 export async function parallelKnn(p: Points, k: number, options: ParallelKnnOptions = {}): Promise<Neighbors> {
   const n = p.count;
   checkK(n, k);
+  if (options.native !== false) {
+    const native = await nativeKnn(p, k, options);
+    if (native) return native;
+  }
   const blocks = blockCount(n);
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), blocks));
   if (threads === 1) return exactKnn(p, k, options);
