@@ -11,6 +11,9 @@ import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 
 import {exportCommand} from "../../src/cli/commands/export.js";
+import type {ProjectionResult} from "../../src/core/embed/projections.js";
+import {imagesOf} from "../../src/node/data/exportRows.js";
+import {describe as subtitle} from "../../src/node/pictures/projectorPictures.js";
 import {CLASS_NAMES, IMAGE_PIXELS} from "../../src/core/data/fashionMnist.js";
 import {parseProjections} from "../../src/core/formats/projections.js";
 import {parseMetadataTsv, type EmbeddingInfo} from "../../src/core/formats/projector.js";
@@ -73,6 +76,20 @@ describe("exportCommand({split: 'all'}) on 40 test and 60 training images", () =
     const train = await loadFashionMnist("train", {limit: TRAIN});
     expect(Array.from(meta.labels)).toEqual([...test.labels, ...train.labels]);
     expect(effects.lines.join("\n")).toContain(`for ${COUNT} test and training images`);
+  });
+
+  it("says in the pictures' subtitle which images they show", () => {
+    const pca: ProjectionResult = {
+      name: "pca",
+      parameters: {components: 2},
+      layouts: {},
+      quality: {trustworthiness: 0.9, knnAccuracy: 0.7},
+      explainedVarianceRatio: [0.3, 0.2]
+    };
+    expect(subtitle(pca, imagesOf("all", COUNT), 5, 0.8)).toBe(
+      "100 test and training images, 64-d embedding · exact, 50.0% of the variance in 2-D · trustworthiness 0.900 · " +
+        "10-NN accuracy 70.0% (64-d: 80.0%)"
+    );
   });
 
   it("writes the embedding for every row and the pixels for the first rows, with their own metadata", () => {

@@ -7,7 +7,7 @@
 import {selectBackend, type BackendName} from "../../node/backend/selectBackend.js";
 import {normalise} from "../../core/data/dataset.js";
 import {CLASS_NAMES, DATASET_FILES, IMAGE_PIXELS} from "../../core/data/fashionMnist.js";
-import {firstTrainingRow, loadExportRows, splitRows, type ExportSplit} from "../../node/data/exportRows.js";
+import {firstTrainingRow, imagesOf, loadExportRows, splitRows, type ExportSplit} from "../../node/data/exportRows.js";
 import {points} from "../../core/embed/points.js";
 import {InterruptedError, UsageError, UserError} from "../../core/errors.js";
 import {describe, scatterPng, spritePng, thumbnailsPng} from "../../node/pictures/projectorPictures.js";
@@ -250,7 +250,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
           serialiseProjections(projected, {count, seed, layerName: embedded.layerName, dim: embedded.dim})
         );
         for (const result of projected.results) {
-          const subtitle = describe(result, count, seed, projected.referenceKnnAccuracy);
+          const subtitle = describe(result, imagesOf(splitName, count), seed, projected.referenceKnnAccuracy);
           const picture = {result, labels: test.ys, classNames: CLASS_NAMES, subtitle};
           await put(`${result.name}.png`, await scatterPng(picture));
           if (result.name === "tsne") await put("tsne_thumbs.png", await thumbnailsPng(picture, split.images));

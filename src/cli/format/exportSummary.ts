@@ -1,6 +1,7 @@
 /** The closing note of `fmnist export`. */
 import {QUALITY_K} from "../../core/embed/projections.js";
 import {FILES} from "../../core/formats/projector.js";
+import {imagesOf} from "../../node/data/exportRows.js";
 import {formatDuration, formatPercent} from "../tty.js";
 
 /** What an export wrote, and how well its projections keep the neighbourhoods. */
@@ -17,12 +18,10 @@ export interface ExportSummary {
   accuracy: number;
 }
 
-const SPLIT_WORDS = {test: "test", train: "training", all: "test and training"} as const;
-
 /** The closing note: where the files are, how to view them, each step's time and the quality numbers. */
 export function formatExportSummary(s: ExportSummary, baseUrl: string): string {
   const lines = [
-    `wrote ${s.files.length} files for ${s.count} ${SPLIT_WORDS[s.split]} images to ${s.out}/ (model accuracy on them ${formatPercent(s.accuracy)})`
+    `wrote ${s.files.length} files for ${imagesOf(s.split, s.count)} to ${s.out}/ (model accuracy on them ${formatPercent(s.accuracy)})`
   ];
   for (const [name, q] of Object.entries(s.quality)) {
     lines.push(

@@ -10,6 +10,11 @@ import {loadFashionMnist, type LoadOptions} from "./loadFashionMnist.js";
 export const EXPORT_SPLITS = ["test", "train", "all"] as const;
 export type ExportSplit = (typeof EXPORT_SPLITS)[number];
 
+/** "70000 test and training images": what `count` rows of `split` are, for messages and pictures. */
+export function imagesOf(split: ExportSplit, count: number): string {
+  return `${count} ${{test: "test", train: "training", all: "test and training"}[split]} images`;
+}
+
 /** Rows of `split`, its largest `--count`. */
 export function splitRows(split: ExportSplit): number {
   return split === "all" ? DATASET_FILES.test.count + DATASET_FILES.train.count : DATASET_FILES[split].count;

@@ -16,8 +16,8 @@ function percent(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
 }
 
-/** The subtitle of a projection's pictures: parameters and quality numbers. */
-export function describe(result: ProjectionResult, count: number, seed: number, referenceKnnAccuracy: number): string {
+/** The subtitle of a projection's pictures: which images (from imagesOf, "70000 test and training images"), parameters and quality numbers. */
+export function describe(result: ProjectionResult, images: string, seed: number, referenceKnnAccuracy: number): string {
   const p = result.parameters;
   const params =
     result.name === "tsne"
@@ -26,7 +26,7 @@ export function describe(result: ProjectionResult, count: number, seed: number, 
         ? `${p.nNeighbors} neighbours, min. distance ${p.minDist}, seed ${seed}`
         : `exact, ${percent((result.explainedVarianceRatio ?? [0, 0]).slice(0, 2).reduce((a, b) => a + b, 0))} of the variance in 2-D`;
   return (
-    `${count} test images, 64-d embedding · ${params} · trustworthiness ${result.quality.trustworthiness.toFixed(3)} · ` +
+    `${images}, 64-d embedding · ${params} · trustworthiness ${result.quality.trustworthiness.toFixed(3)} · ` +
     `10-NN accuracy ${percent(result.quality.knnAccuracy)} (64-d: ${percent(referenceKnnAccuracy)})`
   );
 }
