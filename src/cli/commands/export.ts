@@ -31,6 +31,7 @@ import {
 } from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {parallelKnn} from "../../node/embed/knnPool.js";
+import {qualityPool} from "../../node/embed/qualityPool.js";
 import {createTsneThreads} from "../../node/embed/tsneThreads.js";
 import {embedAll} from "../../core/model/embedding.js";
 import {loadAnyModel} from "../../node/model/loadAnyModel.js";
@@ -195,6 +196,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
       tsneIterations: options.tsneIterations,
       knn: parallelKnn,
       tsneThreads: createTsneThreads,
+      qualityMeasures: qualityPool(),
       progress,
       signal
     });
