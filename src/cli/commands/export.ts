@@ -31,6 +31,7 @@ import {
 } from "../../core/formats/projector.js";
 import {DEFAULT_MODEL_DIR} from "../../node/model/defaultModel.js";
 import {parallelKnn} from "../../node/embed/knnPool.js";
+import {qualityPool} from "../../node/embed/qualityPool.js";
 import {createTsneThreads} from "../../node/embed/tsneThreads.js";
 import {createNativeUmap} from "../../node/embed/umapNative.js";
 import {embedAll} from "../../core/model/embedding.js";
@@ -197,6 +198,7 @@ export async function exportCommand(options: ExportOptions, effects: Effects): P
       knn: parallelKnn,
       tsneThreads: createTsneThreads,
       umapRunner: () => createNativeUmap(),
+      qualityMeasures: qualityPool(),
       progress,
       signal
     });

@@ -8,7 +8,8 @@ import type {RepulsionRunner} from "./bhRepulsion.js";
 import {exactKnn, type KnnOptions, type Neighbors} from "./knn.js";
 import {pca, type PcaResult} from "./pca.js";
 import {firstColumns, type Points} from "./points.js";
-import {knnAccuracy, trustworthiness} from "./quality.js";
+import {localQuality, type QualityMeasures} from "./quality.js";
+import {qualityReference} from "./qualityReference.js";
 import {Tsne} from "./tsne.js";
 import {umapLayoutAsync} from "./umap.js";
 import type {UmapRunner} from "./umapOptimize.js";
@@ -53,6 +54,11 @@ export interface ProjectionOptions {
   tsneThreads?: (count: number, dim: 2 | 3) => {runner: RepulsionRunner; close(): void};
   /** Runs UMAP's epochs on several threads (src/node/embed/umapNative.ts, the same bytes on any number); closed after each layout. */
   umapRunner?: () => UmapRunner | undefined;
+  /**
+   * The quality measures to use (default quality.ts on this thread); `fmnist export` passes the
+   * worker-thread pool of src/node/embed/qualityPool.ts, which gives the same numbers.
+   */
+  qualityMeasures?: QualityMeasures;
   /** Checked between steps and iterations; once aborted, the work stops with an {@link InterruptedError}. */
   signal?: AbortSignal;
 }
@@ -117,16 +123,20 @@ export async function computeProjections(
   const wants = (name: ProjectionName) => options.projections.includes(name);
   const dims = [...options.dims].sort();
   const unmeasured: LayoutQuality = {trustworthiness: NaN, knnAccuracy: NaN};
-  const quality = (layout: Points, name: string): LayoutQuality =>
+  const measures = options.qualityMeasures ?? localQuality;
+  // The original space prepared once for every layout (and the 64-D kNN accuracy); the same numbers as `x`.
+  let reference: Points | undefined;
+  const original = (): Points => (reference ??= qualityReference(x) ?? x);
+  const quality = async (layout: Points, name: string): Promise<LayoutQuality> =>
     options.quality === false
       ? unmeasured
       : {
-          trustworthiness: trustworthiness(x, layout, {
+          trustworthiness: await measures.trustworthiness(original(), layout, {
             k: QUALITY_K,
             sample: TRUST_SAMPLE,
             random: createRandom(derivedSeed(options.seed, `trust-${name}`))
           }),
-          knnAccuracy: knnAccuracy(layout, labels, {
+          knnAccuracy: await measures.knnAccuracy(layout, labels, {
             k: QUALITY_K,
             sample: KNN_SAMPLE,
             random: createRandom(derivedSeed(options.seed, "knn"))
@@ -253,7 +263,7 @@ export async function computeProjections(
     options.quality === false
       ? NaN
       : await timed("64-D kNN accuracy", () =>
-          knnAccuracy(x, labels, {
+          measures.knnAccuracy(original(), labels, {
             k: QUALITY_K,
             sample: KNN_SAMPLE,
             random: createRandom(derivedSeed(options.seed, "knn"))
