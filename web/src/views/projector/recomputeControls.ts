@@ -19,6 +19,12 @@ const STEPS = {
 
 const LIVE_EVERY = 25;
 
+/** The page's `?knnWorkers=N` (whole N ≥ 1), else undefined: the recompute worker's own choice. */
+function knnWorkersWanted(): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get("knnWorkers") ?? NaN);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 export function recomputeControls(
   data: ExportData,
   handlers: RecomputeHandlers
@@ -60,7 +66,8 @@ export function recomputeControls(
         embeddings: data.embeddings.slice(),
         embeddingDim: data.dim,
         iterations: STEPS[steps.value as keyof typeof STEPS][m],
-        liveEvery: LIVE_EVERY
+        liveEvery: LIVE_EVERY,
+        knnWorkers: knnWorkersWanted()
       },
       {
         onProgress: (phase, done, total, layout) => {

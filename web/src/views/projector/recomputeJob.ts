@@ -1,11 +1,12 @@
 /**
  * The recompute itself, run by the worker: our t-SNE or UMAP of the embeddings through the same
  * computeProjections as `fmnist export` (exact neighbours first), reporting progress and, for
- * t-SNE, the layout so far. Isomorphic, so it is unit-tested in Node.
+ * t-SNE, the layout so far. Isomorphic, so it is unit-tested in Node; the worker passes the
+ * neighbour search over nested workers (knnWorkers.ts), which gives the same bytes.
  */
 import type {Progress} from "../../../../src/core/effects.js";
 import {points} from "../../../../src/core/embed/points.js";
-import {computeProjections} from "../../../../src/core/embed/projections.js";
+import {computeProjections, type ProjectionOptions} from "../../../../src/core/embed/projections.js";
 import type {RecomputeMessage, RecomputeRequest} from "./recomputeProtocol.js";
 
 /** The export's seed: the same request gives the same layout. */
@@ -36,7 +37,11 @@ function progressPoster(post: Post): Progress {
 }
 
 /** Runs the request and returns the layout, [count, dim] row-major. */
-export async function runRecompute(request: RecomputeRequest, post: Post): Promise<Float32Array> {
+export async function runRecompute(
+  request: RecomputeRequest,
+  post: Post,
+  knn?: ProjectionOptions["knn"]
+): Promise<Float32Array> {
   const x = points(request.embeddings, request.embeddingDim);
   const result = await computeProjections(x, new Uint8Array(x.count), {
     projections: [request.method],
@@ -46,6 +51,7 @@ export async function runRecompute(request: RecomputeRequest, post: Post): Promi
     umapEpochs: request.method === "umap" ? request.iterations : undefined,
     quality: false,
     progress: progressPoster(post),
+    knn,
     onTsneIteration(_dim, iteration, layout) {
       const total = request.iterations ?? 1000;
       if (request.liveEvery > 0 && iteration % request.liveEvery === 0 && iteration < total) {

@@ -11,6 +11,11 @@ export interface RecomputeRequest {
   iterations?: number;
   /** Send the current layout every this many steps (t-SNE only; 0: never). */
   liveEvery: number;
+  /**
+   * Nested workers for the neighbour search at most (default: one per core, up to 4; 1: the
+   * recompute worker alone). The page's `?knnWorkers=N` sets it, to compare in one build.
+   */
+  knnWorkers?: number;
 }
 
 export type RecomputeMessage =
