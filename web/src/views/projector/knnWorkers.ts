@@ -46,13 +46,13 @@ export async function workersKnn(p: Points, k: number, options: WorkersKnnOption
   const total = (n * (n - 1)) / 2;
   let done = 0;
   const workers: Worker[] = [];
+  let onAbort = () => {};
   try {
     const heaps = await new Promise<KnnHeaps[]>((resolve, reject) => {
       const parts: KnnHeaps[] = new Array<KnnHeaps>(split.length);
       let finished = 0;
-      options.signal?.addEventListener("abort", () => reject(new InterruptedError("nearest neighbours interrupted")), {
-        once: true
-      });
+      onAbort = () => reject(new InterruptedError("nearest neighbours interrupted"));
+      options.signal?.addEventListener("abort", onAbort, {once: true});
       split.forEach((blocks, w) => {
         const worker = new Worker(new URL("./knnPartWorker.ts", import.meta.url), {type: "module"});
         workers.push(worker);
@@ -83,6 +83,7 @@ export async function workersKnn(p: Points, k: number, options: WorkersKnnOption
     });
     return finishKnn(asFloat64(p), p.dim, k, heaps);
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     for (const worker of workers) worker.terminate();
   }
 }
