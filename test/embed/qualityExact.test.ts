@@ -1,8 +1,10 @@
 /**
  * The fast quality measures (quality.ts with qualityKernels.ts, and the worker pool of
- * qualityPool.ts) against the brute-force code they replaced, kept verbatim below: on the 64-d
- * embeddings of the first 2,000 test images from the shipped model they must give the very same
- * numbers (toBe, not toBeCloseTo), also where coordinates tie, on any number of threads.
+ * qualityPool.ts) against the definitions, computed below the slow way (every point sorted by its
+ * distance): on the 64-d embeddings of the first 2,000 test images from the shipped model they must
+ * give the very same numbers (toBe, not toBeCloseTo), also where coordinates tie, on any number of
+ * threads. Ties are part of the definition: nearer first, then the lower index; a neighbour's rank
+ * counts only the points strictly nearer.
  */
 
 import {beforeAll, describe, expect, it} from "vitest";
@@ -11,101 +13,65 @@ import {haveRealModel, realEmbeddings} from "./realPoints.js";
 
 import {pca} from "../../src/core/embed/pca.js";
 import type {Points} from "../../src/core/embed/points.js";
-import {knnAccuracy, trustworthiness, type QualityOptions} from "../../src/core/embed/quality.js";
+import {
+  knnAccuracy,
+  sampleIndices,
+  trustFromPenalty,
+  trustworthiness,
+  type QualityOptions
+} from "../../src/core/embed/quality.js";
+import {bruteKnnHits, bruteTrustPenalty} from "../../src/core/embed/qualityBrute.js";
+import {votedLabel} from "../../src/core/embed/qualityKernels.js";
 import {qualityReference} from "../../src/core/embed/qualityReference.js";
-import {createRandom, permutation} from "../../src/core/random.js";
+import {createRandom} from "../../src/core/random.js";
 import {qualityPool} from "../../src/node/embed/qualityPool.js";
 
-// ---- The brute-force measures as they were before the fast search (quality.ts at 3cb4e22). ----
+// ---- The definitions, the slow way. ----
 
-function sampleIndices(n: number, options: QualityOptions): Int32Array {
-  const m = Math.min(options.sample ?? 1000, n);
-  if (m === n) return Int32Array.from({length: n}, (_, i) => i);
-  return permutation(n, options.random ?? createRandom(42))
-    .slice(0, m)
-    .sort();
-}
+const square = (t: number): number => t * t;
+type Sorted = {squared: Float64Array; order: Int32Array};
+const sortedCache = new WeakMap<Points, Map<number, Sorted>>();
 
-function distancesFrom(p: Points, i: number, out: Float64Array): Float64Array {
+/** Squared distances from point i (its own: Infinity) and every point ordered by them; remembered per point set. */
+function sortedFrom(p: Points, i: number): Sorted {
+  const cache = sortedCache.get(p) ?? new Map<number, Sorted>();
+  sortedCache.set(p, cache);
+  const known = cache.get(i);
+  if (known) return known;
   const {data, dim, count} = p;
-  const oi = i * dim;
+  const squared = new Float64Array(count).fill(Infinity);
   for (let j = 0; j < count; j++) {
-    const oj = j * dim;
-    let s = 0;
-    for (let d = 0; d < dim; d++) {
-      const t = data[oi + d] - data[oj + d];
-      s += t * t;
-    }
-    out[j] = s;
+    if (j === i) continue;
+    squared[j] = 0;
+    for (let d = 0; d < dim; d++) squared[j] += square(data[i * dim + d] - data[j * dim + d]);
   }
-  out[i] = Infinity;
-  return out;
+  const order = Int32Array.from({length: count}, (_, j) => j).sort((a, b) => squared[a] - squared[b] || a - b);
+  // The layouts' distances are only needed for their order: keep the first few.
+  const sorted = {squared: dim > 3 ? squared : new Float64Array(0), order: dim > 3 ? order : order.slice(0, 30)};
+  cache.set(i, sorted);
+  return sorted;
 }
 
-function kSmallest(dist: Float64Array, k: number): Int32Array {
-  const best = new Int32Array(k).fill(-1);
-  const bestD = new Float64Array(k).fill(Infinity);
-  for (let j = 0; j < dist.length; j++) {
-    const d = dist[j];
-    if (d >= bestD[k - 1]) continue;
-    let t = k - 1;
-    while (t > 0 && bestD[t - 1] > d) {
-      bestD[t] = bestD[t - 1];
-      best[t] = best[t - 1];
-      t--;
-    }
-    bestD[t] = d;
-    best[t] = j;
-  }
-  return best;
-}
-
-function oldTrustworthiness(high: Points, low: Points, options: QualityOptions = {}): number {
+function definedTrustworthiness(high: Points, low: Points, options: QualityOptions = {}): number {
   const k = options.k ?? 10;
-  const n = high.count;
-  const queries = sampleIndices(n, options);
-  const dh = new Float64Array(n);
-  const dl = new Float64Array(n);
+  const queries = sampleIndices(high.count, options);
   let penalty = 0;
   for (const i of queries) {
-    distancesFrom(high, i, dh);
-    distancesFrom(low, i, dl);
-    const highNearest = new Set(kSmallest(dh, k));
-    for (const j of kSmallest(dl, k)) {
-      if (highNearest.has(j)) continue;
-      let rank = 1;
-      const dij = dh[j];
-      for (let m = 0; m < n; m++) if (dh[m] < dij) rank++;
-      penalty += rank - k;
+    const original = sortedFrom(high, i);
+    const kept = new Set(original.order.subarray(0, k));
+    for (const j of sortedFrom(low, i).order.subarray(0, k)) {
+      if (!kept.has(j)) penalty += original.squared.filter((s) => s < original.squared[j]).length + 1 - k;
     }
   }
-  return 1 - (2 / (queries.length * k * (2 * n - 3 * k - 1))) * penalty;
+  return trustFromPenalty(penalty, queries.length, k, high.count);
 }
 
-function oldKnnAccuracy(p: Points, labels: ArrayLike<number>, options: QualityOptions = {}): number {
+function definedKnnAccuracy(p: Points, labels: ArrayLike<number>, options: QualityOptions = {}): number {
   const k = options.k ?? 10;
-  const queries = sampleIndices(p.count, options);
-  const dist = new Float64Array(p.count);
+  const queries = Array.from(sampleIndices(p.count, options));
   const votes = new Map<number, number>();
-  let correct = 0;
-  for (const i of queries) {
-    distancesFrom(p, i, dist);
-    votes.clear();
-    const nearest = kSmallest(dist, k);
-    nearest.forEach((j, rank) => {
-      votes.set(labels[j], (votes.get(labels[j]) ?? 0) + 1 + (k - rank) / (k * k * 4));
-    });
-    let best = -1;
-    let bestVotes = -Infinity;
-    for (const [label, v] of votes) {
-      if (v > bestVotes) {
-        best = label;
-        bestVotes = v;
-      }
-    }
-    if (best === labels[i]) correct++;
-  }
-  return correct / queries.length;
+  const hits = queries.filter((i) => votedLabel(sortedFrom(p, i).order.subarray(0, k), labels, votes) === labels[i]);
+  return hits.length / queries.length;
 }
 
 // ---- The comparisons. ----
@@ -147,7 +113,7 @@ describe.skipIf(!haveModel)(`quality measures of ${COUNT} real embeddings`, () =
     expect(x.data.subarray(48 * x.dim, 49 * x.dim)).toEqual(x.data.subarray(49 * x.dim, 50 * x.dim));
   });
 
-  it("gives the brute-force trustworthiness bit for bit, from the points or a prepared reference", () => {
+  it("gives the defined trustworthiness bit for bit, from the points or a prepared reference", () => {
     const reference = qualityReference(x);
     expect(reference).toBeDefined();
     for (const [name, low] of Object.entries(layouts)) {
@@ -157,18 +123,18 @@ describe.skipIf(!haveModel)(`quality measures of ${COUNT} real embeddings`, () =
         [25, 300, 3]
       ]) {
         const options = () => ({k, sample, random: createRandom(seed)});
-        const old = oldTrustworthiness(x, low, options());
-        expect(trustworthiness(x, low, options()), `${name}, k = ${k}`).toBe(old);
-        expect(trustworthiness(reference as Points, low, options()), `${name}, k = ${k}`).toBe(old);
+        const defined = definedTrustworthiness(x, low, options());
+        expect(trustworthiness(x, low, options()), `${name}, k = ${k}`).toBe(defined);
+        expect(trustworthiness(reference as Points, low, options()), `${name}, k = ${k}`).toBe(defined);
       }
     }
   });
 
-  it("gives the brute-force kNN accuracy bit for bit, in the layouts and in 64-d", () => {
+  it("gives the defined kNN accuracy bit for bit, in the layouts and in 64-d", () => {
     for (const [name, p] of Object.entries({...layouts, x, reference: qualityReference(x) as Points})) {
       for (const k of [1, 10, 30]) {
         const options = () => ({k, sample: 1500, random: createRandom(k)});
-        expect(knnAccuracy(p, labels, options()), `${name}, k = ${k}`).toBe(oldKnnAccuracy(p, labels, options()));
+        expect(knnAccuracy(p, labels, options()), `${name}, k = ${k}`).toBe(definedKnnAccuracy(p, labels, options()));
       }
     }
   });
@@ -186,10 +152,19 @@ describe.skipIf(!haveModel)(`quality measures of ${COUNT} real embeddings`, () =
     expect(await pool.knnAccuracy(reference, labels, options())).toBe(knnAccuracy(x, labels, options()));
   });
 
-  it("falls back to brute force, with the same numbers, where a layout has a non-finite coordinate", () => {
+  it("falls back to brute force where a layout has a non-finite coordinate", () => {
     const broken = map(layouts.pca2, (v, t) => (t === 7 ? NaN : v));
     const options = () => ({k: 10, sample: 500, random: createRandom(9)});
-    expect(trustworthiness(x, broken, options())).toBe(oldTrustworthiness(x, broken, options()));
-    expect(knnAccuracy(broken, labels, options())).toBe(oldKnnAccuracy(broken, labels, options()));
+    const queries = sampleIndices(COUNT, options());
+    const brute = trustFromPenalty(bruteTrustPenalty(x, broken, queries, 10), queries.length, 10, COUNT);
+    expect(trustworthiness(x, broken, options())).toBe(brute);
+    expect(knnAccuracy(broken, labels, options())).toBe(bruteKnnHits(broken, labels, queries, 10) / queries.length);
+    // Brute force is the definition wherever the coordinates are finite.
+    const finite = layouts.noisy;
+    const penalty = bruteTrustPenalty(x, finite, queries, 10);
+    expect(trustFromPenalty(penalty, queries.length, 10, COUNT)).toBe(definedTrustworthiness(x, finite, options()));
+    expect(bruteKnnHits(finite, labels, queries, 10) / queries.length).toBe(
+      definedKnnAccuracy(finite, labels, options())
+    );
   });
 });

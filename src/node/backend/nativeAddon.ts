@@ -201,6 +201,18 @@ export function loadNativeAddon(): NativeAddon | undefined {
   }
 }
 
+/**
+ * The addon narrowed to the optional functions `names` (the t-SNE, UMAP and kNN entry points,
+ * which addons built before them lack), or undefined when it is not loaded or lacks one of them.
+ */
+export function loadAddonFunctions<K extends keyof NativeAddon>(
+  names: readonly K[]
+): (NativeAddon & Required<Pick<NativeAddon, K>>) | undefined {
+  const loaded = loadNativeAddon();
+  if (!loaded || names.some((name) => typeof loaded[name] !== "function")) return undefined;
+  return loaded as NativeAddon & Required<Pick<NativeAddon, K>>;
+}
+
 /** A float32 tensor's data as a view of the WASM heap (take views after allocating: growth detaches them). */
 export const heapView = (backend: BackendWasm, t: tf.TensorInfo): Float32Array =>
   backend.typedArrayFromHeap(t) as Float32Array;

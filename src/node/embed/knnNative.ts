@@ -12,14 +12,9 @@ import {asFloat64, checkK, finishKnn, KNN_EXTRA, type KnnOptions, type Neighbors
 import {createHeaps, squaredNorms} from "../../core/embed/knnBlocks.js";
 import type {Points} from "../../core/embed/points.js";
 import {InterruptedError} from "../../core/errors.js";
-import {loadNativeAddon, type NativeAddon} from "../backend/nativeAddon.js";
+import {loadAddonFunctions} from "../backend/nativeAddon.js";
 
-type KnnAddon = Required<Pick<NativeAddon, "knnRows">>;
-
-function loadKnnAddon(): KnnAddon | undefined {
-  const addon = loadNativeAddon();
-  return addon && typeof addon.knnRows === "function" ? (addon as KnnAddon) : undefined;
-}
+const loadKnnAddon = () => loadAddonFunctions(["knnRows"]);
 
 /** Whether the exact kNN can run natively in this process. */
 export function nativeKnnAvailable(): boolean {

@@ -9,17 +9,10 @@
 import {availableParallelism} from "node:os";
 
 import type {CsrRows, ForceJob, IterationJob, RepulsionRunner} from "../../core/embed/bhRepulsion.js";
-import {loadNativeAddon, type NativeAddon} from "../backend/nativeAddon.js";
-
-type TsneAddon = Required<Pick<NativeAddon, "tsneWorkspace" | "tsneStep" | "tsneRelease">>;
+import {loadAddonFunctions} from "../backend/nativeAddon.js";
 
 /** The addon's t-SNE functions, or undefined without them. */
-export function loadTsneAddon(): TsneAddon | undefined {
-  const addon = loadNativeAddon();
-  const names = ["tsneWorkspace", "tsneStep", "tsneRelease"] as const;
-  if (!addon || names.some((name) => typeof addon[name] !== "function")) return undefined;
-  return addon as TsneAddon;
-}
+export const loadTsneAddon = () => loadAddonFunctions(["tsneWorkspace", "tsneStep", "tsneRelease"]);
 
 /** Whether t-SNE can run natively in this process. */
 export function nativeTsneAvailable(): boolean {

@@ -7,16 +7,9 @@
 import {availableParallelism} from "node:os";
 
 import {adamFactors, type UmapOptimizer, type UmapRunner} from "../../core/embed/umapOptimize.js";
-import {loadNativeAddon, type NativeAddon} from "../backend/nativeAddon.js";
+import {loadAddonFunctions} from "../backend/nativeAddon.js";
 
-type UmapAddon = Required<Pick<NativeAddon, "umapWorkspace" | "umapEpoch" | "umapRelease">>;
-
-function loadUmapAddon(): UmapAddon | undefined {
-  const addon = loadNativeAddon();
-  const names = ["umapWorkspace", "umapEpoch", "umapRelease"] as const;
-  if (!addon || names.some((name) => typeof addon[name] !== "function")) return undefined;
-  return addon as UmapAddon;
-}
+const loadUmapAddon = () => loadAddonFunctions(["umapWorkspace", "umapEpoch", "umapRelease"]);
 
 /** Whether UMAP can run natively in this process. */
 export function nativeUmapAvailable(): boolean {
