@@ -29,15 +29,9 @@ import {qualityPool} from "../../src/node/embed/qualityPool.js";
 // ---- The definitions, the slow way. ----
 
 const square = (t: number): number => t * t;
-type Sorted = {squared: Float64Array; order: Int32Array};
-const sortedCache = new WeakMap<Points, Map<number, Sorted>>();
 
-/** Squared distances from point i (its own: Infinity) and every point ordered by them; remembered per point set. */
-function sortedFrom(p: Points, i: number): Sorted {
-  const cache = sortedCache.get(p) ?? new Map<number, Sorted>();
-  sortedCache.set(p, cache);
-  const known = cache.get(i);
-  if (known) return known;
+/** Squared distances from point i (its own: Infinity) and every point ordered by them. */
+function byDistance(p: Points, i: number): {squared: Float64Array; order: Int32Array} {
   const {data, dim, count} = p;
   const squared = new Float64Array(count).fill(Infinity);
   for (let j = 0; j < count; j++) {
@@ -46,10 +40,30 @@ function sortedFrom(p: Points, i: number): Sorted {
     for (let d = 0; d < dim; d++) squared[j] += square(data[i * dim + d] - data[j * dim + d]);
   }
   const order = Int32Array.from({length: count}, (_, j) => j).sort((a, b) => squared[a] - squared[b] || a - b);
-  // The layouts' distances are only needed for their order: keep the first few.
-  const sorted = {squared: dim > 3 ? squared : new Float64Array(0), order: dim > 3 ? order : order.slice(0, 30)};
-  cache.set(i, sorted);
-  return sorted;
+  return {squared, order};
+}
+
+/** `compute` remembered per point set and point (the comparisons ask for the same points many times). */
+function remembered<T>(compute: (p: Points, i: number) => T): (p: Points, i: number) => T {
+  const cache = new WeakMap<Points, Map<number, T>>();
+  return (p, i) => {
+    const known = cache.get(p) ?? new Map<number, T>();
+    cache.set(p, known);
+    if (!known.has(i)) known.set(i, compute(p, i));
+    return known.get(i) as T;
+  };
+}
+
+/** The largest k the comparisons use. */
+const MOST_K = 30;
+/** Every distance from a point of the original space, for the ranks. */
+const original = remembered(byDistance);
+/** Only the MOST_K nearest of a point, for memory. */
+const nearestFew = remembered((p, i) => byDistance(p, i).order.slice(0, MOST_K));
+
+function kNearest(p: Points, i: number, k: number): Int32Array {
+  if (k > MOST_K) throw new Error(`k = ${k}: raise MOST_K`);
+  return nearestFew(p, i).subarray(0, k);
 }
 
 function definedTrustworthiness(high: Points, low: Points, options: QualityOptions = {}): number {
@@ -57,10 +71,10 @@ function definedTrustworthiness(high: Points, low: Points, options: QualityOptio
   const queries = sampleIndices(high.count, options);
   let penalty = 0;
   for (const i of queries) {
-    const original = sortedFrom(high, i);
-    const kept = new Set(original.order.subarray(0, k));
-    for (const j of sortedFrom(low, i).order.subarray(0, k)) {
-      if (!kept.has(j)) penalty += original.squared.filter((s) => s < original.squared[j]).length + 1 - k;
+    const {squared, order} = original(high, i);
+    const kept = new Set(order.subarray(0, k));
+    for (const j of kNearest(low, i, k)) {
+      if (!kept.has(j)) penalty += squared.filter((s) => s < squared[j]).length + 1 - k;
     }
   }
   return trustFromPenalty(penalty, queries.length, k, high.count);
@@ -70,7 +84,7 @@ function definedKnnAccuracy(p: Points, labels: ArrayLike<number>, options: Quali
   const k = options.k ?? 10;
   const queries = Array.from(sampleIndices(p.count, options));
   const votes = new Map<number, number>();
-  const hits = queries.filter((i) => votedLabel(sortedFrom(p, i).order.subarray(0, k), labels, votes) === labels[i]);
+  const hits = queries.filter((i) => votedLabel(kNearest(p, i, k), labels, votes) === labels[i]);
   return hits.length / queries.length;
 }
 
